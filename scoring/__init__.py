@@ -1,0 +1,79 @@
+"""TrustLens scoring engine: the time-decayed Bayesian TrustScore and its companions.
+
+Pure Python + numpy/pandas; never imports streamlit. Start with::
+
+    import scoring
+    scoring.trust_score(reviews)             # the live score now
+    scoring.score_series(reviews, freq="M")  # the score at each month's end
+"""
+
+from scoring.display import (
+    DEFAULT_KPI_BANDS,
+    DEFAULT_LABEL_BANDS,
+    Gaps,
+    KpiBands,
+    LabelBands,
+    display_score,
+    five_stars_needed,
+    gaps,
+    kpi_band,
+    kpi_index,
+    label,
+    star_rating,
+)
+from scoring.errors import ReviewDataError
+from scoring.metrics import (
+    Summary,
+    bayesian_average,
+    companion_series,
+    dirichlet_rating,
+    net_score,
+    star_counts,
+    summary,
+    wilson_lower_bound,
+)
+from scoring.model import (
+    DEFAULT_HALF_LIFE_DAYS,
+    DEFAULT_PRIOR_COUNT,
+    DEFAULT_PRIOR_MEAN,
+    ScoreParams,
+    bayesian_score,
+    decayed_sums,
+    score_series,
+    trust_score,
+)
+from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "DEFAULT_HALF_LIFE_DAYS",
+    "DEFAULT_KPI_BANDS",
+    "DEFAULT_LABEL_BANDS",
+    "DEFAULT_PRIOR_COUNT",
+    "DEFAULT_PRIOR_MEAN",
+    "Gaps",
+    "KpiBands",
+    "LabelBands",
+    "ReviewDataError",
+    "ScoreParams",
+    "Summary",
+    "bayesian_average",
+    "bayesian_score",
+    "companion_series",
+    "decayed_sums",
+    "dirichlet_rating",
+    "display_score",
+    "five_stars_needed",
+    "gaps",
+    "kpi_band",
+    "kpi_index",
+    "label",
+    "net_score",
+    "score_series",
+    "star_counts",
+    "star_rating",
+    "summary",
+    "trust_score",
+    "validate_reviews",
+    "wilson_lower_bound",
+]

@@ -1,0 +1,76 @@
+"""The canonical review table: the only shape the engine accepts.
+
+Columns: ``created_at`` (timezone-aware UTC datetime) and ``rating`` (integer
+1..5) are required; ``review_id``, ``title``, ``text``, ``source``, ``invited``
+(bool), ``location``, ``company``, ``language``, ``reply_at`` and ``counts``
+(bool: counts towards the score) are optional.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scoring.errors import ReviewDataError
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("created_at", "rating")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "review_id",
+    "title",
+    "text",
+    "source",
+    "invited",
+    "location",
+    "company",
+    "language",
+    "reply_at",
+    "counts",
+)
+CANONICAL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+
+def validate_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``reviews`` is a canonical review table and return it.
+
+    Raises :class:`ReviewDataError` naming the column and the first offending
+    row when a required column is missing, ``created_at`` is not a timezone-aware
+    datetime, or a rating is not a whole number from 1 to 5.
+    """
+    if not isinstance(reviews, pd.DataFrame):
+        raise ReviewDataError(
+            f"Expected a pandas DataFrame of reviews, got {type(reviews).__name__}."
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in reviews.columns]
+    if missing:
+        raise ReviewDataError(
+            f"The review table has no {', '.join(repr(c) for c in missing)} column "
+            f"(columns present: {', '.join(map(str, reviews.columns)) or 'none'}). "
+            "Load files with scoring.load_reviews, which maps export columns for you."
+        )
+    created = reviews["created_at"]
+    if not pd.api.types.is_datetime64_any_dtype(created):
+        raise ReviewDataError(
+            "Column 'created_at' must hold datetimes "
+            f"(found dtype {created.dtype}); parse it with pd.to_datetime(..., utc=True)."
+        )
+    if getattr(created.dt, "tz", None) is None:
+        raise ReviewDataError(
+            "Column 'created_at' holds naive datetimes; localise them to UTC "
+            "(e.g. pd.to_datetime(..., utc=True)) so that times are unambiguous."
+        )
+    if created.isna().any():
+        row = reviews.index[created.isna().to_numpy()][0]
+        raise ReviewDataError(f"Column 'created_at' is empty at row {row!r}.")
+    rating = reviews["rating"]
+    if not pd.api.types.is_numeric_dtype(rating) or pd.api.types.is_bool_dtype(rating):
+        raise ReviewDataError(
+            f"Column 'rating' must be numeric stars 1..5 (found dtype {rating.dtype})."
+        )
+    values = rating.to_numpy(dtype="float64", na_value=float("nan"))
+    bad = ~((values >= 1) & (values <= 5) & (values == values.round()))
+    if bad.any():
+        row = reviews.index[bad][0]
+        raise ReviewDataError(
+            f"Column 'rating' must hold whole stars from 1 to 5; row {row!r} has "
+            f"{rating.loc[row]!r}."
+        )
+    return reviews
