@@ -1,0 +1,355 @@
+"""Generate the bundled TrustLens demo dataset: ``data/demo_reviews.csv``.
+
+A fictional insurer, Bramblegate Home Insurance, with three locations and about
+three years of Trustpilot-style reviews (2023-11-01 .. 2026-10-31). The story:
+
+* a steady "Great" TrustScore (about 4.1);
+* a customer-portal migration going wrong from 2025-07-14 to 2025-10-31: more
+  organic complaints and more 1-2 star reviews drag the score down;
+* a review-request campaign from 2026-02-02 raises invited volume and lifts
+  the score back to about 4.3 by the end.
+
+The output is deterministic byte for byte for a given seed. Run
+``python data/generate_demo.py`` to rewrite the CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+SEED = 20261123
+OUT_PATH = Path(__file__).resolve().parent / "demo_reviews.csv"
+
+START = date(2023, 11, 1)
+END = date(2026, 10, 31)  # last day with reviews (inclusive)
+INCIDENT_START = date(2025, 7, 14)
+INCIDENT_END = date(2025, 10, 31)
+CAMPAIGN_START = date(2026, 2, 2)
+CAMPAIGN_RAMP_DAYS = 28
+
+COMPANY = "Bramblegate Home Insurance"
+DOMAIN = "bramblegate.example"
+BUSINESS_UNIT_ID = "5321a7f0b84e1c0001a3f2d7"
+LOCATIONS: tuple[tuple[str, str], ...] = (
+    ("Leeds", "5a0c41e2c9f1a20001b7e3a4"),
+    ("Bristol", "5a0c4219c9f1a20001b7e3c9"),
+    ("Online", "5b7d90aa4de5e40001f0c2b8"),
+)
+# Location shares in normal times and for incident-driven reviews (the portal is online).
+LOC_P_NORMAL = np.array([0.32, 0.26, 0.42])
+LOC_P_INCIDENT = np.array([0.18, 0.14, 0.68])
+
+INVITED_SOURCES = ("InvitationApi", "BasicLink", "BusinessGeneratedLink", "InvitationLinkApi")
+INVITED_P_NORMAL = np.array([0.45, 0.25, 0.20, 0.10])
+INVITED_P_CAMPAIGN = np.array([0.70, 0.10, 0.10, 0.10])
+
+# Base daily volume and star mixes (probabilities of 1..5 stars).
+ORGANIC_PER_DAY = 4.2
+INVITED_PER_DAY = 6.5
+STARS_ORGANIC = np.array([0.22, 0.08, 0.08, 0.17, 0.45])
+STARS_INVITED = np.array([0.04, 0.03, 0.06, 0.20, 0.67])
+STARS_ORGANIC_INCIDENT = np.array([0.66, 0.14, 0.07, 0.05, 0.08])
+STARS_INVITED_INCIDENT = np.array([0.16, 0.10, 0.12, 0.20, 0.42])
+STARS_INVITED_CAMPAIGN = np.array([0.02, 0.02, 0.04, 0.14, 0.78])
+
+WEEKDAY_FACTOR = np.array([1.18, 1.15, 1.08, 1.04, 0.98, 0.78, 0.79])  # Mon..Sun
+HOUR_WEIGHTS = np.array(
+    [1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 8, 8, 7, 7, 7, 7, 8, 9, 9, 7, 4, 2], dtype=float
+)
+REPLY_P = {1: 0.75, 2: 0.65, 3: 0.40, 4: 0.15, 5: 0.10}
+
+COLUMNS = [
+    "Review ID",
+    "Review Created (UTC)",
+    "Review Consumer User ID",
+    "Review Title",
+    "Review Content",
+    "Review Stars",
+    "Source Of Review",
+    "Review Language",
+    "Domain URL",
+    "Webshop Name",
+    "Business Unit ID",
+    "Tags",
+    "Company Reply Date (UTC)",
+    "Location Name",
+    "Location ID",
+]
+
+# Short English templates: (titles, openers, details) per star level.
+TEXTS: dict[int, tuple[list[str], list[str], list[str]]] = {
+    5: (
+        ["Excellent service", "Brilliant", "Highly recommend", "Great value", "Five stars"],
+        ["Quick and easy.", "Really helpful staff.", "Couldn't fault them.", "So simple."],
+        [
+            "Claim sorted in days.",
+            "Renewal took two minutes.",
+            "Best price I found.",
+            "Will stay with them.",
+            "Clear cover, no jargon.",
+        ],
+    ),
+    4: (
+        ["Good service", "Very good", "Happy overall", "Good price"],
+        ["Easy to set up.", "Helpful on the phone.", "Mostly smooth."],
+        [
+            "A short wait on the line.",
+            "Website could be clearer.",
+            "Claim took a little while.",
+            "Fair price for the cover.",
+        ],
+    ),
+    3: (
+        ["OK", "Average", "Fine, nothing special", "Mixed experience"],
+        ["Did the job.", "Not bad, not great.", "Price was fine."],
+        [
+            "Long hold times.",
+            "Had to chase my documents.",
+            "Renewal price went up.",
+            "Answers varied by agent.",
+        ],
+    ),
+    2: (
+        ["Disappointing", "Poor service", "Not impressed", "Slow"],
+        ["Took far too long.", "Hard to get through.", "Felt ignored."],
+        [
+            "Claim still open after weeks.",
+            "Renewal price jumped.",
+            "Emails went unanswered.",
+            "Had to repeat myself.",
+        ],
+    ),
+    1: (
+        ["Avoid", "Terrible", "Awful claims service", "Never again", "Shocking"],
+        ["Worst insurer I've used.", "Complete nightmare.", "Absolutely useless."],
+        [
+            "Claim rejected on a technicality.",
+            "No reply to complaints.",
+            "Cancelled and overcharged.",
+            "Hours on hold, then cut off.",
+        ],
+    ),
+}
+INCIDENT_TEXTS: dict[int, tuple[list[str], list[str]]] = {
+    1: (
+        ["New portal is a disaster", "Locked out of my account", "Migration chaos"],
+        [
+            "Since the new system I can't log in.",
+            "Policy vanished after the migration.",
+            "Charged twice after the system change.",
+            "Portal down for days, phones jammed.",
+        ],
+    ),
+    2: (
+        ["System problems", "Teething troubles?", "Can't access my policy"],
+        [
+            "New portal keeps failing.",
+            "Documents missing since the upgrade.",
+            "Two hours on hold after the migration.",
+        ],
+    ),
+    3: (
+        ["Getting there", "Patchy after the upgrade"],
+        ["Staff kind but the new system is slow.", "Sorted in the end, after the migration mess."],
+    ),
+}
+CAMPAIGN_DETAILS = ["Portal works well now.", "Renewal reminder was handy.", "New app is great."]
+OTHER_LANG: dict[str, dict[str, tuple[str, str]]] = {
+    "cy": {
+        "good": ("Gwasanaeth gwych", "Staff cyfeillgar a help mawr."),
+        "mid": ("Iawn", "Gwasanaeth iawn ond araf."),
+        "bad": ("Siomedig iawn", "Aros wythnosau am ateb."),
+    },
+    "pl": {
+        "good": ("Świetna obsługa", "Szybko i bez problemów, polecam."),
+        "mid": ("Przeciętnie", "Cena dobra, ale trudny kontakt."),
+        "bad": ("Bardzo słabo", "Tygodnie czekania na odpowiedź."),
+    },
+}
+TAGS_NORMAL = ("claims", "renewal", "new-policy")
+
+
+def _days() -> pd.DatetimeIndex:
+    """Return every calendar day of the dataset."""
+    return pd.date_range(START, END, freq="D")
+
+
+def incident_level(days: pd.DatetimeIndex) -> np.ndarray:
+    """Incident severity 0..1 per day: fast rise, plateau, slower recovery."""
+    t = (days - pd.Timestamp(INCIDENT_START)).days.to_numpy(dtype=float)
+    length = (INCIDENT_END - INCIDENT_START).days
+    rise = np.clip(t / 10.0, 0.0, 1.0)
+    fall = np.clip((length - t) / 35.0, 0.0, 1.0)
+    return np.where((t >= 0) & (t <= length), rise * fall, 0.0)
+
+
+def campaign_level(days: pd.DatetimeIndex) -> np.ndarray:
+    """Campaign strength 0..1 per day: linear ramp, then constant to the end."""
+    t = (days - pd.Timestamp(CAMPAIGN_START)).days.to_numpy(dtype=float)
+    return np.clip(t / CAMPAIGN_RAMP_DAYS, 0.0, 1.0)
+
+
+def seasonal_factor(days: pd.DatetimeIndex) -> np.ndarray:
+    """Volume seasonality: renewal peak in January, summer and Christmas dips."""
+    doy = days.day_of_year.to_numpy(dtype=float)
+    base = 1.0 + 0.15 * np.cos(2 * np.pi * (doy - 15) / 365.25)
+    xmas = np.where((days.month == 12) & (days.day >= 22), 0.65, 1.0)
+    return base * xmas
+
+
+def _hex(rng: np.random.Generator, n: int, width: int) -> list[str]:
+    """Draw ``n`` random lowercase hex strings of ``width`` characters."""
+    parts = rng.integers(0, 16, size=(n, width))
+    return ["".join("0123456789abcdef"[d] for d in row) for row in parts]
+
+
+def _unix_us(day: date) -> int:
+    """Return Unix microseconds at midnight UTC of ``day``."""
+    return (day - date(1970, 1, 1)).days * 86_400_000_000
+
+
+def _fmt(us: int) -> str:
+    """Format Unix microseconds as ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC)."""
+    ts = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(us))
+    return ts.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _text(
+    rng: np.random.Generator, stars: int, lang: str, incident: bool, campaign: bool
+) -> tuple[str, str]:
+    """Build a short (title, content) pair for one review."""
+    if lang != "en":
+        mood = "good" if stars >= 4 else "mid" if stars == 3 else "bad"
+        return OTHER_LANG[lang][mood]
+    if incident and stars in INCIDENT_TEXTS:
+        titles, contents = INCIDENT_TEXTS[stars]
+        return str(rng.choice(titles)), str(rng.choice(contents))
+    titles, openers, details = TEXTS[stars]
+    detail_pool = details + CAMPAIGN_DETAILS if campaign and stars >= 4 else details
+    detail = str(rng.choice(detail_pool))
+    content = detail if rng.random() < 0.3 else f"{rng.choice(openers)} {detail}"
+    return str(rng.choice(titles)), content
+
+
+class Event(NamedTuple):
+    """One drawn review before its text fields: time, stars, source and story levels."""
+
+    us: int  # creation time, Unix microseconds
+    stars: int
+    invited: bool
+    source: int  # index into INVITED_SOURCES, -1 for organic
+    incident: float
+    campaign: float
+
+
+def draw_events(rng: np.random.Generator) -> list[Event]:
+    """Draw daily Poisson volumes, star ratings and times of day, sorted by time."""
+    days = _days()
+    inc = incident_level(days)
+    camp = campaign_level(days)
+    vol = WEEKDAY_FACTOR[days.day_of_week] * seasonal_factor(days)
+    n_org = rng.poisson(ORGANIC_PER_DAY * vol * (1.0 + 1.4 * inc))
+    n_inv = rng.poisson(INVITED_PER_DAY * vol * (1.0 - 0.35 * inc) * (1.0 + 2.0 * camp))
+    hour_p = HOUR_WEIGHTS / HOUR_WEIGHTS.sum()
+    events: list[Event] = []
+    for i, day in enumerate(days):
+        midnight = _unix_us(day.date())
+        for invited, count in ((False, n_org[i]), (True, n_inv[i])):
+            if count == 0:
+                continue
+            if invited:
+                p_star = (1 - inc[i]) * STARS_INVITED + inc[i] * STARS_INVITED_INCIDENT
+                p_star = (1 - camp[i]) * p_star + camp[i] * STARS_INVITED_CAMPAIGN
+            else:
+                p_star = (1 - inc[i]) * STARS_ORGANIC + inc[i] * STARS_ORGANIC_INCIDENT
+            stars = rng.choice(5, size=count, p=p_star) + 1
+            hours = rng.choice(24, size=count, p=hour_p)
+            offs = rng.integers(0, 3_600_000_000, size=count)
+            if invited:
+                p_src = (1 - camp[i]) * INVITED_P_NORMAL + camp[i] * INVITED_P_CAMPAIGN
+                srcs = rng.choice(4, size=count, p=p_src)
+            else:
+                srcs = np.full(count, -1)
+            for s, h, o, src in zip(stars, hours, offs, srcs, strict=True):
+                us = midnight + int(h) * 3_600_000_000 + int(o)
+                events.append(Event(us, int(s), invited, int(src), inc[i], camp[i]))
+    events.sort(key=lambda e: e.us)
+    return events
+
+
+def generate(seed: int = SEED) -> pd.DataFrame:
+    """Return the demo reviews as a Trustpilot business export (all columns text)."""
+    rng = np.random.default_rng(seed)
+    events = draw_events(rng)
+    n = len(events)
+    review_hex = _hex(rng, n, 16)
+    user_hex = _hex(rng, n, 16)
+    account_age = rng.integers(86_400, 9 * 365 * 86_400, size=n)
+    loc_u, lang_u, tag_u, reply_u = (rng.random(n) for _ in range(4))
+    reply_hours = np.clip(rng.lognormal(np.log(20.0), 1.0, size=n), 2.0, 240.0)
+    end_us = _unix_us(END + timedelta(days=1))
+
+    records: list[list[str]] = []
+    for k, ev in enumerate(events):
+        secs = ev.us // 1_000_000
+        incident_review = ev.incident > 0.3 and (not ev.invited or ev.stars <= 3)
+        loc_p = LOC_P_INCIDENT if incident_review else LOC_P_NORMAL
+        loc = min(int(np.searchsorted(np.cumsum(loc_p), loc_u[k], side="right")), 2)
+        lang = "en" if lang_u[k] < 0.975 else ("cy" if lang_u[k] < 0.985 else "pl")
+        campaign_text = ev.invited and ev.campaign > 0.5
+        title, content = _text(rng, ev.stars, lang, incident_review, campaign_text)
+        if incident_review and tag_u[k] < 0.5:
+            tag = "portal-migration"
+        elif tag_u[k] < 0.15:
+            tag = TAGS_NORMAL[int(tag_u[k] * 20)]
+        else:
+            tag = ""
+        reply_us = ev.us + int(reply_hours[k] * 3_600_000_000)
+        has_reply = reply_u[k] < REPLY_P[ev.stars] and reply_us < end_us
+        account = max(secs - int(account_age[k]), 1_325_376_000)  # not before 2012
+        records.append(
+            [
+                f"{secs:08x}{review_hex[k]}",
+                _fmt(ev.us),
+                f"{account:08x}{user_hex[k]}",
+                title,
+                content,
+                str(ev.stars),
+                INVITED_SOURCES[ev.source] if ev.invited else "Organic",
+                lang,
+                DOMAIN,
+                COMPANY,
+                BUSINESS_UNIT_ID,
+                tag,
+                _fmt(reply_us) if has_reply else "",
+                *LOCATIONS[loc],
+            ]
+        )
+    records.reverse()  # newest first, as the Trustpilot export lists them
+    return pd.DataFrame(records, columns=COLUMNS, dtype=str)
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` as UTF-8 CSV with LF line endings and standard quoting."""
+    path.write_bytes(df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Generate the dataset and write it (default: ``data/demo_reviews.csv``)."""
+    parser = argparse.ArgumentParser(description="Generate the TrustLens demo dataset.")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--out", type=Path, default=OUT_PATH)
+    args = parser.parse_args(argv)
+    df = generate(args.seed)
+    write_csv(df, args.out)
+    print(f"wrote {len(df)} reviews to {args.out} ({args.out.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Tests for the bundled demo dataset (data/demo_reviews.csv) and its generator."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pandas as pd
+import pytest
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+CSV_PATH = DATA_DIR / "demo_reviews.csv"
+EXPECTED_COLUMNS = [
+    "Review ID",
+    "Review Created (UTC)",
+    "Review Consumer User ID",
+    "Review Title",
+    "Review Content",
+    "Review Stars",
+    "Source Of Review",
+    "Review Language",
+    "Domain URL",
+    "Webshop Name",
+    "Business Unit ID",
+    "Tags",
+    "Company Reply Date (UTC)",
+    "Location Name",
+    "Location ID",
+]
+
+
+@pytest.fixture(scope="module")
+def gen() -> ModuleType:
+    """The generator module, loaded from its file (data/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("generate_demo", DATA_DIR / "generate_demo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def df() -> pd.DataFrame:
+    """The committed CSV, every column read as text."""
+    return pd.read_csv(CSV_PATH, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def days(df: pd.DataFrame) -> np.ndarray:
+    """Creation time of each review, in days since the Unix epoch."""
+    created = pd.to_datetime(df["Review Created (UTC)"], format="%Y-%m-%d %H:%M:%S.%f")
+    return ((created - pd.Timestamp(0)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+
+
+def _epoch_days(day: date) -> float:
+    """Days since the Unix epoch at midnight UTC of ``day``."""
+    return float((day - date(1970, 1, 1)).days)
+
+
+def trust_score(days: np.ndarray, stars: np.ndarray, at: float) -> float:
+    """Naive live TrustScore at ``at``: prior 7 @ 3.5, half-life 182.5 days."""
+    mask = days <= at
+    w = 2.0 ** (-(at - days[mask]) / 182.5)
+    return float((7 * 3.5 + np.sum(w * stars[mask])) / (7 + np.sum(w)))
+
+
+def test_regenerates_committed_file_byte_for_byte(gen: ModuleType, tmp_path: Path) -> None:
+    out = tmp_path / "demo.csv"
+    gen.main(["--out", str(out)])
+    assert out.read_bytes() == CSV_PATH.read_bytes()
+
+
+def test_generate_matches_csv(gen: ModuleType, df: pd.DataFrame) -> None:
+    fresh = gen.generate().astype(str)
+    pd.testing.assert_frame_equal(fresh.reset_index(drop=True), df.astype(str))
+
+
+def test_file_format(df: pd.DataFrame) -> None:
+    raw = CSV_PATH.read_bytes()
+    assert b"\r" not in raw
+    raw.decode("utf-8")
+    assert list(df.columns) == EXPECTED_COLUMNS
+    assert set(df["Review Stars"]) <= {"1", "2", "3", "4", "5"}
+    assert df["Review Created (UTC)"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}").all()
+
+
+def test_size_span_and_locations(df: pd.DataFrame, days: np.ndarray) -> None:
+    assert 14_000 <= len(df) <= 16_000
+    assert 3 * 365 - 30 <= days.max() - days.min() <= 3 * 365 + 5
+    assert int(days.max()) == int(_epoch_days(date(2026, 10, 31)))
+    assert df["Location Name"].nunique() == 3
+    assert df["Location ID"].nunique() == 3
+
+
+def test_sources_and_invited_rate_higher(df: pd.DataFrame) -> None:
+    organic = df["Source Of Review"] == "Organic"
+    assert organic.any() and (~organic).any()
+    stars = df["Review Stars"].astype(int)
+    assert stars[~organic].mean() > stars[organic].mean()
+
+
+def test_review_id_prefix_is_creation_time(df: pd.DataFrame, days: np.ndarray) -> None:
+    assert df["Review ID"].is_unique
+    assert df["Review ID"].str.fullmatch("[0-9a-f]{24}").all()
+    prefix = df["Review ID"].str[:8].apply(lambda h: int(h, 16)).to_numpy(dtype=float)
+    assert np.all(np.abs(prefix - days * 86_400) <= 1.0)
+
+
+def test_replies_follow_reviews(df: pd.DataFrame) -> None:
+    has = df["Company Reply Date (UTC)"] != ""
+    assert 0 < has.mean() < 1
+    created = pd.to_datetime(df.loc[has, "Review Created (UTC)"])
+    replied = pd.to_datetime(df.loc[has, "Company Reply Date (UTC)"])
+    assert (replied > created).all()
+
+
+def test_story_holds(gen: ModuleType, df: pd.DataFrame, days: np.ndarray) -> None:
+    stars = df["Review Stars"].astype(float).to_numpy()
+    before = trust_score(days, stars, _epoch_days(gen.INCIDENT_START))
+    grid = np.arange(_epoch_days(gen.INCIDENT_START), _epoch_days(gen.CAMPAIGN_START) + 1)
+    worst = min(trust_score(days, stars, t) for t in grid)
+    end = trust_score(days, stars, _epoch_days(gen.END + timedelta(days=1)))
+    assert 3.8 <= before < 4.3  # steady "Great"
+    assert worst <= before - 0.3
+    assert end >= worst + 0.3
+    assert 4.0 <= end <= 4.5
+
+
+def test_volume_story(gen: ModuleType, df: pd.DataFrame, days: np.ndarray) -> None:
+    organic = (df["Source Of Review"] == "Organic").to_numpy()
+    start, inc0 = _epoch_days(gen.START), _epoch_days(gen.INCIDENT_START)
+    inc1, camp0 = _epoch_days(gen.INCIDENT_END), _epoch_days(gen.CAMPAIGN_START)
+    end = _epoch_days(gen.END) + 1
+
+    def per_day(mask: np.ndarray, lo: float, hi: float) -> float:
+        return float(np.sum(mask & (days >= lo) & (days < hi)) / (hi - lo))
+
+    assert per_day(organic, inc0, inc1) > 1.5 * per_day(organic, start, inc0)
+    assert per_day(~organic, camp0 + 30, end) > 2 * per_day(~organic, start, inc0)
