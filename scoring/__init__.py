@@ -22,6 +22,7 @@ from scoring.display import (
     star_rating,
 )
 from scoring.errors import ReviewDataError
+from scoring.groups import score_series_by, score_table
 from scoring.metrics import (
     Summary,
     bayesian_average,
@@ -43,6 +44,7 @@ from scoring.model import (
     trust_score,
 )
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
+from scoring.snapshot import Snapshot, snapshot
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -56,6 +58,7 @@ __all__ = [
     "LabelBands",
     "ReviewDataError",
     "ScoreParams",
+    "Snapshot",
     "Summary",
     "bayesian_average",
     "bayesian_score",
@@ -70,6 +73,9 @@ __all__ = [
     "label",
     "net_score",
     "score_series",
+    "score_series_by",
+    "score_table",
+    "snapshot",
     "star_counts",
     "star_rating",
     "summary",

@@ -1,0 +1,168 @@
+"""Benchmarks: scoring many businesses at once, in pandas/numpy and in DuckDB over Parquet.
+
+- :func:`bench_groups`: :func:`scoring.groups.score_table` and a monthly
+  :func:`scoring.groups.score_series_by` on 10,000 companies x 100 reviews
+  (1,000,000 reviews over five years). Target: each under 5 s.
+- :func:`bench_sql`: :func:`scoring.sql.score_table_sql` over Parquet files written
+  in chunks (memory stays small whatever ``rows``), 100 reviews per company.
+
+Plain Python; each returns a dict of medians in seconds. Run both with
+``python -m benchmarks.bench_groups`` (prints JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scoring.groups import score_series_by, score_table
+from scoring.sql import score_table_sql
+
+START = pd.Timestamp("2020-01-01", tz="UTC")
+SPAN_DAYS = 5 * 365
+REVIEWS_PER_COMPANY = 100
+STAR_MIX = (0.12, 0.06, 0.1, 0.22, 0.5)
+COUNTED_SHARE = 0.95
+
+
+def _company_names(companies: int) -> np.ndarray:
+    return np.array([f"company-{number:06d}" for number in range(companies)], dtype=object)
+
+
+def _times_us(rng: np.random.Generator, rows: int) -> np.ndarray:
+    span_us = SPAN_DAYS * 86_400 * 10**6
+    return START.value // 1_000 + rng.integers(0, span_us, rows, dtype="int64")
+
+
+def synthetic_reviews(
+    companies: int = 10_000, per_company: int = REVIEWS_PER_COMPANY, seed: int = 0
+) -> pd.DataFrame:
+    """A canonical review table: ``companies`` x ``per_company`` reviews over five years."""
+    rng = np.random.default_rng(seed)
+    rows = companies * per_company
+    names = pd.array(_company_names(companies), dtype="str")
+    return pd.DataFrame(
+        {
+            "created_at": pd.to_datetime(_times_us(rng, rows), unit="us", utc=True),
+            "rating": rng.choice(np.arange(1, 6), rows, p=STAR_MIX).astype("int64"),
+            "company": names[rng.integers(0, companies, rows)],
+            "counts": rng.random(rows) < COUNTED_SHARE,
+        }
+    )
+
+
+def _median_seconds(run: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
+    timings = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - began)
+    return statistics.median(timings), timings
+
+
+def bench_groups(repeats: int = 5, companies: int = 10_000) -> dict[str, object]:
+    """Median wall time of ``score_table`` and monthly ``score_series_by``.
+
+    On ``companies`` x 100 reviews (default 10,000 x 100 = 1,000,000 reviews, five
+    years, 5% not counting). Data generation is not timed.
+    """
+    reviews = synthetic_reviews(companies)
+    table_s, table_runs = _median_seconds(lambda: score_table(reviews), repeats)
+    series = score_series_by(reviews, freq="M")
+    series_s, series_runs = _median_seconds(
+        lambda: score_series_by(reviews, freq="M"), repeats
+    )
+    return {
+        "companies": companies,
+        "reviews": len(reviews),
+        "repeats": repeats,
+        "score_table_s": table_s,
+        "score_table_runs_s": table_runs,
+        "score_series_by_monthly_s": series_s,
+        "score_series_by_monthly_runs_s": series_runs,
+        "score_series_by_monthly_rows": len(series),
+    }
+
+
+def write_synthetic_parquet(
+    folder: Path, rows: int, *, chunk_rows: int = 1_000_000, seed: int = 0
+) -> list[Path]:
+    """Write ``rows`` synthetic reviews (100 per company) as Parquet files of ``chunk_rows``.
+
+    Each chunk is generated, written and dropped, so memory stays at one chunk.
+    Companies are dictionary-encoded strings.
+    """
+    rng = np.random.default_rng(seed)
+    companies = max(1, rows // REVIEWS_PER_COMPANY)
+    names = pa.array(_company_names(companies), type=pa.string())
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    written = 0
+    while written < rows:
+        size = min(chunk_rows, rows - written)
+        table = pa.table(
+            {
+                "created_at": pa.array(_times_us(rng, size), type=pa.int64()).cast(
+                    pa.timestamp("us", tz="UTC")
+                ),
+                "rating": pa.array(rng.choice(np.arange(1, 6), size, p=STAR_MIX), pa.int64()),
+                "company": pa.DictionaryArray.from_arrays(
+                    pa.array(rng.integers(0, companies, size), pa.int32()), names
+                ),
+                "counts": pa.array(rng.random(size) < COUNTED_SHARE),
+            }
+        )
+        path = folder / f"reviews-{len(paths):04d}.parquet"
+        pq.write_table(table, path)
+        paths.append(path)
+        written += size
+    return paths
+
+
+def bench_sql(
+    rows: int = 5_000_000, repeats: int = 3, workdir: str | Path | None = None
+) -> dict[str, object]:
+    """Median wall time of ``score_table_sql`` over ``rows`` reviews in Parquet files.
+
+    The files go to ``workdir`` (a temporary folder, removed afterwards, when None).
+    ``as_of`` is given (the end of the generated span), so each run is one scan.
+    """
+    with tempfile.TemporaryDirectory(prefix="trustlens-bench-") as scratch:
+        folder = Path(workdir) if workdir is not None else Path(scratch)
+        folder = folder / "bench_sql_parquet"
+        began = time.perf_counter()
+        paths = write_synthetic_parquet(folder, rows)
+        generate_s = time.perf_counter() - began
+        glob = str(folder / "reviews-*.parquet")
+        as_of = START + pd.Timedelta(days=SPAN_DAYS)
+        result = score_table_sql(glob, as_of=as_of)
+        sql_s, sql_runs = _median_seconds(lambda: score_table_sql(glob, as_of=as_of), repeats)
+        size_mb = sum(path.stat().st_size for path in paths) / 1e6
+        if workdir is not None:
+            for path in paths:
+                path.unlink()
+            folder.rmdir()
+    return {
+        "rows": rows,
+        "files": len(paths),
+        "parquet_mb": round(size_mb, 1),
+        "groups": len(result),
+        "repeats": repeats,
+        "generate_s": generate_s,
+        "score_table_sql_s": sql_s,
+        "score_table_sql_runs_s": sql_runs,
+        "rows_per_s": rows / sql_s,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps({"groups": bench_groups(), "sql": bench_sql()}, indent=2))
