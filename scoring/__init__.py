@@ -23,6 +23,7 @@ from scoring.display import (
 )
 from scoring.errors import ReviewDataError
 from scoring.groups import score_series_by, score_table
+from scoring.ingest import ImportReport, ImportResult, load_many, load_reviews
 from scoring.metrics import (
     Summary,
     bayesian_average,
@@ -75,6 +76,8 @@ __all__ = [
     "CrossingTimes",
     "Gaps",
     "GoalSeek",
+    "ImportReport",
+    "ImportResult",
     "KpiBands",
     "LabelBands",
     "Projection",
@@ -99,6 +102,8 @@ __all__ = [
     "kpi_band",
     "kpi_index",
     "label",
+    "load_many",
+    "load_reviews",
     "net_score",
     "project",
     "reachability",
