@@ -1,0 +1,25 @@
+"""TrustLens: the entry point. Page set-up and navigation only; no widgets here."""
+
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).parent
+
+st.set_page_config(
+    page_title="TrustLens",
+    page_icon=":material/star_half:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+pages = [
+    st.Page(HERE / "app_pages" / "home.py", title="Overview", icon=":material/dashboard:",
+            default=True),
+    st.Page(HERE / "app_pages" / "trends.py", title="Trends", icon=":material/show_chart:"),
+    st.Page(HERE / "app_pages" / "compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page(HERE / "app_pages" / "why.py", title="Why did it move?",
+            icon=":material/waterfall_chart:"),
+    st.Page(HERE / "app_pages" / "kpi.py", title="KPI view", icon=":material/speed:"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,99 @@
+"""Overview: the score now, in ten seconds, and how it got here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import scoring
+from ui import charts, controls, views
+from ui import format as fmt
+
+view = controls.sidebar(period=False)
+dataset, params, reviews = view.dataset, view.model, view.reviews
+snap = scoring.snapshot(reviews, as_of=view.end, **params.score_kwargs())
+
+st.title(fmt.escape_markdown(dataset.business_name), anchor=False)
+st.caption(
+    f"TrustScore as of {snap.as_of:%d %b %Y} · {view.describe()} · "
+    f"dataset: {fmt.escape_markdown(dataset.name)}"
+)
+
+if not snap.has_reviews:
+    st.info("No reviews yet: the score starts once the first review that counts arrives.")
+    st.stop()
+
+hero, figures = st.columns([1, 2], gap="medium")
+with hero, st.container(border=True):
+    st.html(
+        '<div style="font-size:0.9rem;color:#555">TrustScore</div>'
+        f'<div data-testid="headline-score" style="font-size:3.6rem;font-weight:700;'
+        f'line-height:1.05">{fmt.score_text(snap.score)}</div>'
+        f"{fmt.stars_html(snap.stars)}"
+        f'<div style="margin-top:6px;font-size:1.15rem;font-weight:600;'
+        f'color:{fmt.LABEL_COLOURS[snap.label]}">{snap.label}</div>'
+        f'<div style="font-size:0.85rem;color:#555">{fmt.stars_text(snap.stars)}, '
+        f"unrounded {snap.score:.3f}</div>"
+    )
+with figures:
+    top, bottom = st.columns(2), st.columns(2)
+    top[0].metric(
+        "Change in 90 days", fmt.signed(snap.change_90d),
+        delta=f"{fmt.signed(snap.change_30d)} in 30 days", delta_color="normal", border=True,
+        help="Live score now minus the live score 90 (30) days earlier.",
+    )
+    top[1].metric(
+        "KPI index (0-100)", f"{snap.kpi_index:.0f}", delta=snap.kpi_band,
+        delta_color="off", delta_arrow="off", border=True,
+        help="(score - 1) / 4 x 100; above 80 excellent, 70-80 good, below 70 poor.",
+    )
+    bottom[0].metric(
+        "Reviews", fmt.count_text(snap.reviews),
+        delta=f"{fmt.count_text(snap.reviews_last_28d)} in the last 28 days",
+        delta_color="off", delta_arrow="off", border=True,
+        help="Reviews that count towards the score, up to the as-of date.",
+    )
+    bottom[1].metric(
+        "Effective reviews", fmt.count_text(round(snap.effective_reviews)),
+        delta="what the score rests on", delta_color="off", delta_arrow="off", border=True,
+        help="The sum of the reviews' weights: each review counts half after one half-life.",
+    )
+    sentence = [
+        f"**{snap.label}** at **{fmt.score_text(snap.score)}** ({fmt.stars_text(snap.stars)})."
+    ]
+    needed = snap.five_stars_to_next_half_star
+    if needed is not None and needed <= 1000:
+        sentence.append(
+            f"{fmt.count_text(snap.five_stars_to_next_half_star)} five-star reviews today would "
+            f"lift it to {fmt.stars_text(snap.gaps.next_stars)}"
+            + (
+                f"; {fmt.count_text(snap.five_stars_to_next_label)} would reach "
+                f"**{snap.gaps.next_label}**."
+                if snap.five_stars_to_next_label is not None
+                else "."
+            )
+        )
+    if snap.gaps.star_down is not None:
+        sentence.append(
+            f"It can fall {snap.gaps.star_down:.2f} before it drops to "
+            f"{fmt.stars_text(snap.stars - 0.5)}."
+        )
+    st.markdown(" ".join(sentence))
+
+series, freq = views.trend(reviews, params, start=view.start, end=view.end)
+bar_freq = views.volume_freq(freq)
+volume = scoring.companion_series(
+    reviews, freq=bar_freq, start=series.index[0], end=series.index[-1]
+)
+st.subheader("Score over time", anchor=False)
+st.plotly_chart(
+    charts.trend_figure(
+        [charts.Line("TrustScore", series["score"])], volume=volume, volume_freq=bar_freq
+    ),
+    width="stretch", theme=None, config={"displaylogo": False},
+)
+st.caption(
+    f"{'Live' if params.clock == 'live' else 'Displayed'} score at the end of each "
+    f"{charts.FREQ_NAMES[freq]}; shaded bands are Trustpilot's "
+    "labels (Excellent from 4.3 shown, Great 3.8, Average 2.8, Poor 1.8). "
+    f"Bars: reviews per {charts.FREQ_NAMES[bar_freq]} by stars."
+)

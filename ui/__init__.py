@@ -1,0 +1,1 @@
+"""What pages share: controls, data access, chart builders and formatting."""

@@ -1,0 +1,169 @@
+"""The shared sidebar controls every page calls.
+
+Each widget has a key, keeps its value across page switches
+(``persist_state="session"``) and is mirrored in the URL (``bind="query-params"``),
+so a pasted link reproduces the view. Streamlit validates bound URL values against
+the widget's options and drops invalid ones: nothing from the URL is evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+import scoring
+from ui.data import Dataset, available_datasets, dataset_by_key
+from ui.settings import ModelSettings
+
+HALF_LIFE_OPTIONS: tuple[float, ...] = (
+    7, 14, 30, 61, 91, 122, 152, 182.5, 243, 304, 365, 547, 730, math.inf,
+)
+PERIODS = {"D": "Day", "W": "Week", "M": "Month", "Q": "Quarter"}
+CLOCKS = {"live": "Live", "displayed": "As displayed"}
+FILTER_COLUMNS = {
+    "company": "Company",
+    "location": "Location",
+    "source": "Source",
+    "language": "Language",
+}
+MAX_FILTER_OPTIONS = 500
+
+
+def half_life_text(days: float) -> str:
+    """How a half-life option reads: "182.5 days", "no decay"."""
+    return "no decay" if math.isinf(days) else f"{days:g} days"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the user has chosen: the dataset, the model settings, the period, the
+    date window and the filters, with the filtered review table (up to the window's end).
+    ``start``/``end`` are None when the window is the whole data."""
+
+    dataset: Dataset
+    model: ModelSettings
+    freq: str | None
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reviews: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def describe(self) -> str:
+        """Every assumption of the view in one line (printed on pages and exports)."""
+        parts = [self.model.describe()]
+        if self.freq is not None:
+            parts.append(f"period: {PERIODS[self.freq].lower()}")
+        if self.start is not None and self.end is not None:
+            parts.append(f"dates {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}")
+        for column, values in self.filters.items():
+            parts.append(f"{FILTER_COLUMNS[column].lower()}: {', '.join(values)}")
+        return "; ".join(parts)
+
+
+def _model_controls() -> ModelSettings:
+    half_life = st.select_slider(
+        "Half-life", options=HALF_LIFE_OPTIONS, value=scoring.DEFAULT_HALF_LIFE_DAYS,
+        format_func=half_life_text, key="half_life", bind="query-params",
+        persist_state="session",
+        help="A review's weight halves after this many days. Trustpilot: about 6 months.",
+    )
+    left, right = st.columns(2)
+    prior_count = left.number_input(
+        "Prior reviews", min_value=0.0, max_value=1000.0, value=scoring.DEFAULT_PRIOR_COUNT,
+        step=1.0, format="%g", key="prior_count", bind="query-params", persist_state="session",
+        help="Pseudo-reviews every score starts from (Trustpilot: 7).",
+    )
+    prior_mean = right.number_input(
+        "Prior stars", min_value=1.0, max_value=5.0, value=scoring.DEFAULT_PRIOR_MEAN,
+        step=0.1, format="%.1f", key="prior_mean", bind="query-params", persist_state="session",
+        help="What the pseudo-reviews are worth (Trustpilot: 3.5).",
+    )
+    clock = st.segmented_control(
+        "Clock", options=list(CLOCKS), format_func=CLOCKS.get, default="live",
+        required=True, key="clock", bind="query-params", persist_state="session",
+        help="Live: the score at every instant. As displayed: what visitors saw, "
+        "recalculated when a review arrives.",
+    )
+    return ModelSettings(
+        half_life_days=float(half_life), prior_count=float(prior_count),
+        prior_mean=float(prior_mean), clock=clock or "live",
+    )
+
+
+def _date_range(reviews: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    if reviews.empty:
+        return None, None
+    first = reviews["created_at"].min().date()
+    last = reviews["created_at"].max().date()
+    chosen = st.date_input(
+        "Dates", value=(first, last), min_value=first, max_value=last, key="dates",
+        bind="query-params", persist_state="session", format="YYYY-MM-DD",
+        help="The window the charts show; the score at its end is the headline. "
+        "Earlier reviews still count towards the score.",
+    )
+    if not isinstance(chosen, tuple | list) or len(chosen) != 2:
+        return None, None  # the user is half-way through picking a range
+    if tuple(chosen) == (first, last):
+        return None, None
+    start, end = (pd.Timestamp(day, tz="UTC") for day in chosen)
+    return start, end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+
+
+def _filters(reviews: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    chosen: dict[str, tuple[str, ...]] = {}
+    for column, title in FILTER_COLUMNS.items():
+        if column not in reviews.columns:
+            continue
+        values = reviews[column].dropna().astype(str)
+        options = values.value_counts().index[:MAX_FILTER_OPTIONS].tolist()
+        if len(options) < 2:
+            continue
+        picked = st.multiselect(
+            title, options=sorted(options), key=f"filter_{column}", bind="query-params",
+            persist_state="session", placeholder=f"All {title.lower()}s",
+        )
+        if picked:
+            chosen[column] = tuple(picked)
+    return chosen
+
+
+def apply_filters(
+    reviews: pd.DataFrame, end: pd.Timestamp | None, filters: dict[str, tuple[str, ...]]
+) -> pd.DataFrame:
+    """The reviews up to ``end`` whose columns hold one of the chosen values.
+
+    Reviews before the window's start stay in: the score at the start rests on them.
+    """
+    mask = pd.Series(True, index=reviews.index)
+    if end is not None:
+        mask &= reviews["created_at"] <= end
+    for column, values in filters.items():
+        mask &= reviews[column].astype(str).isin(values)
+    return reviews.loc[mask]
+
+
+def sidebar(*, period: bool = True, dates: bool = True) -> View:
+    """Draw the shared controls in the sidebar and return the user's :class:`View`."""
+    with st.sidebar:
+        names = available_datasets()
+        chosen = st.selectbox(
+            "Dataset", options=list(names), format_func=names.get, key="dataset",
+            bind="query-params", persist_state="session",
+        )
+        dataset = dataset_by_key(chosen)
+        with st.expander("Score model", expanded=True):
+            model = _model_controls()
+        freq = None
+        if period:
+            freq = st.segmented_control(
+                "Period", options=list(PERIODS), format_func=PERIODS.get, default="W",
+                required=True, key="period", bind="query-params", persist_state="session",
+            ) or "W"
+        with st.expander("Filters", expanded=False):
+            start, end = _date_range(dataset.reviews) if dates else (None, None)
+            filters = _filters(dataset.reviews)
+    reviews = apply_filters(dataset.reviews, end, filters)
+    return View(dataset, model, freq, start, end, filters, reviews)
