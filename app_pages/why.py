@@ -1,0 +1,71 @@
+"""Why did it move: the change over a period, split into new reviews and ageing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import scoring
+from scoring.attribution import explain_change, heaviest_reviews
+from ui import charts, controls, export
+from ui import format as fmt
+
+PRESETS = {30: "Last 30 days", 90: "Last 90 days", 182: "Last 6 months", 365: "Last year"}
+
+view = controls.sidebar(period=False)
+model = view.model
+st.title("Why did it move?", anchor=False)
+st.caption(f"{fmt.escape_markdown(view.dataset.business_name)} · {view.describe()}")
+counted = scoring.model.counted_reviews(view.reviews)
+if counted.empty:
+    st.info("No counted reviews match these filters: widen the filters or the dates.")
+    st.stop()
+
+last = view.end if view.end is not None else counted["created_at"].max()
+days = st.segmented_control(
+    "Period ending on the last review", options=list(PRESETS), format_func=PRESETS.get,
+    default=90, required=True, key="why_days", bind="query-params", persist_state="session",
+) or 90
+start = last - pd.Timedelta(days=days)
+result = explain_change(counted, start=start, end=last, **model.score_kwargs())
+new_total = sum(result.by_stars.values())
+new_count = sum(result.new_reviews.values())
+st.markdown(
+    f"From **{result.start:%d %b %Y}** to **{result.end:%d %b %Y}** the live score went from "
+    f"**{result.start_score:.3f}** to **{result.end_score:.3f}** "
+    f"(**{fmt.signed(result.change, 3)}**). The {new_count:,} new reviews moved it "
+    f"{fmt.signed(new_total, 3)}; older reviews losing weight moved it "
+    f"{fmt.signed(result.ageing, 3)}."
+)
+st.plotly_chart(charts.waterfall_figure(result), width="stretch", theme=None,
+                config={"displaylogo": False})
+st.caption(
+    "A new review lifts the score when its stars are above the score it meets and lowers it "
+    "when below; ageing pulls older reviews' weight down, so the score drifts towards the "
+    f"prior of {model.prior_mean:g} stars. The parts add up exactly to the change."
+)
+
+st.subheader("The reviews that weigh most today", anchor=False)
+top = heaviest_reviews(counted, as_of=last, n=25, half_life_days=model.half_life_days)
+columns = ["created_at", "rating", "weight", "share"] + [
+    c for c in ("title", "text", "location", "source") if c in top.columns
+]
+table = top[columns].rename(columns={
+    "created_at": "Date", "rating": "Stars", "weight": "Weight", "share": "Share of weight",
+    "title": "Title", "text": "Text", "location": "Location", "source": "Source",
+})
+st.dataframe(
+    table, width="stretch", hide_index=True,
+    column_config={
+        "Date": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "Weight": st.column_config.NumberColumn(format="%.3f",
+                                                help="2^(-age / half-life); 1 for today"),
+        "Share of weight": st.column_config.NumberColumn(format="percent"),
+        "Text": st.column_config.TextColumn(width="large"),
+    },
+)
+st.caption("Titles and texts are shown exactly as written, as plain text.")
+st.download_button(
+    "Download these reviews (CSV)", export.safe_csv(table, index=False),
+    file_name="trustlens-heaviest-reviews.csv", mime="text/csv", icon=":material/download:",
+)

@@ -1,0 +1,60 @@
+"""Compare, Why and KPI pages under AppTest, their numbers checked against the engine."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import scoring
+from scoring.attribution import explain_change
+from tests.app.conftest import open_app
+from ui.data import DEMO_PATH
+
+
+@pytest.fixture(scope="module")
+def demo() -> pd.DataFrame:
+    return scoring.load_reviews(DEMO_PATH).reviews
+
+
+def test_compare_ranks_the_demo_locations(demo: pd.DataFrame) -> None:
+    at = open_app("compare.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    expected = scoring.score_table(demo, by="location")
+    assert list(table["Location"]) == list(expected.index)
+    assert table["Score"].to_numpy() == pytest.approx(expected["score"].to_numpy())
+    at.segmented_control(key="compare_layout").set_value("panels").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_compare_by_source(demo: pd.DataFrame) -> None:
+    at = open_app("compare.py")
+    at.segmented_control(key="compare_by").set_value("source").run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["Source"]) == set(demo["source"].unique())
+
+
+def test_why_page_explains_the_last_90_days(demo: pd.DataFrame) -> None:
+    at = open_app("why.py")
+    assert not at.exception
+    end = demo["created_at"].max()
+    result = explain_change(demo, start=end - pd.Timedelta(days=90), end=end)
+    assert f"**{result.end_score:.3f}**" in at.markdown[0].value
+    heaviest = at.dataframe[0].value
+    assert heaviest["Weight"].is_monotonic_decreasing
+    at.segmented_control(key="why_days").set_value(365).run()
+    result = explain_change(demo, start=end - pd.Timedelta(days=365), end=end)
+    assert f"**{result.start_score:.3f}**" in at.markdown[0].value
+
+
+def test_kpi_page_quarters(demo: pd.DataFrame) -> None:
+    at = open_app("kpi.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    quarters = scoring.score_series(demo, freq="Q")
+    assert table["Index at quarter end"].to_numpy() == pytest.approx(
+        ((quarters["score"] - 1) / 4 * 100).to_numpy()
+    )
+    assert set(table["Band"]) <= {"Excellent", "Good", "Poor"}
+    at.number_input(key="kpi_exc").set_value(90).run()
+    assert "Excellent" not in set(at.dataframe[0].value["Band"])
