@@ -537,11 +537,19 @@ class _UniqueParser:
             self.status[i] = NEEDS_REFERENCE
             return
         amount, unit = offset
-        if unit in ("months", "years"):
-            stamp = self.reference - pd.DateOffset(**{unit: amount})
-        else:
-            stamp = self.reference - pd.Timedelta(**{unit: amount})
-        self.micros[i] = stamp.value // 1000
+        try:
+            if unit in ("months", "years"):
+                stamp = self.reference - pd.DateOffset(**{unit: amount})
+            else:
+                stamp = self.reference - pd.Timedelta(**{unit: amount})
+        except (OverflowError, ValueError):  # "3000000 years ago"
+            self.status[i] = IMPLAUSIBLE
+            return
+        micros = _stamp_micros(stamp)
+        if micros is None:
+            self.status[i] = IMPLAUSIBLE
+            return
+        self.micros[i] = micros
         self.status[i] = OK
         if not self.relative_noted:
             self.relative_noted = True
@@ -598,8 +606,17 @@ class _UniqueParser:
                 offset_days = (pd.Timestamp("2000-06-15", tz="UTC") - first).days
                 self._resolve_relative(i, (offset_days, "days"), str(self.text.iloc[i]))
                 continue
-            self.micros[i] = first.value // 1000
-            self.status[i] = OK
+            micros = _stamp_micros(first)
+            if micros is not None:
+                self.micros[i] = micros
+                self.status[i] = OK
+
+
+def _stamp_micros(stamp: pd.Timestamp) -> int | None:
+    """Microseconds since the epoch, or ``None`` outside 1900..2200 (not a review date)."""
+    if not 1900 <= stamp.year <= 2200:
+        return None
+    return int(stamp.tz_convert("UTC").tz_localize(None).asm8.astype("datetime64[us]").view("i8"))
 
 
 def _keep(mask: np.ndarray, *arrays: Any) -> tuple[Any, ...]:
@@ -675,13 +692,15 @@ def _month_name_date(value: str) -> int | None:
         hour += 12
     elif am_pm == "am" and hour == 12:
         hour = 0
+    if not 1900 <= year <= 2200:
+        return None
     try:
         stamp = pd.Timestamp(
             year=year, month=month, day=day, hour=hour, minute=minute, second=second, tz="UTC"
         )
     except ValueError:
         return None
-    return stamp.value // 1000
+    return _stamp_micros(stamp)
 
 
 def date_share(

@@ -219,3 +219,9 @@ def _named(data: bytes, name: str):
     buffer = io.BytesIO(data)
     buffer.name = name
     return buffer
+
+
+def test_out_of_range_values_found_by_fuzzing_do_not_crash() -> None:
+    values = pd.Series(["1212Oct1", "3000000 years ago", "99999999 days ago"], dtype="str")
+    result = parse_dates(values, reference_date="2023-02-07", strict=False)
+    assert (result.status != OK).all()

@@ -65,11 +65,10 @@ def all_files(root: Path) -> list[tuple[str, Path]]:
 
 
 def test_every_real_file_imports_with_nothing_lost(real_data: Path) -> None:
-    found = {p for p in real_data.rglob("*") if p.is_file() and p.suffix.lower() != ".md"}
-    listed = {path for _, path in all_files(real_data)}
-    assert found == listed, f"unexpected files: {sorted(found - listed)}"
-    for folder, path in all_files(real_data):
-        result = load_reviews(path, **options_for(folder))
+    files = sorted(p for p in real_data.rglob("*") if p.is_file() and p.suffix.lower() != ".md")
+    assert len(files) >= 18
+    for path in files:
+        result = load_reviews(path, **options_for(path.parent.name))
         assert_accounting(result)
         assert result.report.kept > 0, path.name
 
