@@ -16,6 +16,8 @@ st.set_page_config(
 pages = [
     st.Page(HERE / "app_pages" / "home.py", title="Overview", icon=":material/dashboard:",
             default=True),
+    st.Page(HERE / "app_pages" / "importer.py", title="Import", icon=":material/upload_file:",
+            url_path="import"),
     st.Page(HERE / "app_pages" / "trends.py", title="Trends", icon=":material/show_chart:"),
     st.Page(HERE / "app_pages" / "compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page(HERE / "app_pages" / "why.py", title="Why did it move?",

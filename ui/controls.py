@@ -15,7 +15,9 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from ui.data import Dataset, available_datasets, dataset_by_key
+from scoring.store import WorkspaceError
+from ui.data import DEMO_KEY, Dataset, available_datasets, dataset_by_key, workspace
+from ui.format import escape_markdown
 from ui.settings import ModelSettings
 
 HALF_LIFE_OPTIONS: tuple[float, ...] = (
@@ -145,6 +147,42 @@ def apply_filters(
     return reviews.loc[mask]
 
 
+def _rename(dataset_id: int) -> None:
+    found = workspace()
+    if found is None:
+        return
+    try:
+        found.rename_dataset(dataset_id, st.session_state.get("rename_to", ""))
+    except WorkspaceError as error:
+        st.session_state["manage_message"] = str(error)
+
+
+def _delete(dataset_id: int) -> None:
+    found = workspace()
+    if found is None:
+        return
+    try:
+        found.delete_dataset(dataset_id)
+    except WorkspaceError as error:
+        st.session_state["manage_message"] = str(error)
+    else:
+        st.session_state["dataset"] = DEMO_KEY
+
+
+def _manage_saved(dataset: Dataset) -> None:
+    """Rename or delete the saved dataset in view (everyone sees the workspace)."""
+    dataset_id = int(dataset.key[2:])
+    with st.popover("Rename or delete", icon=":material/edit:", width="stretch"):
+        st.text_input("New name", value=dataset.name, max_chars=80, key="rename_to")
+        st.button("Rename", on_click=_rename, args=(dataset_id,), key="rename_button")
+        sure = st.checkbox("Yes, delete it for everyone", key="delete_confirm")
+        st.button("Delete", on_click=_delete, args=(dataset_id,), disabled=not sure,
+                  key="delete_button", type="primary")
+    message = st.session_state.pop("manage_message", None)
+    if message:
+        st.error(escape_markdown(message))
+
+
 def sidebar(*, period: bool = True, dates: bool = True) -> View:
     """Draw the shared controls in the sidebar and return the user's :class:`View`."""
     with st.sidebar:
@@ -154,6 +192,8 @@ def sidebar(*, period: bool = True, dates: bool = True) -> View:
             bind="query-params", persist_state="session",
         )
         dataset = dataset_by_key(chosen)
+        if dataset.origin == "workspace":
+            _manage_saved(dataset)
         with st.expander("Score model", expanded=True):
             model = _model_controls()
         freq = None

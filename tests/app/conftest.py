@@ -18,6 +18,8 @@ TIMEOUT = 30
 def fresh_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts with empty caches and its own workspace database file."""
     monkeypatch.setenv("TRUSTLENS_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    # The server hides error details from users; tests want to read them.
+    st.config.set_option("client.showErrorDetails", "full")
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

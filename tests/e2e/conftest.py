@@ -113,6 +113,7 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under artifacts/screenshots/ and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1000)  # let data grids and charts finish drawing
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

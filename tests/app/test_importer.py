@@ -1,0 +1,123 @@
+"""The Import page under AppTest: upload, report, mapping, rejected rows, workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import scoring
+from scoring.store import Workspace, default_workspace_path
+from tests.app.conftest import open_app
+
+GOOD = (
+    b"Date,Stars,Comment,Reviewer reviews\n"
+    b"2024-01-05,5,Great,12\n"
+    b"2024-02-10,4,Fine,3\n"
+    b"2024-03-15,not a rating,Hmm,7\n"
+    b"2024-03-20,1,Awful,1\n"
+    b"2024-03-20,1,Awful,1\n"
+    b"2024-04-01,=HYPERLINK(\"http://x\"),Evil,2\n"
+)
+
+
+def plain(text: str) -> str:
+    """Markdown-escaped text as the user reads it."""
+    return text.replace("\\", "")
+
+
+def upload(at, *files: tuple[str, bytes]) -> None:
+    at.file_uploader(key="import_files").set_value(
+        [(name, data, "text/csv") for name, data in files]
+    )
+    at.run()
+
+
+def test_upload_shows_the_accounting_and_rejected_rows() -> None:
+    at = open_app("importer.py")
+    assert not at.exception
+    upload(at, ("shop.csv", GOOD))
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rows read"] == "6"
+    assert metrics["Kept"] == "3"
+    assert metrics["Duplicates"] == "1"
+    assert metrics["Rejected"] == "2"
+    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert len(rejected) == 2
+    downloads = at.get("download_button")
+    assert len(downloads) == 1
+
+
+def test_open_in_dashboard_selects_the_upload() -> None:
+    at = open_app("importer.py")
+    upload(at, ("shop.csv", GOOD))
+    next(b for b in at.button if b.label == "Open in the dashboard").click().run()
+    assert not at.exception
+    assert "every page now shows this dataset" in at.success[-1].value
+    chosen = at.selectbox(key="dataset")
+    assert chosen.value.startswith("upload-")
+    assert "Upload: shop" in chosen.format_func(chosen.value)
+    # (The page switch itself is covered in the browser: tests/e2e/test_import.py.)
+
+
+def test_bad_file_gives_a_message_not_a_traceback() -> None:
+    at = open_app("importer.py")
+    upload(at, ("empty.csv", b""))
+    assert not at.exception
+    assert "empty.csv: the file is empty" in plain(at.error[0].value)
+    upload(at, ("garbage.csv", bytes(range(256)) * 40))
+    assert not at.exception
+    assert at.error, "binary garbage must be refused with a message"
+
+
+def test_one_bad_file_among_several() -> None:
+    at = open_app("importer.py")
+    upload(at, ("shop.csv", GOOD), ("broken.csv", b"just,a,header\n"))
+    assert not at.exception
+    assert "broken.csv: the file has a header" in plain(at.error[0].value)
+    assert {m.label: m.value for m in at.metric}["Kept"] == "3"
+
+
+def test_save_to_workspace_and_reopen() -> None:
+    at = open_app("importer.py")
+    upload(at, ("shop.csv", GOOD))
+    at.text_input(key="save_name").set_value("Shop 'quoted'; DROP TABLE x").run()
+    save = next(b for b in at.button if b.label == "Save to workspace")
+    save.click().run()
+    assert not at.exception
+    assert "Saved as" in at.success[-1].value
+    with Workspace(default_workspace_path()) as ws:
+        saved = ws.list_datasets()
+        assert [d.name for d in saved] == ["Shop 'quoted'; DROP TABLE x"]
+        reviews, report = ws.load_dataset(saved[0].id)
+    assert len(reviews) == 3 and report["rows_read"] == 6
+    # A fresh visitor sees it in the sidebar and opens it without re-uploading.
+    fresh = open_app()
+    key = f"ws{saved[0].id}"
+    fresh.selectbox(key="dataset").set_value(key).run()
+    assert not fresh.exception
+    assert {m.label: m.value for m in fresh.metric}["Reviews"] == "3"
+
+
+def test_changing_the_mapping_reimports() -> None:
+    data = b"when,score,stars\n2024-01-05,2,5\n2024-02-10,3,4\n"
+    at = open_app("importer.py")
+    upload(at, ("two.csv", data))
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"
+    rating_box = at.selectbox(key="map_rating")
+    other = "stars" if rating_box.value == "score" else "score"
+    rating_box.set_value(other)
+    at.button(key="FormSubmitter:mapping-Apply the mapping and re-import").click().run()
+    assert not at.exception
+    mapping = next(d.value for d in at.dataframe if "Source column" in d.value.columns)
+    assert dict(zip(mapping["Field"], mapping["Source column"], strict=True))["Rating"] == other
+    stars = {"score": "2", "stars": "5"}[other]
+    assert at.dataframe[-1].value["rating"].iloc[0] == int(stars)
+
+
+def test_demo_counts_match_the_importer() -> None:
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo_reviews.csv"
+    result = scoring.load_reviews(demo)
+    assert result.report.kept == len(pd.read_csv(demo))

@@ -1,0 +1,280 @@
+"""Importing uploads in a session: options, running the importer, drawing its report.
+
+Results live in the uploading session's ``st.session_state`` only (keyed by the
+files' sha256 and the options), never in a cache shared between users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import scoring
+from scoring.reviews import CANONICAL_COLUMNS
+from scoring.store import WorkspaceError
+from ui import data, export
+from ui import format as fmt
+
+ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "zip"]
+ENCODINGS = {"auto": "Detect", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252",
+             "latin-1": "Latin-1"}
+DAY_ORDER = {"auto": "Detect (ask when unclear)", "day": "Day first (31/01)",
+             "month": "Month first (01/31)"}
+SCALES = {"auto": "1-5 stars", "10": "0-10 scale: convert to stars"}
+FIELD_NAMES = {
+    "created_at": "Date (published)", "rating": "Rating", "review_id": "Review id",
+    "title": "Title", "text": "Text", "source": "Source / collection method",
+    "invited": "Invited (from source)", "location": "Location", "company": "Company",
+    "language": "Language", "reply_at": "Reply date", "counts": "Counts towards score",
+}
+RESULTS = "import_results"  # session_state: cache key -> Outcome
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file's name and bytes."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Options:
+    """The reading options a user can set (see ``scoring.load_reviews``)."""
+
+    encoding: str = "auto"
+    reference_date: dt.date | None = None
+    day_order: str = "auto"
+    honour_flags: bool = True
+    scale: str = "auto"
+    mapping: tuple[tuple[str, str | None], ...] = ()
+
+    def load_kwargs(self) -> dict[str, Any]:
+        return {
+            "encoding": None if self.encoding == "auto" else self.encoding,
+            "reference_date": self.reference_date,
+            "dayfirst": {"auto": None, "day": True, "month": False}[self.day_order],
+            "honour_flags": self.honour_flags,
+            "rating_scale": 10 if self.scale == "10" else None,
+            "mapping": dict(self.mapping) or None,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What importing a set of uploads gave: a result, and the files that failed."""
+
+    result: scoring.ImportResult | None
+    errors: dict[str, str] = field(default_factory=dict)
+    key: str = ""
+
+
+def files_key(uploads: list[Upload]) -> str:
+    """One key for a set of uploaded files (their contents, in any order)."""
+    return hashlib.sha256("".join(sorted(u.sha256 for u in uploads)).encode()).hexdigest()
+
+
+MappingChoice = tuple[tuple[str, str | None], ...]
+
+
+def chosen_mapping(key: str) -> MappingChoice:
+    """The mapping the user set for these files (empty: the importer detects it)."""
+    saved = st.session_state.get("import_mapping")
+    return saved[1] if saved and saved[0] == key else ()
+
+
+def choose_mapping(key: str, mapping: MappingChoice) -> None:
+    st.session_state["import_mapping"] = (key, mapping)
+
+
+def forget_mapping() -> None:
+    """Button callback: back to the detected mapping."""
+    st.session_state.pop("import_mapping", None)
+
+
+def reading_options(mapping: tuple[tuple[str, str | None], ...]) -> Options:
+    """Draw the reading options and return them."""
+    with st.expander("Reading options", expanded=False):
+        cols = st.columns(3)
+        encoding = cols[0].selectbox("Text encoding", list(ENCODINGS), format_func=ENCODINGS.get,
+                                     key="import_encoding")
+        day_order = cols[1].selectbox("Day/month order of numeric dates", list(DAY_ORDER),
+                                      format_func=DAY_ORDER.get, key="import_day_order")
+        reference = cols[2].date_input(
+            "Reference date for relative dates", value=None, key="import_reference",
+            help="The day the file was scraped: 'a year ago' counts back from it.",
+        )
+        cols = st.columns(3)
+        scale = cols[0].selectbox("Rating scale", list(SCALES), format_func=SCALES.get,
+                                  key="import_scale")
+        flags = cols[1].toggle(
+            "Honour Trustpilot's 'does not count' flags", value=True, key="import_flags",
+            help="Reviews flagged filtered, pending or countsTowardsTrustScore = false are "
+            "kept in the data but left out of the score.",
+        )
+    return Options(encoding, reference, day_order, flags, scale, mapping)
+
+
+def _run(uploads: list[Upload], options: Options) -> scoring.ImportResult:
+    sources = [_named_bytes(upload) for upload in uploads]
+    if len(sources) == 1:
+        return scoring.load_reviews(sources[0], **options.load_kwargs())
+    return scoring.load_many(sources, **options.load_kwargs())
+
+
+def _named_bytes(upload: Upload) -> io.BytesIO:
+    buffer = io.BytesIO(upload.data)
+    buffer.name = upload.name
+    return buffer
+
+
+def import_uploads(uploads: list[Upload], options: Options) -> Outcome:
+    """Import the uploads (once per content and options), showing progress.
+
+    When several files are given and some cannot be read, the others are still
+    imported and each failure is reported with the importer's message.
+    """
+    key = hashlib.sha256(
+        repr((sorted(u.sha256 for u in uploads), options)).encode()
+    ).hexdigest()
+    cache: dict[str, Outcome] = st.session_state.setdefault(RESULTS, {})
+    if key in cache:
+        return cache[key]
+    errors: dict[str, str] = {}
+    result = None
+    with st.status(f"Reading {len(uploads)} file(s)…", expanded=False) as status:
+        try:
+            result = _run(uploads, options)
+        except scoring.ReviewDataError as error:
+            if len(uploads) == 1:
+                errors[uploads[0].name] = str(error)
+            else:
+                good = []
+                progress = st.progress(0.0, text="Checking each file…")
+                for i, upload in enumerate(uploads, start=1):
+                    try:
+                        scoring.load_reviews(_named_bytes(upload), **options.load_kwargs())
+                        good.append(upload)
+                    except scoring.ReviewDataError as file_error:
+                        errors[upload.name] = str(file_error)
+                    progress.progress(i / len(uploads), text=f"Checked {upload.name}")
+                if good:
+                    result = _run(good, options)
+        status.update(
+            label="Import finished" if result is not None else "Nothing could be imported",
+            state="complete" if not errors else ("error" if result is None else "complete"),
+        )
+    outcome = Outcome(result, errors, key)
+    cache.clear()  # keep one import per session: uploads are released
+    cache[key] = outcome
+    return outcome
+
+
+def mapping_editor(report: scoring.ImportReport) -> tuple[tuple[str, str | None], ...] | None:
+    """A form to change which source column fills which field; returns the new mapping
+    when the user applies it, else None."""
+    columns = list(report.columns)
+    with st.form("mapping"):
+        st.markdown("**Column mapping**: change a field's source column and apply.")
+        chosen: dict[str, str | None] = {}
+        grid = st.columns(4)
+        fields = [f for f in CANONICAL_COLUMNS if f in report.candidates or f in report.mapping]
+        for i, name in enumerate(fields):
+            options = [None, *columns]
+            current = report.mapping.get(name)
+            chosen[name] = grid[i % 4].selectbox(
+                FIELD_NAMES.get(name, name), options, index=options.index(current)
+                if current in options else 0,
+                format_func=lambda c: "(not used)" if c is None else str(c),
+                key=f"map_{name}",
+            )
+        applied = st.form_submit_button("Apply the mapping and re-import")
+    if not applied:
+        return None
+    return tuple(sorted(chosen.items()))
+
+
+def draw_report(result: scoring.ImportResult) -> None:
+    """The honest account: counts, per-file table, reasons, warnings, rejected rows."""
+    report = result.report
+    cols = st.columns(5)
+    cols[0].metric("Rows read", f"{report.rows_read:,}", border=True)
+    cols[1].metric("Kept", f"{report.kept:,}", border=True)
+    cols[2].metric("Duplicates", f"{report.duplicates:,}", border=True)
+    cols[3].metric("Rejected", f"{report.rejected:,}", border=True)
+    span = (f"{report.date_min:%d %b %Y} – {report.date_max:%d %b %Y}"
+            if report.date_min is not None and report.date_max is not None else "–")
+    cols[4].metric("Reviews from – to", span, border=True)
+    files = report.files or [report]
+    table = pd.DataFrame([
+        {"File": f.file_name, "Format": f.file_format, "Encoding": f.encoding or "–",
+         "Separator": {",": "comma", ";": "semicolon", "\t": "tab"}.get(f.delimiter or "", "–"),
+         "Rows read": f.rows_read, "Kept": f.kept, "Duplicates": f.duplicates,
+         "Rejected": f.rejected,
+         "First review": f.date_min, "Last review": f.date_max}
+        for f in files
+    ])
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "First review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
+        "Last review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
+    })
+    mapping = pd.DataFrame(
+        [{"Field": FIELD_NAMES.get(k, k), "Source column": v} for k, v in report.mapping.items()]
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Detected mapping**")
+        st.dataframe(mapping, hide_index=True, width="stretch")
+    with right:
+        st.markdown("**Rejected, by reason**")
+        if report.rejected_by_reason:
+            reasons = pd.DataFrame(
+                [{"Reason": k, "Rows": v} for k, v in report.rejected_by_reason.items()]
+            )
+            st.dataframe(reasons, hide_index=True, width="stretch")
+        else:
+            st.write("No row was rejected.")
+    for warning in report.warnings:
+        st.warning(fmt.escape_markdown(warning))
+    if not result.rejected.empty:
+        st.markdown(f"**Rejected rows** ({len(result.rejected):,}; first 200 shown)")
+        st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
+        stem = Path(report.file_name.split(",")[0]).stem or "import"
+        st.download_button(
+            "Download the rejected rows (CSV)", export.safe_csv(result.rejected, index=False),
+            file_name=f"{stem}-rejected.csv", mime="text/csv", icon=":material/download:",
+        )
+
+
+def open_in_dashboard(dataset: data.Dataset) -> None:
+    """Button callback: keep the import in this session and select it on every page."""
+    data.add_upload(dataset)
+
+
+def save(dataset: data.Dataset) -> None:
+    """Button callback: save the import to the workspace under the name typed."""
+    found = data.workspace()
+    name = st.session_state.get("save_name", dataset.name)
+    if found is None:
+        outcome = (False, "The workspace is unavailable; the data stays in this session.")
+    else:
+        try:
+            info = found.save_dataset(name, dataset.reviews, dataset.report)
+        except WorkspaceError as error:
+            outcome = (False, str(error))
+        else:
+            verb = "Saved" if info.created else "Already saved"
+            outcome = (True, f"{verb} as “{info.name}” ({info.rows:,} reviews): pick it under "
+                             "Dataset in the sidebar.")
+    st.session_state["import_saved"] = outcome
