@@ -55,6 +55,7 @@ series = scoring.score_series_by(
     subset, by=by, freq=freq, start=first, end=last, half_life_days=model.half_life_days,
     prior_count=model.prior_count, prior_mean=model.prior_mean,
 )
+series = series[series["reviews"] > 0]  # no line before a group's first review
 if len(ranking) > MAX_LINES:
     st.caption(f"Chart: the {MAX_LINES} groups with most reviews; the table ranks all "
                f"{len(ranking)}.")

@@ -1,13 +1,12 @@
 """The importer on the real, publicly scraped exports in ../shared/data/real.
 
-The files are read in place and never copied into the repository. When the folder
-is missing these tests are skipped, unless TRUSTLENS_REQUIRE_REAL_DATA=1 (CI),
-in which case they fail.
+The files are read in place and never copied into the repository; the
+``real_data`` fixture (tests/conftest.py) skips these tests when the folder is
+missing, unless TRUSTLENS_REQUIRE_REAL_DATA=1 (CI), in which case they fail.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -18,22 +17,10 @@ from scoring.reviews import validate_reviews
 
 pytestmark = pytest.mark.real_data
 
-REAL_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
 PET_INSURANCE = "trustpilot-pet-insurance"
 GOOGLE_MAPS = "google-maps-amsterdam"
 DEUTSCHE_BAHN = "trustpilot-deutsche-bahn-de"
 SCRAPE_DATE = "2023-02-07"
-
-
-@pytest.fixture(scope="module")
-def real_data() -> Path:
-    """The real-data folder; skip (or fail under TRUSTLENS_REQUIRE_REAL_DATA=1) if absent."""
-    if not REAL_DATA.is_dir():
-        message = f"real review exports not found at {REAL_DATA}"
-        if os.environ.get("TRUSTLENS_REQUIRE_REAL_DATA") == "1":
-            pytest.fail(message + " (TRUSTLENS_REQUIRE_REAL_DATA=1 requires them)")
-        pytest.skip(message)
-    return REAL_DATA
 
 
 def csv_files(root: Path, folder: str) -> list[Path]:
