@@ -35,7 +35,7 @@ options = importing.reading_options(mapping)
 outcome = importing.import_uploads(uploads, options)
 for name, message in outcome.errors.items():
     st.error(f"**{fmt.escape_markdown(name)}** could not be imported. "
-             f"{fmt.escape_markdown(message)}")
+             f"{fmt.escape_markdown(importing.for_the_page(message))}")
 if outcome.errors:
     st.caption("The reading options above (encoding, day/month order, the reference date for "
                "relative dates, the rating scale) and the column mapping fix most problems.")
@@ -43,12 +43,21 @@ if outcome.errors:
         st.button("Go back to the detected column mapping", on_click=importing.forget_mapping)
 result = outcome.result
 if result is None:
+    columns = importing.columns_of(uploads[0], options) if len(uploads) == 1 else []
+    if columns:
+        chosen = importing.mapping_editor(columns, {k: v for k, v in mapping if v},
+                                          unset="(detect)")
+        if chosen is not None and chosen != mapping:
+            importing.choose_mapping(files_key, chosen)
+            st.rerun()
     st.stop()
 
 st.subheader("What was read", anchor=False)
 st.success(fmt.escape_markdown(result.report.summary()))
 importing.draw_report(result)
-new_mapping = importing.mapping_editor(result.report)
+report = result.report
+editable = [f for f in importing.CANONICAL_COLUMNS if f in report.candidates or f in report.mapping]
+new_mapping = importing.mapping_editor(list(report.columns), report.mapping, editable)
 if new_mapping is not None and new_mapping != mapping:
     importing.choose_mapping(files_key, new_mapping)
     st.rerun()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.ingest.readers import read_table
 from scoring.reviews import CANONICAL_COLUMNS
 from scoring.store import WorkspaceError
 from ui import data, export
@@ -62,6 +64,7 @@ class Options:
 
     def load_kwargs(self) -> dict[str, Any]:
         return {
+            "max_bytes": max_bytes(),
             "encoding": None if self.encoding == "auto" else self.encoding,
             "reference_date": self.reference_date,
             "dayfirst": {"auto": None, "day": True, "month": False}[self.day_order],
@@ -78,6 +81,53 @@ class Outcome:
     result: scoring.ImportResult | None
     errors: dict[str, str] = field(default_factory=dict)
     key: str = ""
+
+
+_HINTS: tuple[tuple[str, str], ...] = (
+    (r"[Pp]ass reference_date= that day \(e\.g\. reference_date='([^']+)'\)",
+     r"set 'Reference date for relative dates' under Reading options to that day (e.g. \1)"),
+    (r"[Pp]ass dayfirst=True or dayfirst=False",
+     "choose the day/month order under Reading options"),
+    (r"[Pp]ass dayfirst=True", "choose 'Day first' under Reading options"),
+    (r"[Pp]ass dayfirst=False", "choose 'Month first' under Reading options"),
+    (r"dayfirst=True", "'Day first'"),
+    (r"dayfirst=False", "'Month first'"),
+    (r"[Pp]ass rating_scale=10", "choose '0-10 scale: convert to stars' as the Rating scale "
+     "under Reading options"),
+    (r"rating_scale=5", "'1-5 stars'"),
+    (r"(map another column|pick others|[Nn]ame the right column) with mapping=\{[^}]*\}",
+     r"\1 in the column mapping below"),
+    (r"mapping=\{[^}]*\}", "the column mapping below"),
+    (r"max_bytes", "the upload limit (server.maxUploadSize)"),
+)
+
+
+def for_the_page(message: str) -> str:
+    """The importer's advice, which names Python parameters, in the page's own terms."""
+    def keep_case(replacement: str):
+        def substitute(match: re.Match[str]) -> str:
+            text = match.expand(replacement)
+            return text[0].upper() + text[1:] if match.group(0)[0].isupper() else text
+        return substitute
+
+    for pattern, replacement in _HINTS:
+        message = re.sub(pattern, keep_case(replacement), message)
+    return message
+
+
+def columns_of(upload: Upload, options: Options) -> list[str]:
+    """The columns of a file, when it can at least be read as a table (else [])."""
+    try:
+        table = read_table(upload.data, upload.name, encoding=options.load_kwargs()["encoding"],
+                           max_bytes=max_bytes())
+    except scoring.ReviewDataError:
+        return []
+    return [str(c) for c in table.frame.columns]
+
+
+def max_bytes() -> int:
+    """The size limit: the server's upload limit (``server.maxUploadSize``, MB)."""
+    return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 
 
 def files_key(uploads: list[Upload]) -> str:
@@ -181,27 +231,32 @@ def import_uploads(uploads: list[Upload], options: Options) -> Outcome:
     return outcome
 
 
-def mapping_editor(report: scoring.ImportReport) -> tuple[tuple[str, str | None], ...] | None:
-    """A form to change which source column fills which field; returns the new mapping
-    when the user applies it, else None."""
-    columns = list(report.columns)
+def mapping_editor(
+    columns: list[str], current: dict[str, str], fields: list[str] | None = None,
+    *, unset: str = "(not used)",
+) -> MappingChoice | None:
+    """A form to choose which source column fills which field; returns the mapping
+    when the user applies it, else None. ``unset`` names the empty choice: "(not
+    used)" after an import, "(detect)" when detection failed (then it is left out)."""
     with st.form("mapping"):
-        st.markdown("**Column mapping**: change a field's source column and apply.")
+        st.markdown("**Column mapping**: pick the source column of each field and apply.")
         chosen: dict[str, str | None] = {}
         grid = st.columns(4)
-        fields = [f for f in CANONICAL_COLUMNS if f in report.candidates or f in report.mapping]
-        for i, name in enumerate(fields):
+        names = fields or [f for f in CANONICAL_COLUMNS if f != "invited"]
+        for i, name in enumerate(names):
             options = [None, *columns]
-            current = report.mapping.get(name)
+            value = current.get(name)
             chosen[name] = grid[i % 4].selectbox(
-                FIELD_NAMES.get(name, name), options, index=options.index(current)
-                if current in options else 0,
-                format_func=lambda c: "(not used)" if c is None else str(c),
+                FIELD_NAMES.get(name, name), options,
+                index=options.index(value) if value in options else 0,
+                format_func=lambda c: unset if c is None else str(c),
                 key=f"map_{name}",
             )
         applied = st.form_submit_button("Apply the mapping and re-import")
     if not applied:
         return None
+    if unset != "(not used)":
+        chosen = {k: v for k, v in chosen.items() if v is not None}
     return tuple(sorted(chosen.items()))
 
 
@@ -246,7 +301,7 @@ def draw_report(result: scoring.ImportResult) -> None:
         else:
             st.write("No row was rejected.")
     for warning in report.warnings:
-        st.warning(fmt.escape_markdown(warning))
+        st.warning(fmt.escape_markdown(for_the_page(warning)))
     if not result.rejected.empty:
         st.markdown(f"**Rejected rows** ({len(result.rejected):,}; first 200 shown)")
         st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")

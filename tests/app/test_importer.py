@@ -121,3 +121,28 @@ def test_demo_counts_match_the_importer() -> None:
     demo = Path(__file__).resolve().parents[2] / "data" / "demo_reviews.csv"
     result = scoring.load_reviews(demo)
     assert result.report.kept == len(pd.read_csv(demo))
+
+
+def test_a_failed_import_can_be_fixed_with_the_mapping() -> None:
+    data = b"date,rating,other\n2024-01-05,9,5\n2024-02-10,7,4\n2024-03-01,10,5\n"
+    at = open_app("importer.py")
+    upload(at, ("tens.csv", data))
+    assert not at.exception
+    assert at.error and "tens.csv" in plain(at.error[0].value)
+    at.selectbox(key="map_rating").set_value("other")
+    at.button(key="FormSubmitter:mapping-Apply the mapping and re-import").click().run()
+    assert not at.exception
+    assert not at.error
+    assert {m.label: m.value for m in at.metric}["Kept"] == "3"
+
+
+def test_advice_names_the_page_options_not_python_parameters() -> None:
+    data = b"date,score\n2024-01-05,9\n2024-02-10,7\n2024-03-01,10\n"
+    at = open_app("importer.py")
+    upload(at, ("ten.csv", data))
+    message = plain(at.error[0].value)
+    assert "rating_scale" not in message
+    assert "Rating scale" in message
+    at.selectbox(key="import_scale").set_value("10").run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Kept"] == "3"
