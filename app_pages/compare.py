@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
-from ui import charts, controls, export
+from ui import charts, controls, downloads, export
 from ui import format as fmt
 
 MAX_LINES = 12
@@ -82,7 +82,11 @@ st.dataframe(
         "Last review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
     },
 )
-st.download_button(
+left, right = st.columns(2)
+left.download_button(
     "Download the ranking (CSV)", export.safe_csv(table, index=False),
     file_name="trustlens-ranking.csv", mime="text/csv", icon=":material/download:",
 )
+with right:
+    downloads.snapshot_button(f"comparison by {DIMENSIONS[by].lower()}", view, [figure],
+                              slug="compare")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
-from ui import charts, controls, views
+from ui import charts, controls, downloads, headline, views
 from ui import format as fmt
 
 view = controls.sidebar(period=False)
@@ -57,43 +57,23 @@ with figures:
         delta="what the score rests on", delta_color="off", delta_arrow="off", border=True,
         help="The sum of the reviews' weights: each review counts half after one half-life.",
     )
-    sentence = [
-        f"**{snap.label}** at **{fmt.score_text(snap.score)}** ({fmt.stars_text(snap.stars)})."
-    ]
-    needed = snap.five_stars_to_next_half_star
-    if needed is not None and needed <= 1000:
-        sentence.append(
-            f"{fmt.count_text(snap.five_stars_to_next_half_star)} five-star reviews today would "
-            f"lift it to {fmt.stars_text(snap.gaps.next_stars)}"
-            + (
-                f"; {fmt.count_text(snap.five_stars_to_next_label)} would reach "
-                f"**{snap.gaps.next_label}**."
-                if snap.five_stars_to_next_label is not None
-                else "."
-            )
-        )
-    if snap.gaps.star_down is not None:
-        sentence.append(
-            f"It can fall {snap.gaps.star_down:.2f} before it drops to "
-            f"{fmt.stars_text(snap.stars - 0.5)}."
-        )
-    st.markdown(" ".join(sentence))
+    st.markdown(
+        f"**{snap.label}** at **{fmt.score_text(snap.score)}** "
+        f"({fmt.stars_text(snap.stars)}).  \n" + "  \n".join(headline.distance_lines(snap))
+    )
 
 series, freq = views.trend(reviews, params, start=view.start, end=view.end)
 bar_freq = views.volume_freq(freq)
-volume = scoring.companion_series(
-    reviews, freq=bar_freq, start=series.index[0], end=series.index[-1]
-)
+volume = views.companion_series(view, freq=bar_freq, start=series.index[0], end=series.index[-1])
 st.subheader("Score over time", anchor=False)
-st.plotly_chart(
-    charts.trend_figure(
-        [charts.Line("TrustScore", series["score"])], volume=volume, volume_freq=bar_freq
-    ),
-    width="stretch", theme=None, config={"displaylogo": False},
+trend = charts.trend_figure(
+    [charts.Line("TrustScore", series["score"])], volume=volume, volume_freq=bar_freq
 )
+st.plotly_chart(trend, width="stretch", theme=None, config={"displaylogo": False})
 st.caption(
     f"{'Live' if params.clock == 'live' else 'Displayed'} score at the end of each "
     f"{charts.FREQ_NAMES[freq]}; shaded bands are Trustpilot's "
     "labels (Excellent from 4.3 shown, Great 3.8, Average 2.8, Poor 1.8). "
     f"Bars: reviews per {charts.FREQ_NAMES[bar_freq]} by stars."
 )
+downloads.snapshot_button("overview", view, [trend], slug="overview")

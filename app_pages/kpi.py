@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from ui import charts, controls, export, views
+from ui import charts, controls, downloads, export, views
 from ui import format as fmt
 
 view = controls.sidebar(period=False)
@@ -48,8 +48,8 @@ cols[1].metric("Change in 90 days", f"{snap.change_90d * 25:+.1f} points", borde
 gap = ref_b - snap.kpi_index
 cols[2].metric(f"Distance to {ref_b:g}", f"{gap:+.1f} points" if gap > 0 else "reached",
                border=True)
-st.plotly_chart(charts.kpi_figure(index, bands), width="stretch", theme=None,
-                config={"displaylogo": False})
+kpi_chart = charts.kpi_figure(index, bands)
+st.plotly_chart(kpi_chart, width="stretch", theme=None, config={"displaylogo": False})
 st.caption(f"Index at the end of each {charts.FREQ_NAMES[freq]}; bands and reference lines "
            "as set above (defaults from common KPI libraries).")
 
@@ -75,7 +75,10 @@ st.dataframe(
     },
 )
 st.caption("The last quarter may still be running: its value is the index on the last date.")
-st.download_button(
+left, right = st.columns(2)
+left.download_button(
     "Download the quarterly table (CSV)", export.safe_csv(table, index=False),
     file_name="trustlens-kpi-quarters.csv", mime="text/csv", icon=":material/download:",
 )
+with right:
+    downloads.snapshot_button("KPI view", view, [kpi_chart], slug="kpi")

@@ -7,9 +7,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-import scoring
 from scoring.attribution import largest_moves
-from ui import charts, controls, export, views
+from ui import charts, controls, downloads, export, views
 from ui import format as fmt
 from ui.settings import ModelSettings
 
@@ -17,7 +16,7 @@ view = controls.sidebar()
 model = view.model
 st.title("Trends", anchor=False)
 st.caption(f"{fmt.escape_markdown(view.dataset.business_name)} · {view.describe()}")
-if scoring.star_counts(view.reviews).sum() == 0:
+if views.star_counts(view).sum() == 0:
     st.info("No counted reviews match these filters: widen the filters or the dates.")
     st.stop()
 
@@ -47,9 +46,9 @@ if freq != view.freq:
     st.caption(f"Shown by {charts.FREQ_NAMES[freq]} to keep the chart readable.")
 index = series.index
 bar_freq = views.volume_freq(freq) if freq == "D" else freq
-volume = scoring.companion_series(view.reviews, freq=bar_freq, start=index[0], end=index[-1])
-means = scoring.companion_series(view.reviews, freq=freq, start=index[0], end=index[-1],
-                                 windows_days=(90,))
+volume = views.companion_series(view, freq=bar_freq, start=index[0], end=index[-1])
+means = views.companion_series(view, freq=freq, start=index[0], end=index[-1],
+                               windows_days=(90,))
 
 lines: list[charts.Line] = []
 table = pd.DataFrame(index=index)
@@ -93,8 +92,7 @@ st.caption(
     "by stars."
 )
 
-summary = scoring.summary(view.reviews, prior_count=model.prior_count,
-                          prior_mean=model.prior_mean)
+summary = views.summary(view, prior_count=model.prior_count, prior_mean=model.prior_mean)
 cols = st.columns(5)
 cols[0].metric("Plain mean", f"{summary.mean_rating:.2f}", border=True)
 cols[1].metric("No-decay average", f"{summary.bayesian_average:.2f}", border=True,
@@ -111,16 +109,10 @@ cols[4].metric("Net score", f"{summary.net_score:+.0f}", border=True,
 
 with st.expander("The numbers behind the chart"):
     st.dataframe(table, width="stretch")
-title = f"TrustLens trends: {view.dataset.business_name}"
 down_left, down_right = st.columns(2)
 down_left.download_button(
     "Download the trend data (CSV)", export.safe_csv(table), file_name="trustlens-trend.csv",
     mime="text/csv", icon=":material/download:",
 )
-assumptions = [*view.describe().split("; "), f"dataset: {view.dataset.name}"]
-down_right.download_button(
-    "Download an HTML snapshot",
-    lambda: export.html_snapshot(title, assumptions, [figure]),
-    file_name="trustlens-trend.html", mime="text/html", icon=":material/download:",
-    on_click="ignore",
-)
+with down_right:
+    downloads.snapshot_button("trends", view, [figure], slug="trends")

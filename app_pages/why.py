@@ -7,10 +7,11 @@ import streamlit as st
 
 import scoring
 from scoring.attribution import explain_change, heaviest_reviews
-from ui import charts, controls, export
+from ui import charts, controls, downloads, export
 from ui import format as fmt
 
-PRESETS = {30: "Last 30 days", 90: "Last 90 days", 182: "Last 6 months", 365: "Last year"}
+PRESETS = {30: "Last 30 days", 90: "Last 90 days", 182: "Last 6 months", 365: "Last year",
+           0: "Custom dates"}
 
 view = controls.sidebar(period=False)
 model = view.model
@@ -23,10 +24,21 @@ if counted.empty:
 
 last = view.end if view.end is not None else counted["created_at"].max()
 days = st.segmented_control(
-    "Period ending on the last review", options=list(PRESETS), format_func=PRESETS.get,
-    default=90, required=True, key="why_days", bind="query-params", persist_state="session",
-) or 90
-start = last - pd.Timedelta(days=days)
+    "Period", options=list(PRESETS), format_func=PRESETS.get, default=90, required=True,
+    key="why_days", bind="query-params", persist_state="session",
+    help="Presets end on the last review (or the end of the sidebar's date window).",
+)
+days = 90 if days is None else days
+start = last - pd.Timedelta(days=days or 90)
+if days == 0:
+    first_day = counted["created_at"].min().date()
+    picked = st.date_input(
+        "From – to", value=(start.date(), last.date()), min_value=first_day,
+        max_value=last.date(), key="why_dates", format="YYYY-MM-DD",
+    )
+    if isinstance(picked, tuple | list) and len(picked) == 2:
+        start = pd.Timestamp(picked[0], tz="UTC")
+        last = min(last, pd.Timestamp(picked[1], tz="UTC") + pd.Timedelta(days=1))
 result = explain_change(counted, start=start, end=last, **model.score_kwargs())
 new_total = sum(result.by_stars.values())
 new_count = sum(result.new_reviews.values())
@@ -37,8 +49,8 @@ st.markdown(
     f"{fmt.signed(new_total, 3)}; older reviews losing weight moved it "
     f"{fmt.signed(result.ageing, 3)}."
 )
-st.plotly_chart(charts.waterfall_figure(result), width="stretch", theme=None,
-                config={"displaylogo": False})
+waterfall = charts.waterfall_figure(result)
+st.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
 st.caption(
     "A new review lifts the score when its stars are above the score it meets and lowers it "
     "when below; ageing pulls older reviews' weight down, so the score drifts towards the "
@@ -65,7 +77,10 @@ st.dataframe(
     },
 )
 st.caption("Titles and texts are shown exactly as written, as plain text.")
-st.download_button(
+left, right = st.columns(2)
+left.download_button(
     "Download these reviews (CSV)", export.safe_csv(table, index=False),
     file_name="trustlens-heaviest-reviews.csv", mime="text/csv", icon=":material/download:",
 )
+with right:
+    downloads.snapshot_button("why the score moved", view, [waterfall], slug="why")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -58,3 +60,16 @@ def test_kpi_page_quarters(demo: pd.DataFrame) -> None:
     assert set(table["Band"]) <= {"Excellent", "Good", "Poor"}
     at.number_input(key="kpi_exc").set_value(90).run()
     assert "Excellent" not in set(at.dataframe[0].value["Band"])
+
+
+def test_why_page_custom_dates(demo: pd.DataFrame) -> None:
+    at = open_app("why.py")
+    at.segmented_control(key="why_days").set_value(0).run()
+    at.date_input(key="why_dates").set_value((dt.date(2025, 7, 1), dt.date(2025, 10, 31))).run()
+    assert not at.exception
+    start = pd.Timestamp("2025-07-01", tz="UTC")
+    end = pd.Timestamp("2025-11-01", tz="UTC")
+    result = explain_change(demo, start=start, end=end)
+    assert f"**{result.end_score:.3f}**" in at.markdown[0].value
+    assert result.change < -0.3  # the incident
+    assert result.by_stars[1] < 0

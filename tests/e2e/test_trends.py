@@ -28,7 +28,7 @@ def test_half_life_change_moves_the_headline(page: Page, app_url: str) -> None:
     expect(page.get_by_text("half-life 30 days").first).to_be_visible()
     after = page.get_by_text(re.compile(r"unrounded \d\.\d{3}")).inner_text()
     assert after != before
-    assert "half_life=30" in page.url
+    assert "half_life=30+days" in page.url
     screenshot(page, "home-half-life-30")
 
 
@@ -44,3 +44,12 @@ def test_trends_page_and_csv_download(page: Page, app_url: str) -> None:
     text = download.path().read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("period,live_score")
     assert len(text.splitlines()) > 50
+
+
+def test_a_pasted_link_reproduces_the_view(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/trends?half_life=30+days&period=Month&trend_half_lives=365+days")
+    wait_idle(page)
+    expect(page.get_by_text("half-life 30 days, prior 7 reviews").first).to_be_visible()
+    expect(page.get_by_text("period: month").first).to_be_visible()
+    screenshot(page, "trends-from-link")
+    expect(page.get_by_text("Live, half-life 365 days").first).to_be_visible()
