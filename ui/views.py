@@ -1,15 +1,31 @@
-"""What pages compute from a dataset and the settings: engine calls at display resolution."""
+"""What pages compute from a dataset and the settings: engine calls at display resolution.
+
+Figures that do not depend on the model's half-life (plain means, volume by stars, the
+star counts and the companion metrics) are cached, so that changing a model setting
+recomputes only the score. The caches are bounded and keyed on :func:`reviews_key`: the
+dataset's content hash with the window's end and the filters, which together determine
+``view.reviews`` (an upload's content hash covers its files and import options, so the
+key never matches another user's different data).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
 import pandas as pd
+import streamlit as st
 
 import scoring
 from scoring.model import counted_reviews
 from ui.charts import display_freq
 from ui.settings import ModelSettings
 
+if TYPE_CHECKING:
+    from ui.controls import View
+
 COARSER = {"D": "W", "W": "M", "M": "Q", "Q": "Y", "Y": "Y"}
+CACHE_ENTRIES = 64
 
 
 def volume_freq(score_freq: str) -> str:
@@ -20,7 +36,11 @@ def volume_freq(score_freq: str) -> str:
 def window(reviews: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None
            ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The chart window: the chosen dates, else the counted reviews' span."""
-    counted = counted_reviews(reviews)
+    if start is not None and end is not None:
+        return start, end
+    # Only the columns the rule needs: a ``counts`` column must not copy the whole table.
+    columns = [c for c in ("created_at", "rating", "counts") if c in reviews.columns]
+    counted = counted_reviews(reviews[columns] if len(columns) >= 2 else reviews)
     first = start if start is not None else counted["created_at"].min()
     last = end if end is not None else counted["created_at"].max()
     return first, last
@@ -41,3 +61,52 @@ def trend(
         **settings.score_kwargs(),
     )
     return series, chosen
+
+
+def reviews_key(view: View) -> str:
+    """A key for ``view.reviews``: the dataset's content hash, the window's end, the filters."""
+    filters = sorted((column, tuple(values)) for column, values in view.filters.items())
+    return f"{view.dataset.content_hash}|end={view.end}|filters={filters!r}"
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _companion_series(
+    key: str, freq: str, start: pd.Timestamp, end: pd.Timestamp, windows_days: tuple[int, ...],
+    _reviews: pd.DataFrame,
+) -> pd.DataFrame:
+    del key  # identifies _reviews
+    return scoring.companion_series(_reviews, freq=freq, start=start, end=end,
+                                    windows_days=windows_days)
+
+
+def companion_series(
+    view: View, *, freq: str, start: pd.Timestamp, end: pd.Timestamp,
+    windows_days: tuple[int, ...] = (30, 90),
+) -> pd.DataFrame:
+    """:func:`scoring.companion_series` of ``view.reviews``, cached (no model setting
+    enters it)."""
+    return _companion_series(reviews_key(view), freq, start, end, tuple(windows_days),
+                             view.reviews)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _summary(key: str, prior_count: float, prior_mean: float, _reviews: pd.DataFrame
+             ) -> scoring.Summary:
+    del key
+    return scoring.summary(_reviews, prior_count=prior_count, prior_mean=prior_mean)
+
+
+def summary(view: View, *, prior_count: float, prior_mean: float) -> scoring.Summary:
+    """:func:`scoring.summary` of ``view.reviews``, cached (the half-life does not enter)."""
+    return _summary(reviews_key(view), float(prior_count), float(prior_mean), view.reviews)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _star_counts(key: str, _reviews: pd.DataFrame) -> np.ndarray:
+    del key
+    return scoring.star_counts(_reviews)
+
+
+def star_counts(view: View) -> np.ndarray:
+    """:func:`scoring.star_counts` of ``view.reviews`` (counted reviews per star), cached."""
+    return _star_counts(reviews_key(view), view.reviews)
