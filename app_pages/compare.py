@@ -6,7 +6,6 @@ import streamlit as st
 
 import scoring
 from ui import charts, controls, downloads, export
-from ui import format as fmt
 
 MAX_LINES = 12
 DIMENSIONS = {**controls.FILTER_COLUMNS, "invited": "Invited or organic"}
@@ -14,7 +13,7 @@ DIMENSIONS = {**controls.FILTER_COLUMNS, "invited": "Invited or organic"}
 view = controls.sidebar()
 model = view.model
 st.title("Compare", anchor=False)
-st.caption(f"{fmt.escape_markdown(view.dataset.name)} · {view.describe()}")
+st.caption(view.caption())
 
 reviews = view.reviews
 present = [c for c in DIMENSIONS if c in reviews.columns and reviews[c].nunique() >= 2]

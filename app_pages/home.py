@@ -14,7 +14,7 @@ snap = scoring.snapshot(reviews, as_of=view.end, **params.score_kwargs())
 
 st.title(fmt.escape_markdown(dataset.business_name), anchor=False)
 st.caption(
-    f"TrustScore as of {snap.as_of:%d %b %Y} · {view.describe()} · "
+    f"TrustScore as of {snap.as_of:%d %b %Y} · {fmt.escape_markdown(view.describe())} · "
     f"dataset: {fmt.escape_markdown(dataset.name)}"
 )
 

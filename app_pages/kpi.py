@@ -7,12 +7,11 @@ import streamlit as st
 
 import scoring
 from ui import charts, controls, downloads, export, views
-from ui import format as fmt
 
 view = controls.sidebar(period=False)
 model = view.model
 st.title("KPI view", anchor=False)
-st.caption(f"{fmt.escape_markdown(view.dataset.business_name)} · {view.describe()}")
+st.caption(view.caption())
 if scoring.star_counts(view.reviews).sum() == 0:
     st.info("No counted reviews match these filters: widen the filters or the dates.")
     st.stop()

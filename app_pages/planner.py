@@ -22,8 +22,7 @@ st.title("Projection planner", anchor=False)
 st.markdown("If we send this many review requests, where will the score be, how sure are we, "
             "and what does it take to reach the target by the date?")
 st.caption(
-    f"{fmt.escape_markdown(view.dataset.business_name)} · {view.describe()} · projections "
-    "are of the live score"
+    f"{view.caption()} · projections are of the live score"
 )
 if scoring.star_counts(view.reviews).sum() == 0:
     st.info("No counted reviews match these filters: widen the filters or the dates.")

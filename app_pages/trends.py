@@ -9,13 +9,12 @@ import streamlit as st
 
 from scoring.attribution import largest_moves
 from ui import charts, controls, downloads, export, views
-from ui import format as fmt
 from ui.settings import ModelSettings
 
 view = controls.sidebar()
 model = view.model
 st.title("Trends", anchor=False)
-st.caption(f"{fmt.escape_markdown(view.dataset.business_name)} · {view.describe()}")
+st.caption(view.caption())
 if views.star_counts(view).sum() == 0:
     st.info("No counted reviews match these filters: widen the filters or the dates.")
     st.stop()

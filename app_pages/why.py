@@ -16,7 +16,7 @@ PRESETS = {30: "Last 30 days", 90: "Last 90 days", 182: "Last 6 months", 365: "L
 view = controls.sidebar(period=False)
 model = view.model
 st.title("Why did it move?", anchor=False)
-st.caption(f"{fmt.escape_markdown(view.dataset.business_name)} · {view.describe()}")
+st.caption(view.caption())
 counted = scoring.model.counted_reviews(view.reviews)
 if counted.empty:
     st.info("No counted reviews match these filters: widen the filters or the dates.")

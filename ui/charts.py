@@ -6,6 +6,7 @@ callers aggregate to a display period first (:func:`display_freq`).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -146,6 +147,7 @@ def comparison_figure(
     ``series`` is ``scoring.score_series_by`` output (long: ``by``, period, score).
     """
     groups = list(dict.fromkeys(series[by].astype(str)))
+    shown = [html.escape(group) for group in groups]  # plotly reads <b>, <a>: show as text
     y_range = score_y_range(series["score"])
     palette = [
         "#1c1c1c", "#00b67a", "#5b8def", "#c2185b", "#ef6c00", "#6a1b9a", "#00838f",
@@ -155,14 +157,14 @@ def comparison_figure(
         columns = 3 if len(groups) > 4 else 2
         rows = -(-len(groups) // columns)
         fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, shared_yaxes=True,
-                            subplot_titles=groups, vertical_spacing=0.08, horizontal_spacing=0.03)
+                            subplot_titles=shown, vertical_spacing=0.08, horizontal_spacing=0.03)
         for i, group in enumerate(groups):
             part = series[series[by].astype(str) == group]
             fig.add_trace(
-                go.Scatter(x=part["period"], y=part["score"], name=group, mode="lines",
+                go.Scatter(x=part["period"], y=part["score"], name=shown[i], mode="lines",
                            line={"color": palette[i % len(palette)], "width": 2},
                            showlegend=False,
-                           hovertemplate=group + " %{y:.2f}<extra></extra>"),
+                           hovertemplate=shown[i] + " %{y:.2f}<extra></extra>"),
                 row=i // columns + 1, col=i % columns + 1,
             )
         fig.update_yaxes(range=list(y_range))
@@ -174,9 +176,9 @@ def comparison_figure(
         for i, group in enumerate(groups):
             part = series[series[by].astype(str) == group]
             fig.add_trace(
-                go.Scatter(x=part["period"], y=part["score"], name=group, mode="lines",
+                go.Scatter(x=part["period"], y=part["score"], name=shown[i], mode="lines",
                            line={"color": palette[i % len(palette)], "width": 2},
-                           hovertemplate=group + " %{y:.2f}<extra></extra>")
+                           hovertemplate=shown[i] + " %{y:.2f}<extra></extra>")
             )
         fig.update_yaxes(title_text="TrustScore (1-5 stars)", range=list(y_range))
         fig.update_xaxes(title_text="Date")

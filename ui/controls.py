@@ -53,6 +53,10 @@ class View:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reviews: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def caption(self) -> str:
+        """The business and every assumption, escaped for a markdown caption."""
+        return escape_markdown(f"{self.dataset.business_name} · {self.describe()}")
+
     def describe(self) -> str:
         """Every assumption of the view in one line (printed on pages and exports)."""
         parts = [self.model.describe()]
@@ -114,13 +118,26 @@ def _date_range(reviews: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestam
     return start, end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
 
 
-def _filters(reviews: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+@st.cache_data(max_entries=16, show_spinner=False)
+def _filter_options(content_hash: str, _reviews: pd.DataFrame) -> dict[str, list[str]]:
+    """Per filter column, its most frequent values (at most ``MAX_FILTER_OPTIONS``).
+
+    Counted once per dataset (keyed on its content hash), not on every rerun.
+    """
+    del content_hash  # identifies _reviews
+    options: dict[str, list[str]] = {}
+    for column in FILTER_COLUMNS:
+        if column in _reviews.columns:
+            values = _reviews[column].dropna().astype(str)
+            options[column] = values.value_counts().index[:MAX_FILTER_OPTIONS].tolist()
+    return options
+
+
+def _filters(dataset: Dataset) -> dict[str, tuple[str, ...]]:
     chosen: dict[str, tuple[str, ...]] = {}
+    available = _filter_options(dataset.content_hash, dataset.reviews)
     for column, title in FILTER_COLUMNS.items():
-        if column not in reviews.columns:
-            continue
-        values = reviews[column].dropna().astype(str)
-        options = values.value_counts().index[:MAX_FILTER_OPTIONS].tolist()
+        options = available.get(column, [])
         if len(options) < 2:
             continue
         picked = st.multiselect(
@@ -139,6 +156,8 @@ def apply_filters(
 
     Reviews before the window's start stay in: the score at the start rests on them.
     """
+    if end is None and not filters:
+        return reviews  # nothing to filter: no copy of the table
     mask = pd.Series(True, index=reviews.index)
     if end is not None:
         mask &= reviews["created_at"] <= end
@@ -204,6 +223,6 @@ def sidebar(*, period: bool = True, dates: bool = True) -> View:
             ) or "W"
         with st.expander("Filters", expanded=False):
             start, end = _date_range(dataset.reviews) if dates else (None, None)
-            filters = _filters(dataset.reviews)
+            filters = _filters(dataset)
     reviews = apply_filters(dataset.reviews, end, filters)
     return View(dataset, model, freq, start, end, filters, reviews)
