@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -144,8 +145,13 @@ def bench_sql(
         generate_s = time.perf_counter() - began
         glob = str(folder / "reviews-*.parquet")
         as_of = START + pd.Timedelta(days=SPAN_DAYS)
-        result = score_table_sql(glob, as_of=as_of)
-        sql_s, sql_runs = _median_seconds(lambda: score_table_sql(glob, as_of=as_of), repeats)
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")  # no progress bar in the output
+        result = score_table_sql(glob, as_of=as_of, con=con)
+        sql_s, sql_runs = _median_seconds(
+            lambda: score_table_sql(glob, as_of=as_of, con=con), repeats
+        )
+        con.close()
         size_mb = sum(path.stat().st_size for path in paths) / 1e6
         if workdir is not None:
             for path in paths:

@@ -135,6 +135,53 @@ def _stars(reviews: pd.DataFrame) -> np.ndarray:
     return reviews["rating"].to_numpy(dtype="float64")
 
 
+def _counted_times_stars(reviews: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The counted reviews' times (int64 ns, UTC) and stars (float64).
+
+    The rows of :func:`counted_reviews` (the table is validated the same way), but
+    only these two columns are taken: the table itself is never copied.
+    """
+    validate_reviews(reviews)
+    times, stars = times_ns(reviews), _stars(reviews)
+    if "counts" in reviews.columns:
+        flags = reviews["counts"].fillna(True).astype(bool).to_numpy()
+        if not flags.all():
+            times, stars = times[flags], stars[flags]
+    return times, stars
+
+
+def _is_time_ordered(times: np.ndarray) -> bool:
+    """Whether ``times`` never decrease (the importer returns reviews in time order)."""
+    return len(times) < 2 or bool((times[1:] >= times[:-1]).all())
+
+
+def _weights_to(reference_ns: np.ndarray | int, times: np.ndarray, half_life_days: float
+                ) -> np.ndarray:
+    """``2 ** (-(reference - t) / H)`` per review, the age in exact integer nanoseconds
+    (``reference >= t``, so the exponent is never positive); ones when H = inf."""
+    if math.isinf(half_life_days):
+        return np.ones(len(times), dtype="float64")
+    ages_ns = np.subtract(reference_ns, times)
+    weights = np.multiply(ages_ns, -1.0 / (NS_PER_DAY * half_life_days))
+    return np.exp2(weights, out=weights)
+
+
+def _segment_sums(values: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``sum(values[ends[k - 1]:ends[k]])`` for every k (``ends[-1]`` read as 0).
+
+    ``ends`` is non-decreasing and its last element is ``len(values)``: the segments
+    are consecutive runs of time-sorted reviews, one per period. O(N + D).
+    """
+    out = np.zeros(len(ends), dtype="float64")
+    starts = np.concatenate(([0], ends[:-1]))
+    nonempty = ends > starts
+    if nonempty.any():
+        # Between two non-empty segments lie only empty ones, so each reduceat run
+        # ends exactly where its segment does.
+        out[nonempty] = np.add.reduceat(values, starts[nonempty])
+    return out
+
+
 def decayed_sums(
     reviews: pd.DataFrame,
     *,
@@ -147,18 +194,20 @@ def decayed_sums(
     score is ``(m * mu + A) / (m + B)``; projections start from these sums.
     """
     ScoreParams(half_life_days=half_life_days)
-    counted = counted_reviews(reviews)
-    times = times_ns(counted)
+    times, stars = _counted_times_stars(reviews)
     if as_of is None:
         if len(times) == 0:
             return 0.0, 0.0, 0
         as_of_ns = int(times.max())
+        count = len(times)
     else:
         as_of_ns = to_utc_timestamp(as_of).as_unit("ns").value
-    mask = times <= as_of_ns
-    ages = (as_of_ns - times[mask]) / NS_PER_DAY
-    weights = decay_factor(ages, half_life_days)
-    return float(weights @ _stars(counted)[mask]), float(weights.sum()), int(mask.sum())
+        mask = times <= as_of_ns
+        count = int(np.count_nonzero(mask))
+        if count < len(times):
+            times, stars = times[mask], stars[mask]
+    weights = _weights_to(as_of_ns, times, half_life_days)
+    return float(weights @ stars), float(weights.sum()), count
 
 
 def trust_score(
@@ -241,6 +290,96 @@ def series_edges(times: np.ndarray, start: object, end: object, freq: str) -> pd
     return period_starts(first, last, freq)
 
 
+def _period_numbers(times: np.ndarray, first_start_ns: int, bounds_ns: np.ndarray
+                    ) -> np.ndarray:
+    """For times before the last boundary, the number of boundaries at or before each
+    (period 0 for anything before the first period).
+
+    Boundaries are midnights, so this is arithmetic rather than N binary searches:
+    a division for equal periods (days, weeks), else the day number looked up in a
+    day -> period table (months, quarters, years).
+    """
+    offsets = bounds_ns - first_start_ns
+    widths = np.diff(offsets, prepend=0)
+    since = np.maximum(times - first_start_ns, 0)
+    if (widths == widths[0]).all():
+        return since // int(widths[0])
+    if (offsets % NS_PER_DAY == 0).all():
+        days = np.arange(int(offsets[-1] // NS_PER_DAY))
+        table = np.searchsorted(offsets // NS_PER_DAY, days, side="right")
+        return table[since // NS_PER_DAY]
+    return np.searchsorted(bounds_ns, times, side="right")
+
+
+class _Periods:
+    """Which period each review of a series falls in, without sorting the reviews.
+
+    Period k holds the reviews created at or after boundary ``b_{k-1}`` and before
+    ``b_k``; period 0 also holds every earlier review, and reviews at or after the
+    last boundary do not enter. Time-ordered reviews (the importer's order) form one
+    contiguous run per period, found with a search of the D boundaries into the N
+    times (sums with ``np.add.reduceat``); otherwise each review gets its period's
+    number by arithmetic (:func:`_period_numbers`; sums with ``np.bincount``). Either
+    way the work is O(N + D), and the reviews are never sorted.
+    """
+
+    def __init__(self, times: np.ndarray, stars: np.ndarray, first_start_ns: int,
+                 bounds_ns: np.ndarray, *, ordered: bool) -> None:
+        self.periods = len(bounds_ns)
+        self.slot: np.ndarray | None = None
+        if ordered:
+            self.ends = np.searchsorted(times, bounds_ns, side="left")
+            entered = int(self.ends[-1])
+            self.times, self.stars = times[:entered], stars[:entered]
+            self.counts = np.diff(self.ends, prepend=0)
+            self._before_first = int(np.searchsorted(self.times, first_start_ns, side="left"))
+        else:
+            keep = times < bounds_ns[-1]
+            if not keep.all():
+                times, stars = times[keep], stars[keep]
+            self.times, self.stars = times, stars
+            self.slot = _period_numbers(times, first_start_ns, bounds_ns)
+            self.counts = np.bincount(self.slot, minlength=self.periods)
+            self._fresh = times >= first_start_ns
+            if self._fresh.all():
+                self._fresh = slice(None)
+
+    def spread(self, per_period: np.ndarray) -> np.ndarray:
+        """``per_period[k]`` for each review in period k."""
+        if self.slot is None:
+            return np.repeat(per_period, self.counts)
+        return per_period[self.slot]
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Per period, the sum of ``values`` (one per review)."""
+        if self.slot is None:
+            return _segment_sums(values, self.ends)
+        return np.bincount(self.slot, weights=values, minlength=self.periods).astype("float64")
+
+    def new_counts_and_stars(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per period, the number and star sum of its own reviews (not earlier ones)."""
+        if self.slot is None:
+            counts = self.counts.astype("int64")
+            counts[0] -= self._before_first
+            first = self._before_first
+            return counts, _segment_sums(self.stars[first:], self.ends - first)
+        slot, fresh = self.slot[self._fresh], self._fresh
+        counts = np.bincount(slot, minlength=self.periods).astype("int64")
+        stars = np.bincount(slot, weights=self.stars[fresh], minlength=self.periods)
+        return counts, stars.astype("float64")
+
+    def last_times(self, fallback: np.ndarray) -> np.ndarray:
+        """Per period, its newest review's time (``fallback`` where it has none)."""
+        if len(self.times) == 0:
+            return fallback.copy()
+        if self.slot is None:
+            last = self.times[np.maximum(self.ends - 1, 0)]
+        else:
+            last = np.full(self.periods, np.iinfo("int64").min, dtype="int64")
+            np.maximum.at(last, self.slot, self.times)
+        return np.where(self.counts > 0, last, fallback)
+
+
 def _decayed_recurrence(
     increments: np.ndarray, steps_days: np.ndarray, half_life_days: float
 ) -> np.ndarray:
@@ -289,32 +428,28 @@ def score_series(
     params = ScoreParams(half_life_days, prior_count, prior_mean)
     if clock not in ("live", "displayed"):
         raise ValueError(f"clock must be 'live' or 'displayed', got {clock!r}.")
-    counted = counted_reviews(reviews)
-    times = times_ns(counted)
-    stars = _stars(counted)
-    order = np.argsort(times, kind="stable")
-    times, stars = times[order], stars[order]
-    edges = series_edges(times, start, end, freq)
+    times, stars = _counted_times_stars(reviews)
+    ordered = _is_time_ordered(times)
+    span = times if ordered or len(times) == 0 else np.array([times.min(), times.max()])
+    edges = series_edges(span, start, end, freq)
     starts_ns = edges.asi8
     index, bounds_ns = edges[:-1], starts_ns[1:]
-    periods = len(index)
+    periods = _Periods(times, stars, int(starts_ns[0]), bounds_ns, ordered=ordered)
+    del times, stars
 
-    # Reviews after the last boundary do not enter; earlier ones fall in period 0.
-    times_in = times[times < bounds_ns[-1]]
-    stars_in = stars[: len(times_in)]
-    slot = np.searchsorted(bounds_ns, times_in, side="right")
-    in_period = times_in >= starts_ns[0]
-    age_at_bound = (bounds_ns[slot] - times_in) / NS_PER_DAY
-    weights = decay_factor(age_at_bound, params.half_life_days)
-    new_a = np.bincount(slot, weights=weights * stars_in, minlength=periods)
-    new_b = np.bincount(slot, weights=weights, minlength=periods)
+    if math.isinf(params.half_life_days):
+        new_a, new_b = periods.sums(periods.stars), periods.counts.astype("float64")
+    else:
+        weights = _weights_to(periods.spread(bounds_ns), periods.times, params.half_life_days)
+        new_a = periods.sums(weights * periods.stars)
+        new_b = periods.sums(weights)
+        del weights
     steps = np.diff(bounds_ns, prepend=starts_ns[0]) / NS_PER_DAY
     sum_a = _decayed_recurrence(new_a, steps, params.half_life_days)
     sum_b = _decayed_recurrence(new_b, steps, params.half_life_days)
 
-    cumulative = np.bincount(slot, minlength=periods).cumsum()
-    new_count = np.bincount(slot[in_period], minlength=periods)
-    new_stars = np.bincount(slot[in_period], weights=stars_in[in_period], minlength=periods)
+    cumulative = periods.counts.astype("int64").cumsum()
+    new_count, new_stars = periods.new_counts_and_stars()
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_rating = np.where(new_count > 0, new_stars / np.maximum(new_count, 1), np.nan)
 
@@ -326,9 +461,7 @@ def score_series(
     if clock == "live":
         score = live
     else:
-        score = _displayed_at_bounds(
-            times_in, stars_in, slot, bounds_ns, sum_a, sum_b, cumulative, live, params
-        )
+        score = _displayed_at_bounds(periods, bounds_ns, sum_a, sum_b, cumulative, live, params)
     return pd.DataFrame(
         {
             "score": score,
@@ -342,9 +475,7 @@ def score_series(
 
 
 def _displayed_at_bounds(
-    times: np.ndarray,
-    stars: np.ndarray,
-    slot: np.ndarray,
+    periods: _Periods,
     bounds_ns: np.ndarray,
     sum_a: np.ndarray,
     sum_b: np.ndarray,
@@ -362,25 +493,19 @@ def _displayed_at_bounds(
     10,000 reviews exist the value is recalculated at the end of each day; our
     boundaries are midnights, so it equals the live value there.
     """
-    periods = len(bounds_ns)
-    has_reviews = np.bincount(slot, minlength=periods) > 0
-    last_time = np.full(periods, np.iinfo("int64").min, dtype="int64")
-    np.maximum.at(last_time, slot, times)
+    count = len(bounds_ns)
+    has_reviews = periods.counts > 0
+    safe_last = periods.last_times(fallback=bounds_ns)
     prev_bound = np.concatenate(([bounds_ns[0]], bounds_ns[:-1]))
     # A(b_{k-1}) for k >= 1; period 0 holds every earlier review, so it starts from zero.
     carried_a = np.concatenate(([0.0], sum_a[:-1]))
     carried_b = np.concatenate(([0.0], sum_b[:-1]))
-    safe_last = np.where(has_reviews, last_time, bounds_ns)
-    age_carry = np.where(np.arange(periods) > 0, (safe_last - prev_bound) / NS_PER_DAY, 0.0)
+    age_carry = np.where(np.arange(count) > 0, (safe_last - prev_bound) / NS_PER_DAY, 0.0)
     age_carry = np.maximum(age_carry, 0.0)
-    age_self = (safe_last[slot] - times) / NS_PER_DAY
-    w_self = decay_factor(age_self, params.half_life_days)
-    at_last_a = carried_a * decay_factor(age_carry, params.half_life_days) + np.bincount(
-        slot, weights=w_self * stars, minlength=periods
-    )
-    at_last_b = carried_b * decay_factor(age_carry, params.half_life_days) + np.bincount(
-        slot, weights=w_self, minlength=periods
-    )
+    carry = decay_factor(age_carry, params.half_life_days)
+    w_self = _weights_to(periods.spread(safe_last), periods.times, params.half_life_days)
+    at_last_a = carried_a * carry + periods.sums(w_self * periods.stars)
+    at_last_b = carried_b * carry + periods.sums(w_self)
     denominator = params.prior_count + at_last_b
     with np.errstate(invalid="ignore", divide="ignore"):
         at_last = (params.prior_count * params.prior_mean + at_last_a) / denominator

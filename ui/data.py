@@ -40,11 +40,20 @@ class Dataset:
     @property
     def business_name(self) -> str:
         """The company's name when the data holds exactly one, else the dataset's name."""
-        if "company" in self.reviews.columns:
-            names = self.reviews["company"].dropna().unique()
-            if len(names) == 1:
-                return str(names[0])
-        return self.name
+        company = _single_company(self.content_hash, self.reviews)
+        return company if company is not None else self.name
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _single_company(content_hash: str, _reviews: pd.DataFrame) -> str | None:
+    """The one company a dataset holds (None when it holds none or several); once per
+    dataset, keyed on its content hash."""
+    del content_hash  # identifies _reviews
+    if "company" in _reviews.columns:
+        names = _reviews["company"].dropna().unique()
+        if len(names) == 1:
+            return str(names[0])
+    return None
 
 
 @st.cache_data(max_entries=2, show_spinner="Loading the demo dataset…")
