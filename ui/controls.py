@@ -99,6 +99,15 @@ def _model_controls() -> ModelSettings:
     )
 
 
+def _forget_window_of_other_datasets(dataset_key: str) -> None:
+    """A date window and filter values belong to one dataset: drop them on a switch."""
+    previous = st.session_state.get("window_dataset")
+    if previous is not None and previous != dataset_key:
+        for key in ("dates", *(f"filter_{column}" for column in FILTER_COLUMNS)):
+            st.session_state.pop(key, None)
+    st.session_state["window_dataset"] = dataset_key
+
+
 def _date_range(reviews: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     if reviews.empty:
         return None, None
@@ -221,6 +230,7 @@ def sidebar(*, period: bool = True, dates: bool = True) -> View:
                 "Period", options=list(PERIODS), format_func=PERIODS.get, default="W",
                 required=True, key="period", bind="query-params", persist_state="session",
             ) or "W"
+        _forget_window_of_other_datasets(dataset.key)
         with st.expander("Filters", expanded=False):
             start, end = _date_range(dataset.reviews) if dates else (None, None)
             filters = _filters(dataset)

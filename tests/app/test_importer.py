@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -146,3 +147,19 @@ def test_advice_names_the_page_options_not_python_parameters() -> None:
     at.selectbox(key="import_scale").set_value("10").run()
     assert not at.exception and not at.error
     assert {m.label: m.value for m in at.metric}["Kept"] == "3"
+
+
+def test_switching_dataset_drops_the_previous_date_window() -> None:
+    at = open_app()
+    at.date_input(key="dates").set_value((dt.date(2025, 1, 1), dt.date(2025, 6, 30))).run()
+    assert "dates 2025-01-01 to 2025-06-30" in plain(at.caption[0].value)
+    at.switch_page("app_pages/importer.py").run()
+    # Its dates span the window chosen on the demo, so the old window would still fit.
+    spanning = b"date,stars\n2024-10-01,5\n2025-03-01,4\n2025-09-01,2\n2025-12-01,5\n"
+    upload(at, ("span.csv", spanning))
+    next(b for b in at.button if b.label == "Open in the dashboard").click().run()
+    at.switch_page("app_pages/home.py").run()
+    at.selectbox(key="dataset").set_value(at.session_state["dataset"]).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Reviews"] == "4"
+    assert "dates 2025" not in plain(at.caption[0].value)
