@@ -105,6 +105,10 @@ _COUNT_WORDS = (
     "page", "seite",
 )  # fmt: skip
 
+#: Columns examined by their values (not their names) for the date and the rating. Each
+#: check costs ~20 ms; without a bound a file with 100,000 columns took about an hour.
+MAX_VALUE_SCAN_COLUMNS = 200
+
 _DETECTION_ORDER: tuple[str, ...] = (
     "created_at", "rating", "review_id", "reply_at", "title", "text", "source", "invited",
     "location", "company", "language", "counts",
@@ -158,8 +162,15 @@ def detect_columns(
         named = [c for alias in ALIASES[canonical] for c in by_norm.get(alias, [])]
         passing, failed = _value_check(canonical, frame, named, notes)
         if canonical in ("created_at", "rating"):
-            by_value = _by_value(canonical, frame, [c for c in columns if c not in named])
-            passing += by_value
+            others = [c for c in columns if c not in named]
+            if len(others) > MAX_VALUE_SCAN_COLUMNS:
+                notes.append(
+                    f"only the first {MAX_VALUE_SCAN_COLUMNS} of {len(others):,} unnamed "
+                    f"columns were examined for {canonical} by their values; name the right "
+                    "column with mapping={" + repr(canonical) + ": ...} if it was missed."
+                )
+                others = others[:MAX_VALUE_SCAN_COLUMNS]
+            passing += _by_value(canonical, frame, others)
         candidates[canonical] = passing
         if canonical in overrides:
             target = overrides[canonical]

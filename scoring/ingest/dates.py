@@ -670,8 +670,9 @@ def _month_name_date(value: str) -> int | None:
             hour, minute = int(pieces[0]), int(pieces[1])
             second = int(float(pieces[2])) if len(pieces) > 2 else 0
             continue
-        if token[0].isdigit():
-            digits = re.match(r"\d+", token).group(0)  # type: ignore[union-attr]
+        number = re.match(r"\d+", token)  # not str.isdigit: '²' is a digit to it, not to \d
+        if number is not None:
+            digits = number.group(0)
             if len(digits) == 4 and year is None:
                 year = int(digits)
             elif len(digits) <= 2 and day is None:

@@ -46,6 +46,13 @@ UNPACKED_FACTOR = 5
 #: Members above this size must not compress better than MAX_RATIO (zip bomb).
 RATIO_CHECK_BYTES = 10 * 1024 * 1024
 MAX_RATIO = 200
+#: Most columns a file may have. A review export has a few dozen; 100,000 columns made
+#: reading and column detection run for about an hour (found by tests/fuzz).
+MAX_COLUMNS = 2000
+#: Most cells (rows x columns) a JSON, Parquet or Excel file may spread out to: sparse
+#: records, cells far to the right and run-length encoding are cheap to write but unpack
+#: to a full table (a 1M-review export with 15 columns has 15M cells).
+MAX_CELLS = 50_000_000
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -95,8 +102,24 @@ def read_table(
     """Read ``data`` (the bytes of the file called ``name``) into a :class:`RawTable`.
 
     Raises :class:`ReviewDataError` (without the file name; the caller adds it)
-    for empty, binary, unsupported, corrupt, encrypted or oversized input.
+    for empty, binary, unsupported, corrupt, encrypted or oversized input, and for
+    whatever else a parser throws on odd input (e.g. a ZIP member failing its CRC
+    check), so callers other than ``load_reviews`` need catch only that.
+    ``MemoryError`` passes through.
     """
+    try:
+        return _read_table(data, name, encoding=encoding, max_bytes=max_bytes)
+    except (ReviewDataError, MemoryError, AssertionError):
+        raise
+    except Exception as exc:
+        raise ReviewDataError(
+            f"the file could not be read ({type(exc).__name__}: {exc}). Check that it is a "
+            "review export in CSV, XLSX, JSON, JSON Lines or Parquet, or save it again as "
+            "CSV (UTF-8)."
+        ) from exc
+
+
+def _read_table(data: bytes, name: str, *, encoding: str | None, max_bytes: int) -> RawTable:
     if len(data) == 0 or (not data[:SAMPLE_BYTES].strip() and not data.strip()):
         raise ReviewDataError(
             "the file is empty. Export the reviews again and upload the new file."
@@ -292,11 +315,14 @@ def _read_csv(
         start = bom + (len(first_line.encode("utf-8")) + 1 if skip_chars else 0)
         body: Any = memoryview(data)[start:]
         quoted = data.find(b'"', start) != -1
+        _check_width(_first_line_fields(data, start, delimiter))
     else:
         text = _decode_all(data, codec, bom, label)[skip_chars:]
         quoted = '"' in text
-        body = memoryview(text.encode("utf-8"))
+        encoded = text.encode("utf-8")
         del text
+        _check_width(_first_line_fields(encoded, 0, delimiter))
+        body = memoryview(encoded)
     try:
         frame = _arrow_csv(body, delimiter, quoted)
         malformed = None
@@ -359,6 +385,47 @@ def _field_counts(sample: str, delimiter: str, limit: int = 50) -> list[int]:
     return counts
 
 
+def _first_line_fields(data: bytes, start: int, delimiter: str) -> int:
+    """Fields in the header line (quoted separators counted too: an upper bound)."""
+    end = data.find(b"\n", start)
+    return data.count(delimiter.encode(), start, len(data) if end < 0 else end) + 1
+
+
+def _check_width(columns: int) -> None:
+    """Refuse a table wider than :data:`MAX_COLUMNS` before building it."""
+    if columns > MAX_COLUMNS:
+        raise ReviewDataError(
+            f"the file has {columns:,} columns, more than "
+            f"the {MAX_COLUMNS:,} TrustLens reads (a review export has a few dozen). Check "
+            "that it is a review export, or delete the columns you do not need and save it "
+            "again."
+        )
+
+
+def _check_record_width(records: list[dict]) -> None:
+    """Refuse JSON records that would flatten to more than :data:`MAX_COLUMNS` columns,
+    or to more than :data:`MAX_CELLS` cells, before pandas builds the table."""
+    names: set[str] = set()
+    for record in records:
+        stack: list[tuple[str, dict]] = [("", record)]
+        while stack:
+            prefix, obj = stack.pop()
+            for key, value in obj.items():
+                name = f"{prefix}{key}"
+                if isinstance(value, dict) and value:
+                    stack.append((name + ".", value))
+                else:
+                    names.add(name)
+        if len(names) > MAX_COLUMNS:
+            _check_width(len(names))
+    if len(names) * len(records) > MAX_CELLS:
+        raise ReviewDataError(
+            f"the file's {len(records):,} records spread over {len(names):,} different fields "
+            f"({len(names) * len(records):,} cells), more than the {MAX_CELLS:,} TrustLens "
+            "reads. Check that it is a review export, or export fewer fields."
+        )
+
+
 def clean_headers(names: list[Any]) -> list[str]:
     """Strip header names, name empty ones ``Unnamed: i``, suffix repeats ``.1``, ``.2``."""
     out: list[str] = []
@@ -396,6 +463,7 @@ def _arrow_csv(body: Any, delimiter: str, quoted_newlines: bool) -> pd.DataFrame
     )
     if header_table.num_rows == 0:
         return pd.DataFrame()
+    _check_width(header_table.num_columns)
     columns = []
     for column in header_table.columns:
         if not pa.types.is_large_string(column.type):
@@ -427,6 +495,7 @@ def _python_csv(
                 continue
             record_no += 1
             if header is None:
+                _check_width(len(record))
                 header = clean_headers(record)
                 continue
             width = len(header)
@@ -474,6 +543,12 @@ def _empty_frame(columns: list[str]) -> pd.DataFrame:
 def _read_json(text: str) -> RawTable:
     try:
         obj = json.loads(text)
+    except RecursionError:
+        raise ReviewDataError(
+            "the JSON is nested too deeply to read (arrays or objects inside each other "
+            "hundreds of levels deep); a review export is a few levels deep. Export it again, "
+            "or save it as CSV."
+        ) from None
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
             return _read_json_lines(text)
@@ -542,6 +617,8 @@ def _read_json_lines(text: str) -> RawTable:
             records.append(json.loads(stripped))
         except json.JSONDecodeError as exc:
             records.append(_BadRecord(f"line {line_no} is not valid JSON ({exc.msg})"))
+        except RecursionError:
+            records.append(_BadRecord(f"line {line_no} is not valid JSON (nested too deeply)"))
         rows.append(line_no)
     table = frame_from_records(records, "jsonl", rows=np.asarray(rows, dtype=np.int64))
     return table
@@ -572,7 +649,9 @@ def frame_from_records(
         if not isinstance(r, dict)
     ]
     good = [records[i] for i in good_idx]
+    _check_record_width(good)
     frame = pd.json_normalize(good, sep=".") if good else pd.DataFrame()
+    _check_width(frame.shape[1])
     frame.columns = clean_headers(list(frame.columns))
     frame = pd.DataFrame({c: _to_text(frame[c]) for c in frame.columns}, index=range(len(frame)))
     if good and frame.shape[1] == 0:
@@ -624,7 +703,11 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, default=str)
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        try:
+            return value.isoformat()
+        except (ValueError, OverflowError, NotImplementedError):
+            # A Parquet timestamp in the year 148108 (tests/fuzz): pandas cannot format it.
+            return f"{value.year}-{value.month:02d}-{value.day:02d}"
     if value is pd.NA or value is pd.NaT:
         return None
     return str(value)
@@ -639,6 +722,12 @@ def _read_parquet(data: bytes, max_bytes: int) -> RawTable:
     try:
         parquet = pq.ParquetFile(pa.BufferReader(pa.py_buffer(data)))
         meta = parquet.metadata
+        _check_width(meta.num_columns)
+        if meta.num_rows * max(meta.num_columns, 1) > MAX_CELLS:
+            raise ReviewDataError(
+                f"the Parquet file holds {meta.num_rows:,} rows x {meta.num_columns:,} columns, "
+                f"more than the {MAX_CELLS:,} cells TrustLens reads. Split it, e.g. by year."
+            )
         unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         if unpacked > UNPACKED_FACTOR * max_bytes:
             raise ReviewDataError(
@@ -655,6 +744,7 @@ def _read_parquet(data: bytes, max_bytes: int) -> RawTable:
         ) from None
     while any(pa.types.is_struct(f.type) for f in table.schema):
         table = table.flatten()
+        _check_width(table.num_columns)
     frame = table.to_pandas()
     frame.columns = clean_headers(list(frame.columns))
     out: dict[str, pd.Series] = {}
@@ -807,11 +897,27 @@ def _read_xlsx(data: bytes) -> RawTable:
 
 def _sheet_table(sheet: Any) -> tuple[list[str], list[list[str | None]], list[int]] | None:
     """Header, records and sheet row numbers of the first non-empty rows of a sheet."""
-    start = getattr(sheet, "min_row", 1) or 1
+    start = 1  # iter_rows starts at row 1 whatever the declared dimension says
+    if hasattr(sheet, "reset_dimensions"):
+        # The declared size (e.g. A1:XFD1048576 in a 2 kB file) would pad every row,
+        # missing ones included, to its full width: read each row as it is stored.
+        sheet.reset_dimensions()
     header: list[str | None] | None = None
     records: list[list[str | None]] = []
     rows: list[int] = []
+    cells_read = 0
     for offset, values in enumerate(sheet.iter_rows(values_only=True)):
+        if len(values) > MAX_COLUMNS:
+            beyond = values[MAX_COLUMNS:]
+            if beyond.count(None) != len(beyond):
+                _check_width(len(values))
+            values = values[:MAX_COLUMNS]
+        cells_read += len(values)
+        if cells_read > MAX_CELLS:
+            raise ReviewDataError(
+                f"the sheet {sheet.title!r} holds more than {MAX_CELLS:,} cells, more than "
+                "TrustLens reads. Delete the rows and columns you do not need, or export CSV."
+            )
         cells = [cell_text(v) for v in values]
         if not any(c is not None and c.strip() for c in cells):
             continue
