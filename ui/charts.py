@@ -147,7 +147,8 @@ def comparison_figure(
     ``series`` is ``scoring.score_series_by`` output (long: ``by``, period, score).
     """
     groups = list(dict.fromkeys(series[by].astype(str)))
-    shown = [html.escape(group) for group in groups]  # plotly reads <b>, <a>: show as text
+    # plotly reads <b>, <a>: show as text. Not quotes: plotly leaves &quot; as it is.
+    shown = [html.escape(group, quote=False) for group in groups]
     y_range = score_y_range(series["score"])
     palette = [
         "#1c1c1c", "#00b67a", "#5b8def", "#c2185b", "#ef6c00", "#6a1b9a", "#00838f",
@@ -164,7 +165,7 @@ def comparison_figure(
                 go.Scatter(x=part["period"], y=part["score"], name=shown[i], mode="lines",
                            line={"color": palette[i % len(palette)], "width": 2},
                            showlegend=False,
-                           hovertemplate=shown[i] + " %{y:.2f}<extra></extra>"),
+                           hovertemplate="%{fullData.name} %{y:.2f}<extra></extra>"),
                 row=i // columns + 1, col=i % columns + 1,
             )
         fig.update_yaxes(range=list(y_range))
@@ -178,7 +179,7 @@ def comparison_figure(
             fig.add_trace(
                 go.Scatter(x=part["period"], y=part["score"], name=shown[i], mode="lines",
                            line={"color": palette[i % len(palette)], "width": 2},
-                           hovertemplate=shown[i] + " %{y:.2f}<extra></extra>")
+                           hovertemplate="%{fullData.name} %{y:.2f}<extra></extra>")
             )
         fig.update_yaxes(title_text="TrustScore (1-5 stars)", range=list(y_range))
         fig.update_xaxes(title_text="Date")

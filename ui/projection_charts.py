@@ -234,7 +234,7 @@ def scenarios_figure(
         hovertemplate="Live score %{y:.2f}<extra></extra>",
     ))
     for i, ((name, _), line) in enumerate(zip(paths, lines, strict=True)):
-        safe = html.escape(name)
+        safe = html.escape(name, quote=False)  # plotly leaves &quot; as it is
         fig.add_trace(go.Scatter(
             x=line.index, y=line, name=safe, mode="lines",
             line={"color": SCENARIO_PALETTE[i % len(SCENARIO_PALETTE)], "width": 2.4,

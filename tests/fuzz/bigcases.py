@@ -132,8 +132,8 @@ def xlsx_dimension_bomb(folder: Path) -> Path:
 
 
 @case
-def xlsx_bomb_1gb_sheet(folder: Path) -> Path:
-    """A sheet of 1 GB of identical rows, deflated to about 1 MB."""
+def xlsx_bomb_256mb_sheet(folder: Path) -> Path:
+    """A sheet of 256 MB of identical rows, deflated to about 1 MB."""
     path = folder / "bomb.xlsx"
     row = b'<row><c t="inlineStr"><is><t>2024-01-01</t></is></c><c><v>5</v></c></row>'
     head = (
@@ -141,7 +141,7 @@ def xlsx_bomb_1gb_sheet(folder: Path) -> Path:
         b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
     )
     builders.zip_bomb(
-        path, "xl/worksheets/sheet1.xml", 1 << 30, chunk=head + row * 14_000,
+        path, "xl/worksheets/sheet1.xml", 256 << 20, chunk=head + row * 14_000,
         others=builders.xlsx_parts(),
     )
     return path

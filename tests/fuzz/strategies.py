@@ -30,20 +30,21 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 #: Share of the total per strategy. Cheap cases (refused in microseconds) carry more
 #: weight; cases that reach the whole pipeline (~50 ms each) less.
 SHARES = {
-    "random_bytes": 0.43,
-    "magic_junk": 0.20,
-    "mutated_corpus": 0.11,
-    "csv_tables": 0.12,
-    "json_documents": 0.05,
-    "xlsx_tables": 0.04,
-    "parquet_tables": 0.04,
+    "random_bytes": 0.46,
+    "magic_junk": 0.22,
+    "mutated_corpus": 0.10,
+    "csv_tables": 0.11,
+    "json_documents": 0.04,
+    "xlsx_tables": 0.03,
+    "parquet_tables": 0.03,
     "several_files": 0.01,
 }
 
 
 def fuzz_settings(strategy: str) -> settings:
     return settings(
-        max_examples=max(1, math.ceil(total_examples() * SHARES[strategy])),
+        # 1% spare: hypothesis may skip a duplicate, and the total must be reached.
+        max_examples=max(1, math.ceil(total_examples() * SHARES[strategy] * 1.01)),
         deadline=None,
         derandomize=not on_demand(),
         database=None,

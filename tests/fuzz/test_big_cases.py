@@ -37,7 +37,7 @@ EXPECTED = {
     "xlsx_16384_columns": ("refused", "16,384 columns"),
     "xlsx_sparse_far_cells": ("refused", "cells"),
     "xlsx_dimension_bomb": ("imported", ""),
-    "xlsx_bomb_1gb_sheet": ("refused", "decompression bomb"),
+    "xlsx_bomb_256mb_sheet": ("refused", "decompression bomb"),
     "zip_bomb_1gb_zeros": ("refused", "decompression bomb"),
     "zip_lying_sizes_256mb": ("refused", "CRC"),
     "parquet_60m_rows_run_length": ("refused", "60,000,000 rows"),
@@ -75,8 +75,12 @@ def _run(name: str, folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     folder = tmp_path_factory.mktemp("bigcases")
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two cores
-        results = list(pool.map(lambda name: _run(name, folder), CASES))
+    # Two at a time (two cores), the slowest to build or import first.
+    slow = ("xlsx_sparse_far_cells", "zip_bomb_1gb_zeros", "zip_lying_sizes_256mb")
+    order = [*slow, *(name for name in CASES if name not in slow)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = dict(zip(order, pool.map(lambda name: _run(name, folder), order), strict=True))
+    results = [done[name] for name in CASES]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nbig cases under a {MEMORY_LIMIT >> 20} MB address-space limit:")

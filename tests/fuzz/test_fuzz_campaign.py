@@ -29,9 +29,10 @@ STRATEGIES = "tests/fuzz/strategies.py"
 MEMORY_LIMIT = int(float(os.environ.get("TRUSTLENS_FUZZ_MEMORY_GB", "3")) * (1 << 30))
 #: Two workers of about equal length (see the shares in strategies.py).
 WORKERS = (
-    ("test_json_documents", "test_mutated_corpus_files", "test_magic_prefix_then_junk"),
+    ("test_json_documents", "test_mutated_corpus_files", "test_magic_prefix_then_junk",
+     "test_xlsx_tables"),
     ("test_csv_tables_with_hostile_cells", "test_random_bytes", "test_parquet_tables",
-     "test_several_files_at_once", "test_xlsx_tables"),
+     "test_several_files_at_once"),
 )
 
 
