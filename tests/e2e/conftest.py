@@ -62,44 +62,59 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port with its own workspace file."""
+def start_server(workspace: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on a free port with ``workspace`` as its workspace
+    file; return the process and its URL once it answers."""
     port = free_port()
-    workdir = tmp_path_factory.mktemp("server")
     env = {
         **os.environ,
-        "TRUSTLENS_WORKSPACE": str(workdir / "workspace.duckdb"),
+        "TRUSTLENS_WORKSPACE": str(workspace),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
-    log = (workdir / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    with log_path.open("a") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                "--server.headless=true", "--server.address=127.0.0.1",
+                f"--server.port={port}", "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.read().decode() == "ok":
-                    break
+                    return process, url
         except OSError:
             time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"Streamlit did not start; log: {(workdir / 'server.log').read_text()}")
-    yield url
+    process.kill()
+    pytest.fail(f"Streamlit did not start; log: {log_path.read_text()}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A server for the whole test session, with its own workspace file: its URL and
+    process id (to read its memory and CPU from /proc)."""
+    workdir = tmp_path_factory.mktemp("server")
+    process, url = start_server(workdir / "workspace.duckdb", workdir / "server.log")
+    yield url, process.pid
+    stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def app_url(live_server: tuple[str, int]) -> str:
+    return live_server[0]
 
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
