@@ -24,6 +24,7 @@ from scoring.errors import ReviewDataError
 from scoring.ingest.dates import date_share
 from scoring.ingest.flags import bool_share, url_share
 from scoring.ingest.ratings import rating_shares
+from scoring.ingest.review_ids import looks_like_review_ids
 from scoring.reviews import CANONICAL_COLUMNS
 
 #: Normalised header names per canonical column, best first.
@@ -201,6 +202,8 @@ def detect_columns(
                     if bool_share(frame[column]) >= 0.8:
                         flags[flag] = column
                         used.add(column)
+    if "created_at" not in chosen and "created_at" not in overrides:
+        _dates_from_ids(frame, chosen, candidates, notes)
     _require(columns, chosen, candidates, notes)
     excluded = frozenset(k for k, v in overrides.items() if v is None)
     return ColumnMapping(
@@ -345,6 +348,25 @@ def _failed_note(canonical: str, column: str, example: str) -> str:
 def _column_list(columns: list[str]) -> str:
     shown = ", ".join(repr(c) for c in columns[:40])
     return (shown + (f" and {len(columns) - 40} more" if len(columns) > 40 else "")) or "none"
+
+
+def _dates_from_ids(
+    frame: pd.DataFrame, chosen: dict[str, str], candidates: dict[str, list[str]],
+    notes: list[str],
+) -> None:
+    """No date column: take the dates from Trustpilot review ids when the file has them
+    (see :mod:`scoring.ingest.review_ids`)."""
+    id_column = chosen.get("review_id")
+    if id_column is None or not looks_like_review_ids(frame[id_column]):
+        return
+    chosen["created_at"] = id_column
+    candidates["created_at"] = [*candidates.get("created_at", []), id_column]
+    notes.append(
+        f"no column holds the review dates, so they were taken from the Trustpilot review "
+        f"ids in {id_column!r} (an id's first 8 hex digits are its creation time, within "
+        "about two hours of the published date). If the file has a date column, pick it "
+        "with mapping={'created_at': ...}."
+    )
 
 
 def _require(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +35,7 @@ from scoring.ingest.dates import (
     NEEDS_REFERENCE,
     OK,
     UNREADABLE,
+    DateParseResult,
     parse_dates,
     to_utc_timestamp,
 )
@@ -41,6 +43,7 @@ from scoring.ingest.flags import counts_from_flags, invited_from_source, parse_b
 from scoring.ingest.ratings import VALID_SCALES, parse_ratings
 from scoring.ingest.readers import RawTable, cell_text, read_table
 from scoring.ingest.report import ImportReport, ImportResult
+from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -69,7 +72,9 @@ def load_reviews(
         source: a path (``str`` / ``Path``), the file's bytes, or a binary file-like
             object with a ``.name`` (e.g. a Streamlit ``UploadedFile``).
         mapping: canonical column -> source column, overriding detection for those
-            fields (``None`` leaves an optional field out).
+            fields (``None`` leaves an optional field out). Without a date column,
+            Trustpilot review ids (24 hex digits) give the dates; rows whose date is
+            missing or unreadable take the time in their id (see ``review_ids``).
         reference_date: the day relative dates (``a year ago``) count back from,
             usually the day the file was scraped. Required when the file has them.
         dayfirst: order of numeric dates such as ``01/02/2025``. ``None`` reads it
@@ -279,13 +284,7 @@ def _build(
     warnings = list(raw.warnings) + list(columns.notes)
 
     date_column, rating_column = fields["created_at"], fields["rating"]
-    dates = parse_dates(
-        frame[date_column],
-        dayfirst=dayfirst,
-        reference_date=reference_date,
-        column=date_column,
-        strict=True,
-    )
+    dates = _review_dates(frame, fields, dayfirst=dayfirst, reference_date=reference_date)
     warnings += dates.notes
     ratings = parse_ratings(frame[rating_column], rating_scale=rating_scale, column=rating_column)
     warnings += ratings.notes
@@ -363,6 +362,45 @@ def _build(
         warnings=list(warnings),
     )
     return ImportResult(reviews=reviews, rejected=rejected, duplicates=duplicates, report=report)
+
+
+def _review_dates(
+    frame: pd.DataFrame,
+    fields: Mapping[str, str],
+    *,
+    dayfirst: bool | None,
+    reference_date: pd.Timestamp | None,
+) -> DateParseResult:
+    """The review dates: parsed from the date column, or decoded from Trustpilot review
+    ids when that column holds them. Rows whose date is missing or unreadable take the
+    time in their Trustpilot review id when they have one (and the report says how many)."""
+    date_column = fields["created_at"]
+    if looks_like_review_ids(frame[date_column]):
+        return dates_from_review_ids(frame[date_column])
+    dates = parse_dates(
+        frame[date_column],
+        dayfirst=dayfirst,
+        reference_date=reference_date,
+        column=date_column,
+        strict=True,
+    )
+    id_column = fields.get("review_id")
+    unread = np.isin(dates.status, (MISSING, UNREADABLE))
+    if id_column is None or id_column == date_column or not unread.any():
+        return dates
+    from_ids = dates_from_review_ids(frame[id_column].iloc[np.flatnonzero(unread)])
+    found = from_ids.status == OK
+    if not found.any():
+        return dates
+    rows = np.flatnonzero(unread)[found]
+    micros, status = dates.micros.copy(), dates.status.copy()
+    micros[rows], status[rows] = from_ids.micros[found], OK
+    note = (
+        f"{len(rows):,} rows with no readable date in {date_column!r} were dated by their "
+        f"Trustpilot review id in {id_column!r} (its creation time, within about two hours "
+        "of the published date)."
+    )
+    return replace(dates, micros=micros, status=status, notes=[*dates.notes, note])
 
 
 def _as_text(values: pd.Series) -> pd.Series:

@@ -163,3 +163,15 @@ def test_switching_dataset_drops_the_previous_date_window() -> None:
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Reviews"] == "4"
     assert "dates 2025" not in plain(at.caption[0].value)
+
+
+def test_an_export_with_ids_but_no_dates_is_dated_by_its_ids() -> None:
+    """Trustpilot ids carry their creation time: the page says so and keeps the rows."""
+    at = open_app("importer.py")
+    upload(at, ("ids.csv", b"Review ID,Review Stars\n"
+                           b"65ea88b6c6fd585168bf8ffc,5\n65eb0000c6fd585168bf8ffd,2\n"))
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"
+    warnings = " ".join(plain(w.value) for w in at.warning)
+    assert "taken from the Trustpilot review ids in 'Review ID'" in warnings
+    assert "pick it with the column mapping below" in warnings
