@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
-from ui import charts, controls, downloads, export
+from ui import charts, controls, downloads
 
 MAX_LINES = 12
 DIMENSIONS = {**controls.FILTER_COLUMNS, "invited": "Invited or organic"}
@@ -81,11 +81,7 @@ st.dataframe(
         "Last review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
     },
 )
-left, right = st.columns(2)
-left.download_button(
-    "Download the ranking (CSV)", export.safe_csv(table, index=False),
-    file_name="trustlens-ranking.csv", mime="text/csv", icon=":material/download:",
+downloads.export_row(
+    "Download the ranking (CSV)", table, "trustlens-ranking.csv",
+    f"comparison by {DIMENSIONS[by].lower()}", view, [figure], slug="compare",
 )
-with right:
-    downloads.snapshot_button(f"comparison by {DIMENSIONS[by].lower()}", view, [figure],
-                              slug="compare")

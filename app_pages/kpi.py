@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from ui import charts, controls, downloads, export, views
+from ui import charts, controls, downloads, views
 
 view = controls.sidebar(period=False)
 model = view.model
@@ -74,10 +74,7 @@ st.dataframe(
     },
 )
 st.caption("The last quarter may still be running: its value is the index on the last date.")
-left, right = st.columns(2)
-left.download_button(
-    "Download the quarterly table (CSV)", export.safe_csv(table, index=False),
-    file_name="trustlens-kpi-quarters.csv", mime="text/csv", icon=":material/download:",
+downloads.export_row(
+    "Download the quarterly table (CSV)", table, "trustlens-kpi-quarters.csv", "KPI view",
+    view, [kpi_chart], slug="kpi",
 )
-with right:
-    downloads.snapshot_button("KPI view", view, [kpi_chart], slug="kpi")

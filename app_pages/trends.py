@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.attribution import largest_moves
-from ui import charts, controls, downloads, export, views
+from ui import charts, controls, downloads, views
 from ui.settings import ModelSettings
 
 view = controls.sidebar()
@@ -108,10 +108,7 @@ cols[4].metric("Net score", f"{summary.net_score:+.0f}", border=True,
 
 with st.expander("The numbers behind the chart"):
     st.dataframe(table, width="stretch")
-down_left, down_right = st.columns(2)
-down_left.download_button(
-    "Download the trend data (CSV)", export.safe_csv(table), file_name="trustlens-trend.csv",
-    mime="text/csv", icon=":material/download:",
+downloads.export_row(
+    "Download the trend data (CSV)", table, "trustlens-trend.csv", "trends", view, [figure],
+    slug="trends", index=True,
 )
-with down_right:
-    downloads.snapshot_button("trends", view, [figure], slug="trends")

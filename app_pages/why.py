@@ -7,7 +7,7 @@ import streamlit as st
 
 import scoring
 from scoring.attribution import explain_change, heaviest_reviews
-from ui import charts, controls, downloads, export
+from ui import charts, controls, downloads
 from ui import format as fmt
 
 PRESETS = {30: "Last 30 days", 90: "Last 90 days", 182: "Last 6 months", 365: "Last year",
@@ -77,10 +77,7 @@ st.dataframe(
     },
 )
 st.caption("Titles and texts are shown exactly as written, as plain text.")
-left, right = st.columns(2)
-left.download_button(
-    "Download these reviews (CSV)", export.safe_csv(table, index=False),
-    file_name="trustlens-heaviest-reviews.csv", mime="text/csv", icon=":material/download:",
+downloads.export_row(
+    "Download these reviews (CSV)", table, "trustlens-heaviest-reviews.csv",
+    "why the score moved", view, [waterfall], slug="why",
 )
-with right:
-    downloads.snapshot_button("why the score moved", view, [waterfall], slug="why")

@@ -1,7 +1,9 @@
-"""Download buttons pages share: an HTML snapshot of the page's charts."""
+"""Download buttons pages share: a formula-safe CSV of the page's table and an HTML
+snapshot of its charts."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -21,3 +23,18 @@ def snapshot_button(page: str, view: View, figures: list[go.Figure], *, slug: st
         file_name=f"trustlens-{slug}.html", mime="text/html", icon=":material/download:",
         on_click="ignore", key=f"snapshot_{slug}",
     )
+
+
+def export_row(
+    csv_label: str, table: pd.DataFrame, csv_name: str, page: str, view: View,
+    figures: list[go.Figure], *, slug: str, index: bool = False,
+) -> None:
+    """The two exports of an analysis page, side by side: its table as a CSV (cells
+    that would start a formula neutralised) and :func:`snapshot_button`."""
+    left, right = st.columns(2)
+    left.download_button(
+        csv_label, export.safe_csv(table, index=index), file_name=csv_name, mime="text/csv",
+        icon=":material/download:",
+    )
+    with right:
+        snapshot_button(page, view, figures, slug=slug)

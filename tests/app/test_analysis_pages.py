@@ -73,3 +73,19 @@ def test_why_page_custom_dates(demo: pd.DataFrame) -> None:
     assert f"**{result.end_score:.3f}**" in at.markdown[0].value
     assert result.change < -0.3  # the incident
     assert result.by_stars[1] < 0
+
+
+@pytest.mark.parametrize(
+    ("page", "csv_label"),
+    [
+        ("compare.py", "Download the ranking (CSV)"),
+        ("why.py", "Download these reviews (CSV)"),
+        ("kpi.py", "Download the quarterly table (CSV)"),
+        ("trends.py", "Download the trend data (CSV)"),
+    ],
+)
+def test_every_analysis_page_exports_its_table_and_a_snapshot(page: str, csv_label: str) -> None:
+    at = open_app(page)
+    assert not at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == [csv_label, "Download an HTML snapshot"]
