@@ -34,7 +34,7 @@ def export_row(
     left, right = st.columns(2)
     left.download_button(
         csv_label, export.safe_csv(table, index=index), file_name=csv_name, mime="text/csv",
-        icon=":material/download:",
+        icon=":material/download:", on_click="ignore",
     )
     with right:
         snapshot_button(page, view, figures, slug=slug)

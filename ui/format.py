@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 import scoring
 
 STAR_GREEN = "#00b67a"
@@ -72,3 +74,14 @@ def escape_markdown(text: object) -> str:
     that markdown or Streamlit directives could read is backslash-escaped, so a
     company called ``**Evil** [x](javascript:...)`` shows exactly as typed."""
     return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in str(text))
+
+
+def time_span(span: pd.Timedelta) -> str:
+    """A duration as people say it: '12 days', '5 months', '3.2 years'."""
+    days = span / pd.Timedelta(days=1)
+    if days < 61:
+        whole = round(days)
+        return f"{whole} day" if whole == 1 else f"{whole} days"
+    if days < 730:
+        return f"{round(days / 30.44)} months"
+    return f"{days / 365.25:.1f} years"

@@ -268,9 +268,12 @@ def draw_report(result: scoring.ImportResult) -> None:
     cols[1].metric("Kept", f"{report.kept:,}", border=True)
     cols[2].metric("Duplicates", f"{report.duplicates:,}", border=True)
     cols[3].metric("Rejected", f"{report.rejected:,}", border=True)
-    span = (f"{report.date_min:%d %b %Y} – {report.date_max:%d %b %Y}"
-            if report.date_min is not None and report.date_max is not None else "–")
-    cols[4].metric("Reviews from – to", span, border=True)
+    if report.date_min is not None and report.date_max is not None:
+        cols[4].metric("Time span", fmt.time_span(report.date_max - report.date_min),
+                       help=f"From {report.date_min:%d %b %Y} to {report.date_max:%d %b %Y}",
+                       border=True)
+    else:
+        cols[4].metric("Time span", "–", border=True)
     files = report.files or [report]
     table = pd.DataFrame([
         {"File": f.file_name, "Format": f.file_format, "Encoding": f.encoding or "–",
@@ -309,6 +312,7 @@ def draw_report(result: scoring.ImportResult) -> None:
         st.download_button(
             "Download the rejected rows (CSV)", export.safe_csv(result.rejected, index=False),
             file_name=f"{stem}-rejected.csv", mime="text/csv", icon=":material/download:",
+            on_click="ignore",
         )
 
 

@@ -77,9 +77,11 @@ class ImportReport:
 
     def summary(self) -> str:
         """One sentence: what was read and what became of it."""
+        rows = "row" if self.rows_read == 1 else "rows"
+        duplicates = "duplicate" if self.duplicates == 1 else "duplicates"
         text = (
-            f"{self.file_name}: {self.rows_read:,} rows read, {self.kept:,} kept, "
-            f"{self.duplicates:,} duplicates, {self.rejected:,} rejected"
+            f"{self.file_name}: {self.rows_read:,} {rows} read, {self.kept:,} kept, "
+            f"{self.duplicates:,} {duplicates}, {self.rejected:,} rejected"
         )
         if self.date_min is not None and self.date_max is not None:
             text += f"; reviews from {self.date_min:%Y-%m-%d} to {self.date_max:%Y-%m-%d}"

@@ -37,7 +37,7 @@ def test_import_report_mapping_rejected_and_workspace(
     page.goto(f"{app_url}/import")
     wait_idle(page)
     upload(page, path)
-    expect(page.get_by_text("6 rows read, 3 kept, 1 duplicates, 2 rejected")).to_be_visible()
+    expect(page.get_by_text("6 rows read, 3 kept, 1 duplicate, 2 rejected")).to_be_visible()
     screenshot(page, "import-report")
 
     with page.expect_download() as info:
@@ -45,6 +45,7 @@ def test_import_report_mapping_rejected_and_workspace(
     rejected = info.value.path().read_text(encoding="utf-8-sig")
     assert "reason" in rejected.splitlines()[0]
     assert "'=HYPERLINK" in rejected  # neutralised for spreadsheets
+    wait_idle(page)  # a download does not rerun the page; were it to, this waits for it
 
     # Take the rating from the other column instead.
     rating = page.locator(".st-key-map_rating").get_by_role("combobox")
@@ -54,7 +55,7 @@ def test_import_report_mapping_rejected_and_workspace(
     expect(rating).to_have_value("Second opinion")
     page.get_by_role("button", name="Apply the mapping and re-import").click()
     wait_idle(page)
-    expect(page.get_by_text("6 rows read, 5 kept, 1 duplicates, 0 rejected")).to_be_visible()
+    expect(page.get_by_text("6 rows read, 5 kept, 1 duplicate, 0 rejected")).to_be_visible()
 
     page.get_by_role("button", name="Open in the dashboard").click()
     wait_idle(page)
