@@ -298,7 +298,7 @@ def _build(
     )
 
     valid_index = np.flatnonzero(valid)
-    duplicate, dedupe_notes = _duplicates(frame, valid_index, columns)
+    duplicate, dedupe_notes = _duplicates(frame, valid_index, columns, coarse_dates=dates.relative)
     warnings += dedupe_notes
     keep = valid_index[~duplicate]
     duplicates = int(duplicate.sum())
@@ -473,9 +473,12 @@ def _reasons(
 
 
 def _duplicates(
-    frame: pd.DataFrame, valid_index: np.ndarray, columns: ColumnMapping
+    frame: pd.DataFrame, valid_index: np.ndarray, columns: ColumnMapping, *, coarse_dates: bool
 ) -> tuple[np.ndarray, list[str]]:
-    """Which usable rows repeat an earlier one (by id, else by mapped content)."""
+    """Which usable rows repeat an earlier one: by review id, else by identical mapped
+    content. With relative dates ('a year ago'), star-only rows (no text, no title) are
+    never content duplicates: two people giving 5 stars without words in the same year
+    look identical, and a scrape holds many of them."""
     duplicate = np.zeros(len(valid_index), dtype=bool)
     notes: list[str] = []
     if len(valid_index) == 0:
@@ -490,40 +493,64 @@ def _duplicates(
             count = int(duplicate[has_id].sum())
             if count:
                 notes.append(
-                    f"{count:,} rows repeat the review id of an earlier row and were counted once."
+                    f"{_count(count, 'row')} repeated the review id of an earlier row and "
+                    "counted once."
                 )
     rest = ~has_id
-    if rest.any():
-        content = list(
-            dict.fromkeys(
-                [
-                    c
-                    for c in list(columns.fields.values()) + list(columns.flags.values())
-                    if not str(c).startswith("Unnamed: ")
-                ]
-            )
+    if not rest.any():
+        return duplicate, notes
+    content = list(
+        dict.fromkeys(
+            [
+                c
+                for c in list(columns.fields.values()) + list(columns.flags.values())
+                if not str(c).startswith("Unnamed: ")
+            ]
         )
-        subset = frame[content].iloc[valid_index[rest]]
+    )
+    subset = frame[content].iloc[valid_index[rest]]
+    wordless = _wordless(subset, columns)
+    alike = wordless if coarse_dates else np.zeros(len(subset), dtype=bool)
+    if alike.any():
+        repeated = np.zeros(len(subset), dtype=bool)
+        repeated[~alike] = subset[~alike].duplicated().to_numpy()
+    else:
         repeated = subset.duplicated().to_numpy()
-        duplicate[rest] = repeated
-        count = int(repeated.sum())
-        if count:
-            shown = ", ".join(repr(c) for c in content)
+    duplicate[rest] = repeated
+    count = int(repeated.sum())
+    if count:
+        shown = ", ".join(repr(c) for c in content)
+        notes.append(
+            f"{_count(count, 'row')} repeated an earlier row in every mapped column ({shown}) "
+            "and counted once."
+        )
+        blank = int((repeated & wordless).sum())
+        if blank:
             notes.append(
-                f"{count:,} rows repeat an earlier row in every mapped column ({shown}) and "
-                "were counted once."
+                f"{blank:,} of those duplicates have no review text: star-only reviews "
+                "with the same rating and date cannot be told apart from true repeats, "
+                "so some may be distinct reviews."
             )
-            text_column = columns.fields.get("text")
-            if text_column is not None:
-                text = _as_text(subset[text_column][repeated]).fillna("").str.strip()
-                blank = int((text == "").sum())
-                if blank:
-                    notes.append(
-                        f"{blank:,} of those duplicates have no review text: star-only reviews "
-                        "with the same rating and date cannot be told apart from true repeats, "
-                        "so some may be distinct reviews."
-                    )
+    kept_alike = int(subset[alike].duplicated().sum()) if alike.any() else 0
+    if kept_alike:
+        notes.append(
+            f"{_count(kept_alike, 'star-only review')} (no text) with the same rating and "
+            "relative date as another one; nothing tells them apart, and a scrape holds many such "
+            "reviews from different people, so each was kept. If the export repeats "
+            "reviews, some of them may be counted twice."
+        )
     return duplicate, notes
+
+
+def _wordless(rows: pd.DataFrame, columns: ColumnMapping) -> np.ndarray:
+    """Rows with neither review text nor title."""
+    wordless = np.ones(len(rows), dtype=bool)
+    for field in ("text", "title"):
+        column = columns.fields.get(field)
+        if column is not None:
+            text = _as_text(rows[column]).fillna("").str.strip()
+            wordless &= (text == "").to_numpy()
+    return wordless
 
 
 def _canonical(
@@ -654,15 +681,21 @@ def _combine(results: list[ImportResult], stems: list[str]) -> ImportResult:
     aligned = [_align(f, present) for f in frames]
     combined = pd.concat(aligned, ignore_index=True)
 
+    # Each file was deduplicated on its own; here a row is a duplicate only when an
+    # earlier file holds the same review (same id, else the same content).
+    file_of = np.concatenate([np.full(len(f), i) for i, f in enumerate(aligned)])
     duplicate = np.zeros(len(combined), dtype=bool)
     if "review_id" in combined.columns:
         has_id = combined["review_id"].notna().to_numpy()
-        duplicate[has_id] = combined.loc[has_id, "review_id"].duplicated().to_numpy()
+        duplicate[has_id] = _in_an_earlier_file(
+            combined.loc[has_id, "review_id"], file_of[has_id]
+        )
         rest = ~has_id
     else:
         rest = np.ones(len(combined), dtype=bool)
     if rest.any():
-        duplicate[rest] = combined.loc[rest, present].duplicated().to_numpy()
+        content = pd.util.hash_pandas_object(combined.loc[rest, present], index=False)
+        duplicate[rest] = _in_an_earlier_file(content, file_of[rest])
     cross = int(duplicate.sum())
     combined = combined.loc[~duplicate]
     order = np.argsort(combined["created_at"].to_numpy(), kind="stable")
@@ -684,7 +717,7 @@ def _combine(results: list[ImportResult], stems: list[str]) -> ImportResult:
     for report in reports:
         warnings += [f"{report.file_name}: {w}" for w in report.warnings]
     if cross:
-        warnings.append(f"{cross:,} reviews appear in more than one file and were counted once.")
+        warnings.append(f"{_count(cross, 'review')} in more than one file, counted once.")
     by_reason: Counter[str] = Counter()
     for report in reports:
         by_reason.update(report.rejected_by_reason)
@@ -711,6 +744,17 @@ def _combine(results: list[ImportResult], stems: list[str]) -> ImportResult:
         files=list(reports),
     )
     return ImportResult(reviews=combined, rejected=rejected, duplicates=duplicates, report=report)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 row', '2 rows', '1,000 rows'."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _in_an_earlier_file(keys: pd.Series, files: np.ndarray) -> np.ndarray:
+    """Whether each row's key first appears in an earlier file than the row's own."""
+    first = pd.Series(files).groupby(keys.to_numpy()).transform("min").to_numpy()
+    return files > first
 
 
 def _align(frame: pd.DataFrame, present: list[str]) -> pd.DataFrame:

@@ -128,12 +128,14 @@ def test_duplicates_by_review_id() -> None:
 def test_duplicates_by_content_ignore_the_unnamed_index() -> None:
     result = load_reviews(FIXTURES / "google_maps_scrape.csv", reference_date="2023-02-07")
     assert_accounting(result)
-    assert result.report.rows_read == 5
-    assert result.duplicates == 1
+    assert result.report.rows_read == 6
+    assert result.duplicates == 1  # the review repeated with another index
     assert "Unnamed: 0" not in result.report.mapping.values()
     assert result.report.mapping["company"] == "Name"
-    assert any("no review text" in w for w in result.report.warnings)
-    assert result.reviews["text"].isna().sum() == 1
+    # The two star-only rows alike ('1 star', '3 months ago') are both kept.
+    assert any("1 star-only review (no text) with the same rating and relative date" in w
+               for w in result.report.warnings)
+    assert result.reviews["text"].isna().sum() == 2
     assert "\n" in result.reviews["text"].dropna().iloc[0]
 
 
@@ -294,3 +296,24 @@ def test_load_many_names_the_failing_file() -> None:
         load_many([good, bad])
     with pytest.raises(ReviewDataError, match="no files"):
         load_many([])
+
+
+def test_star_only_rows_alike_are_duplicates_when_dates_are_exact() -> None:
+    data = b"date,rating,text\n2024-01-01 10:00:00,5,\n2024-01-01 10:00:00,5,\n2024-01-02,4,ok\n"
+    result = load_reviews(data)
+    assert (result.report.kept, result.duplicates) == (2, 1)
+    assert any("no review text" in w for w in result.report.warnings)
+    assert_accounting(result)
+
+
+def test_several_files_count_a_review_once_but_keep_each_files_own_rows() -> None:
+    """A file's star-only rows kept alike stay kept; a review in two files counts once."""
+    scrape = (b",Name,Review Rate,Review Time,Review Text\n"
+              b"0,Cafe, 5 stars ,a year ago,\n1,Cafe, 5 stars ,a year ago,\n"
+              b"2,Cafe, 4 stars ,2 weeks ago,Good coffee\n")
+    again = b",Name,Review Rate,Review Time,Review Text\n7,Cafe, 4 stars ,2 weeks ago,Good coffee\n"
+    result = load_many([named(scrape, "a.csv"), named(again, "b.csv")],
+                       reference_date="2023-02-07")
+    assert (result.report.rows_read, result.report.kept, result.duplicates) == (4, 3, 1)
+    assert "1 review in more than one file, counted once" in " ".join(result.report.warnings)
+    assert_accounting(result)
