@@ -84,8 +84,10 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.markdown("**Save to the workspace** (everyone using this app can open it)")
     st.text_input("Name", value=default_name, max_chars=80, key="save_name")
-    st.button("Save to workspace", icon=":material/save:", on_click=importing.save,
-              args=(dataset,))
+    if st.button("Save to workspace", icon=":material/save:"):
+        with st.spinner(f"Saving {len(dataset.reviews):,} reviews…", show_time=True):
+            importing.save(dataset)
+        st.rerun()  # so the sidebar lists the new dataset
     saved = st.session_state.pop("import_saved", None)
     if saved is not None:
         ok, message = saved

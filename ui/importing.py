@@ -322,7 +322,8 @@ def open_in_dashboard(dataset: data.Dataset) -> None:
 
 
 def save(dataset: data.Dataset) -> None:
-    """Button callback: save the import to the workspace under the name typed."""
+    """Save the import to the workspace under the name typed; the outcome waits in
+    ``st.session_state['import_saved']`` for the rerun that shows it."""
     found = data.workspace()
     name = st.session_state.get("save_name", dataset.name)
     if found is None:

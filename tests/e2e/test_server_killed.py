@@ -51,7 +51,7 @@ def dataset_options(page: Page) -> list[str]:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("delay", [0.4, 3.0])
+@pytest.mark.parametrize("delay", [0.1, 0.4, 3.0])
 def test_server_killed_mid_save(browser: Browser, tmp_path: Path, delay: float) -> None:
     workspace, log = tmp_path / "workspace.duckdb", tmp_path / "server.log"
     csv = big_csv(tmp_path / "big.csv")
