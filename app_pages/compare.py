@@ -52,7 +52,7 @@ order = ["D", "W", "M", "Q", "Y"]
 freq = freq if order.index(freq) >= order.index(finest) else finest
 series = scoring.score_series_by(
     subset, by=by, freq=freq, start=first, end=last, half_life_days=model.half_life_days,
-    prior_count=model.prior_count, prior_mean=model.prior_mean,
+    prior_count=model.prior_count, prior_mean=model.prior_mean, clock=model.clock,
 )
 series = series[series["reviews"] > 0]  # no line before a group's first review
 if len(ranking) > MAX_LINES:
@@ -60,7 +60,8 @@ if len(ranking) > MAX_LINES:
                f"{len(ranking)}.")
 figure = charts.comparison_figure(series, by, small_multiples=layout == "panels")
 st.plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
-st.caption(f"Live score at the end of each {charts.FREQ_NAMES[freq]}, every group with the "
+shown_as = "Live score" if model.clock == "live" else "Score as displayed (flat between reviews)"
+st.caption(f"{shown_as} at the end of each {charts.FREQ_NAMES[freq]}, every group with the "
            "same model and the same as-of date.")
 
 st.subheader("Ranking", anchor=False)
@@ -81,6 +82,7 @@ st.dataframe(
         "Last review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
     },
 )
+st.caption("Ranked by the live score at the as-of date (the end of the date window).")
 downloads.export_row(
     "Download the ranking (CSV)", table, "trustlens-ranking.csv",
     f"comparison by {DIMENSIONS[by].lower()}", view, [figure], slug="compare",

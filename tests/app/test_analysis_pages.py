@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -89,3 +90,22 @@ def test_every_analysis_page_exports_its_table_and_a_snapshot(page: str, csv_lab
     assert not at.exception
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == [csv_label, "Download an HTML snapshot"]
+
+
+def chart_lines(at) -> list[list[float]]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return [trace["y"] for trace in spec["data"]]
+
+
+def test_compare_follows_the_clock() -> None:
+    """'As displayed' in the sidebar draws each group's displayed score, not the live one."""
+    at = open_app("compare.py")
+    live = chart_lines(at)
+    assert "Live score at the end of each" in " ".join(c.value for c in at.caption)
+    at.segmented_control(key="clock").set_value("displayed").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Score as displayed (flat between reviews) at the end of each" in captions
+    assert "Ranked by the live score at the as-of date" in captions
+    displayed = chart_lines(at)
+    assert len(displayed) == len(live) and displayed != live

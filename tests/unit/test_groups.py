@@ -452,3 +452,27 @@ def test_sql_reports_a_missing_column(reviews: pd.DataFrame, tmp_path: Path) -> 
     glob = write_parquet_parts(reviews, tmp_path)
     with pytest.raises(scoring.ReviewDataError, match="brand"):
         score_table_sql(glob, by="brand", as_of=AS_OF)
+
+
+@pytest.mark.parametrize(("freq", "half_life_days"), [("D", 182.5), ("M", 30.0), ("W", math.inf)])
+def test_score_series_by_displayed_clock_equals_per_group_series(
+    reviews: pd.DataFrame, freq: str, half_life_days: float
+) -> None:
+    # One more group whose only review does not count: its line stays at the prior.
+    extra = reviews.iloc[:1].assign(company="Only filtered", counts=False)
+    table = pd.concat([reviews, extra], ignore_index=True)
+    long = score_series_by(table, freq=freq, half_life_days=half_life_days, clock="displayed")
+    live = score_series_by(table, freq=freq, half_life_days=half_life_days)
+    counted = counted_reviews(table)["created_at"]
+    start, end = counted.min(), counted.max()
+    for key, group in table.groupby("company", dropna=False):
+        expected = scoring.score_series(group, freq=freq, start=start, end=end,
+                                        half_life_days=half_life_days, clock="displayed")
+        mine = long[long["company"].isna()] if pd.isna(key) else long[long["company"] == key]
+        assert mine["period"].tolist() == expected.index.tolist(), key
+        np.testing.assert_allclose(mine["score"], expected["score"], rtol=0, atol=TOL)
+    # Only the score differs from the live clock; without decay not even that.
+    pd.testing.assert_frame_equal(long.drop(columns="score"), live.drop(columns="score"))
+    assert np.allclose(long["score"], live["score"]) == math.isinf(half_life_days)
+    with pytest.raises(ValueError, match="clock"):
+        score_series_by(table, clock="review")
