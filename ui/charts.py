@@ -243,15 +243,20 @@ def kpi_figure(index: pd.Series, bands: object, height: int = 420) -> go.Figure:
         fig.add_hrect(y0=lower, y1=upper, fillcolor=colour, opacity=0.10, line_width=0,
                       layer="below", annotation_text=name, annotation_position="top right",
                       annotation_font={"size": 11, "color": "#444"})
-    for name, value in bands.references:
-        fig.add_hline(y=value, line_dash="dash", line_color="#555", line_width=1,
-                      annotation_text=f"{name}: {value:g}", annotation_position="bottom left",
-                      annotation_font={"size": 11, "color": "#555"})
     fig.add_trace(go.Scatter(x=index.index, y=index, name="KPI index", mode="lines",
                              line={"color": "#1c1c1c", "width": 2.4},
                              hovertemplate="KPI index %{y:.1f}<extra></extra>"))
+    # Reference lines are named in the legend: a label on the plot would cover the curve.
+    span = [index.index[0], index.index[-1]] if len(index) else []
+    dashes = ("dash", "dot", "dashdot")
+    for i, (name, value) in enumerate(bands.references):
+        fig.add_trace(go.Scatter(x=span, y=[value] * len(span), name=f"{name}: {value:g}",
+                                 mode="lines",
+                                 line={"color": "#555", "width": 1.2, "dash": dashes[i % 3]},
+                                 hoverinfo="skip"))
     fig.update_yaxes(title_text="KPI index (0-100)", range=[low, 100])
     fig.update_xaxes(title_text="Date")
-    fig.update_layout(height=height, template="plotly_white", showlegend=False,
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, hovermode="x unified")
+    fig.update_layout(height=height, template="plotly_white", hovermode="x unified",
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
