@@ -355,6 +355,7 @@ def score_series_by(
         raise ValueError(f"by column(s) {clash!r} clash with the output columns; rename them.")
     _check_columns(reviews, keys)
     codes, index = _group_codes(reviews, keys)
+    group_of_row = codes  # every row's group, counted or not (for the displayed clock)
     counted = _counted_mask(reviews)
     times = times_ns(reviews)[counted]
     stars = reviews["rating"].to_numpy(dtype="float64")[counted]
@@ -416,10 +417,9 @@ def score_series_by(
     if clock == "displayed":
         grid = {"start": pd.Timestamp(starts_ns[0], tz="UTC"),
                 "end": pd.Timestamp(starts_ns[-2], tz="UTC")}
-        all_codes, _ = _group_codes(reviews, keys)
         shown = [
             score_series(
-                reviews[all_codes == g], freq=freq, clock="displayed", **grid,
+                reviews[group_of_row == g], freq=freq, clock="displayed", **grid,
                 half_life_days=half_life_days, prior_count=prior_count, prior_mean=prior_mean,
             )["score"].to_numpy()
             for g in range(groups)

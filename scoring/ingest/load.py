@@ -509,8 +509,7 @@ def _duplicates(
         )
     )
     subset = frame[content].iloc[valid_index[rest]]
-    wordless = _wordless(subset, columns)
-    alike = wordless if coarse_dates else np.zeros(len(subset), dtype=bool)
+    alike = _wordless(subset, columns) if coarse_dates else np.zeros(len(subset), dtype=bool)
     if alike.any():
         repeated = np.zeros(len(subset), dtype=bool)
         repeated[~alike] = subset[~alike].duplicated().to_numpy()
@@ -524,7 +523,7 @@ def _duplicates(
             f"{_count(count, 'row')} repeated an earlier row in every mapped column ({shown}) "
             "and counted once."
         )
-        blank = int((repeated & wordless).sum())
+        blank = int(_wordless(subset[repeated], columns).sum())
         if blank:
             notes.append(
                 f"{blank:,} of those duplicates have no review text: star-only reviews "

@@ -75,6 +75,7 @@ def test_import_report_mapping_rejected_and_workspace(
     wait_idle(page)
     saved = page.get_by_text(re.compile(r"Saved as .* \((\d+) reviews\)"))
     expect(saved).to_be_visible()
+    screenshot(page, "import-saved")
     kept = re.search(r"\((\d+) reviews\)", saved.inner_text()).group(1)
 
     # A new visitor opens the saved dataset from the sidebar without uploading.

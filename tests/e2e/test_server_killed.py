@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from scoring.store import Workspace
 from tests.e2e.conftest import ROOT, start_server, stop_server, wait_idle
+from tests.unit.test_store import minimal_frame
 
 pytestmark = pytest.mark.e2e
 
@@ -109,7 +110,7 @@ def test_server_killed_mid_save(browser: Browser, tmp_path: Path, delay: float) 
         assert stored == (ROWS if saved else 0)  # no orphaned rows of a half save
         if saved:
             assert found[0].rows == ROWS == len(ws.load_dataset(found[0].id)[0])
-        assert ws.save_dataset("After the crash", ws_frame()).created  # still writable
+        assert ws.save_dataset("After the crash", minimal_frame()).created  # still writable
 
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     runs[f"kill {delay} s after the save began"] = {
@@ -119,9 +120,3 @@ def test_server_killed_mid_save(browser: Browser, tmp_path: Path, delay: float) 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(runs, indent=2) + "\n")
 
-
-def ws_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "created_at": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True),
-        "rating": [5, 4],
-    })

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from scoring.store import Workspace
 from tests.app.conftest import open_app
@@ -32,16 +30,6 @@ from tests.unit.test_store import (  # noqa: F401  (unwritable is a fixture)
 )
 
 GOOD = b"Date,Stars,Comment\n2024-01-05,5,Great\n2024-02-10,4,Fine\n2024-03-01,1,Bad\n"
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    st.config.set_option("client.showErrorDetails", "full")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def plain(text: str) -> str:
