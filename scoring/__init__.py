@@ -3,8 +3,9 @@
 Pure Python + numpy/pandas; never imports streamlit. Start with::
 
     import scoring
-    scoring.trust_score(reviews)             # the live score now
+    scoring.trust_score(reviews)             # the score Trustpilot shows now
     scoring.score_series(reviews, freq="M")  # the score at each month's end
+    scoring.trust_score(reviews, model="decayed-prior")  # the older form, for comparison
 """
 
 from scoring.display import (
@@ -36,12 +37,18 @@ from scoring.metrics import (
 )
 from scoring.model import (
     DEFAULT_HALF_LIFE_DAYS,
+    DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
+    SCORE_MODELS,
+    ScoreModel,
     ScoreParams,
+    ScoreState,
     bayesian_score,
     decayed_sums,
+    score_from_sums,
     score_series,
+    score_state,
     trust_score,
 )
 from scoring.projection import (
@@ -63,6 +70,7 @@ from scoring.projection import (
     target_threshold,
     validate_mix,
 )
+from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 from scoring.snapshot import Snapshot, snapshot
 
@@ -71,8 +79,10 @@ __all__ = [
     "DEFAULT_HALF_LIFE_DAYS",
     "DEFAULT_KPI_BANDS",
     "DEFAULT_LABEL_BANDS",
+    "DEFAULT_MODEL",
     "DEFAULT_PRIOR_COUNT",
     "DEFAULT_PRIOR_MEAN",
+    "SCORE_MODELS",
     "CrossingTimes",
     "Gaps",
     "GoalSeek",
@@ -82,10 +92,13 @@ __all__ = [
     "LabelBands",
     "Projection",
     "ProjectionInputs",
+    "PublishedReading",
     "Reachability",
     "RecentRates",
     "ReviewDataError",
+    "ScoreModel",
     "ScoreParams",
+    "ScoreState",
     "Snapshot",
     "Summary",
     "bayesian_average",
@@ -109,8 +122,10 @@ __all__ = [
     "reachability",
     "recent_rates",
     "requests_needed",
+    "score_from_sums",
     "score_series",
     "score_series_by",
+    "score_state",
     "score_table",
     "snapshot",
     "star_counts",

@@ -158,17 +158,57 @@ def gaps(x: float, bands: LabelBands = DEFAULT_LABEL_BANDS) -> Gaps:
 
 
 def five_stars_needed(
-    target: float, *, decayed_stars: float, decayed_count: float, prior_count: float,
+    target: float,
+    *,
+    decayed_stars: float,
+    decayed_count: float,
+    prior_count: float,
     prior_mean: float,
+    reviews: int | None = None,
+    model: str = "trustpilot",
 ) -> int | None:
     """How many 5-star reviews today lift the score to ``target`` (None if never).
 
-    Solves ``(m mu + A + 5k) / (m + B + k) >= target`` for the smallest whole k::
+    ``decayed_stars`` ``A`` and ``decayed_count`` ``B`` are the decayed sums now,
+    ``reviews`` ``n`` the count (needed for ``model="trustpilot"``). The smallest
+    whole k with
 
-        k >= (target * (m + B) - (m mu + A)) / (5 - target)
+    - "decayed-prior": ``(m mu + A + 5k) / (m + B + k) >= target``, i.e.
+      ``k >= (target * (m + B) - (m mu + A)) / (5 - target)``;
+    - "trustpilot": ``(m mu + (n + k) (A + 5k) / (B + k)) / (m + n + k) >= target``;
+      multiplied out, ``f(k) = (5 - t) k^2 + (A + 5n + P - t (m + n + B)) k
+      + n A + (P - t (m + n)) B >= 0`` with ``P = m mu``, whose larger root is the
+      answer (the score rises with every 5-star review, since ``B <= n``).
     """
     if target >= 5:
         return None
-    need = (target * (prior_count + decayed_count) - (prior_count * prior_mean + decayed_stars))
-    k = need / (5.0 - target)
-    return max(0, math.ceil(k - _TOLERANCE))
+    m, mu, a, b = prior_count, prior_mean, decayed_stars, decayed_count
+    if model == "decayed-prior":
+        k = (target * (m + b) - (m * mu + a)) / (5.0 - target)
+        return max(0, math.ceil(k - _TOLERANCE))
+    if model != "trustpilot":
+        raise ValueError(f"model must be 'trustpilot' or 'decayed-prior', got {model!r}.")
+    if reviews is None:
+        raise ValueError("five_stars_needed needs the review count under model='trustpilot'.")
+    n, prior = float(reviews), m * mu
+
+    def score_after(k: int) -> float:
+        if n + k == 0:
+            return mu
+        mean = (a + 5.0 * k) / (b + k) if b + k > 0 else 5.0
+        return (prior + (n + k) * mean) / (m + n + k)
+
+    if score_after(0) >= target - _TOLERANCE:
+        return 0
+    quadratic = 5.0 - target
+    linear = a + 5.0 * n + prior - target * (m + n + b)
+    constant = n * a + (prior - target * (m + n)) * b
+    root = (-linear + math.sqrt(max(linear * linear - 4 * quadratic * constant, 0.0))) / (
+        2 * quadratic
+    )
+    k = max(1, math.ceil(root - _TOLERANCE))
+    while k > 1 and score_after(k - 1) >= target - _TOLERANCE:
+        k -= 1
+    while score_after(k) < target - _TOLERANCE:
+        k += 1
+    return k

@@ -24,11 +24,13 @@ from scoring.display import (
 )
 from scoring.model import (
     DEFAULT_HALF_LIFE_DAYS,
+    DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
+    ScoreModel,
     ScoreParams,
     counted_reviews,
-    decayed_sums,
+    score_state,
     times_ns,
     to_utc_timestamp,
 )
@@ -36,9 +38,10 @@ from scoring.model import (
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The score and its context at ``as_of``.
+    """The score and its context at ``as_of``, under ``model``.
 
-    ``change_30d``/``change_90d``: live score now minus 30/90 days earlier.
+    ``change_30d``/``change_90d``: the score now minus 30/90 days earlier.
+    ``weighted_mean``: the decay-weighted mean of the reviews (NaN without reviews).
     ``five_stars_to_next_half_star``/``..._label``: how many 5-star reviews today
     would lift the score to the next half star / label (None at the top).
     """
@@ -59,6 +62,8 @@ class Snapshot:
     gaps: Gaps
     five_stars_to_next_half_star: int | None
     five_stars_to_next_label: int | None
+    weighted_mean: float = float("nan")
+    model: ScoreModel = DEFAULT_MODEL
 
 
 def snapshot(
@@ -70,9 +75,10 @@ def snapshot(
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     bands: LabelBands = DEFAULT_LABEL_BANDS,
     kpi_bands: KpiBands = DEFAULT_KPI_BANDS,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> Snapshot:
     """Compute the :class:`Snapshot` at ``as_of`` (default: the newest counted review)."""
-    params = ScoreParams(half_life_days, prior_count, prior_mean)
+    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
     counted = counted_reviews(reviews)
     times = times_ns(counted)
     if as_of is None:
@@ -82,14 +88,12 @@ def snapshot(
     else:
         instant = to_utc_timestamp(as_of)
 
-    def score_at(when: pd.Timestamp) -> tuple[float, float, float, int]:
-        a, b, n = decayed_sums(counted, as_of=when, half_life_days=params.half_life_days)
-        m, mu = params.prior_count, params.prior_mean
-        value = (m * mu + a) / (m + b) if m + b > 0 else mu
-        return value, a, b, n
+    def score_at(when: pd.Timestamp) -> float:
+        return score_state(counted, as_of=when, half_life_days=params.half_life_days).score(params)
 
-    score, a, b, n = score_at(instant)
-    month_ago, quarter_ago = (score_at(instant - pd.Timedelta(days=d))[0] for d in (30, 90))
+    state = score_state(counted, as_of=instant, half_life_days=params.half_life_days)
+    score = state.score(params)
+    month_ago, quarter_ago = (score_at(instant - pd.Timedelta(days=d)) for d in (30, 90))
     since = (instant - pd.Timedelta(days=28)).as_unit("ns").value
     recent = int(((times > since) & (times <= instant.as_unit("ns").value)).sum())
     found = gaps(score, bands)
@@ -98,24 +102,25 @@ def snapshot(
         if threshold is None:
             return None
         return five_stars_needed(
-            threshold, decayed_stars=a, decayed_count=b,
+            threshold, decayed_stars=state.decayed_stars, decayed_count=state.effective_reviews,
             prior_count=params.prior_count, prior_mean=params.prior_mean,
+            reviews=state.reviews, model=params.model,
         )
 
     next_label_lower = dict(bands.thresholds()).get(found.next_label or "")
     index = kpi_index(score)
     return Snapshot(
         as_of=instant,
-        has_reviews=n > 0,
+        has_reviews=state.reviews > 0,
         score=score,
         display_score=display_score(score),
         stars=star_rating(score),
         label=label(score, bands),
         kpi_index=index,
         kpi_band=kpi_band(index, kpi_bands),
-        reviews=n,
+        reviews=state.reviews,
         reviews_last_28d=recent,
-        effective_reviews=b,
+        effective_reviews=state.effective_reviews,
         change_30d=score - month_ago,
         change_90d=score - quarter_ago,
         gaps=found,
@@ -125,4 +130,6 @@ def snapshot(
         five_stars_to_next_label=needed(
             label_threshold(next_label_lower) if next_label_lower is not None else None
         ),
+        weighted_mean=state.weighted_mean,
+        model=params.model,
     )

@@ -2,14 +2,21 @@
 
 The same numbers as :func:`scoring.groups.score_table` (to float rounding), for
 review tables too large for memory (tens of millions of reviews): DuckDB streams
-the files and keeps one row of running sums per group. For group g at ``T``::
+the files and keeps one row of running sums per group. For group g at ``T``, over
+its counted reviews with ``t_i <= T`` and ``r_g`` its newest one::
 
-    w_i    = pow(2, -((epoch_ns(T) - epoch_ns(created_at_i)) / 86400e9) / H)
-    A_g    = sum w_i * rating_i     B_g = sum w_i     over counted reviews with t_i <= T
-    S_g(T) = (m * mu + A_g) / (m + B_g)               (mu when m + B_g = 0)
+    w'_i   = pow(2, -((r_g - t_i) / 86400e9) / H)     weights from the group's newest review
+    A'_g   = sum w'_i * rating_i     B'_g = sum w'_i  (>= 1)     n_g = count
+    A_g    = A'_g * 2 ** (-(T - r_g) / H)              B_g likewise (the sums at T)
+    "trustpilot":     S_g(T) = (m * mu + n_g * A'_g / B'_g) / (m + n_g)
+    "decayed-prior":  S_g(T) = (m * mu + A_g) / (m + B_g)
+    (mu when the denominator is 0)
 
-and the same at ``T - change_days`` for ``score_change``. A review counts unless
-its ``counts`` column is false (a missing column or NULL counts).
+Measuring ages from the group's newest review keeps the weighted mean exact for any
+half-life and quiet spell (nothing underflows to 0/0); it costs one more pass to
+find each group's newest review. The same at ``T - change_days`` gives
+``score_change``. A review counts unless its ``counts`` column is false (a missing
+column or NULL counts).
 
 The Parquet layout is the canonical review table: ``created_at`` (TIMESTAMP WITH
 TIME ZONE, or TIMESTAMP holding UTC), ``rating`` (integer 1..5), the grouping
@@ -60,9 +67,11 @@ from scoring.groups import (
 )
 from scoring.model import (
     DEFAULT_HALF_LIFE_DAYS,
+    DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
     NS_PER_DAY,
+    ScoreModel,
     ScoreParams,
     to_utc_timestamp,
 )
@@ -107,20 +116,22 @@ def score_table_query(
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     change_days: float = DEFAULT_CHANGE_DAYS,
     has_counts: bool = True,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> tuple[str, list[object]]:
     """The DuckDB SQL of the score table and its parameters, for ``con.execute(sql, params)``.
 
     Parameters (numbered, each used wherever needed): ``$1`` the Parquet file, glob
     or list of files; ``$2`` ``as_of`` and ``$3`` ``as_of - change_days`` as
     nanoseconds since the epoch (UTC); ``$4`` H (days, may be ``inf``); ``$5`` m;
-    ``$6`` mu. ``has_counts=False`` when no file has a ``counts`` column (every
-    review then counts).
+    ``$6`` mu; ``$7`` true for the "trustpilot" form, false for "decayed-prior".
+    ``has_counts=False`` when no file has a ``counts`` column (every review then
+    counts).
 
     The result has the ``by`` column(s), ``score``, ``reviews``,
     ``effective_reviews``, ``score_change`` and ``last_review_at`` (TIMESTAMP_NS,
     UTC), ordered by score descending then the group value(s).
     """
-    params = ScoreParams(half_life_days, prior_count, prior_mean)
+    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
     keys = group_keys(by)
     quoted = [quote_identifier(key) for key in keys]
     if as_of is None:
@@ -137,12 +148,37 @@ def score_table_query(
         f"{alias} AS {column}" for column, alias in zip(quoted, aliases, strict=True)
     )
     order_keys = ", ".join(f"{alias} ASC NULLS LAST" for alias in aliases)
+    join_keys = " AND ".join(
+        f"source.{alias} IS NOT DISTINCT FROM newest.{alias}" for alias in aliases
+    )
+    source_keys = ", ".join(f"source.{alias}" for alias in aliases)
     counted = "counts IS DISTINCT FROM FALSE" if has_counts else "TRUE"
     day_ns = f"{float(NS_PER_DAY)!r}"
 
+    def weight(reference: str) -> str:
+        return f"pow(2.0, -(CAST({reference} - t AS DOUBLE) / {day_ns}) / $4::DOUBLE)"
+
+    def scale(instant: str, reference: str) -> str:
+        return f"pow(2.0, -(CAST({instant} - {reference} AS DOUBLE) / {day_ns}) / $4::DOUBLE)"
+
+    def score(suffix: str) -> str:
+        return f"""CASE WHEN $7::BOOLEAN THEN
+                 CASE WHEN $5::DOUBLE + n_{suffix} > 0
+                      THEN ($5::DOUBLE * $6::DOUBLE
+                            + CASE WHEN n_{suffix} > 0
+                                   THEN n_{suffix} * a_{suffix} / b_{suffix} ELSE 0 END)
+                           / ($5::DOUBLE + n_{suffix})
+                      ELSE $6::DOUBLE END
+             ELSE
+                 CASE WHEN $5::DOUBLE + b_{suffix} * scale_{suffix} > 0
+                      THEN ($5::DOUBLE * $6::DOUBLE + a_{suffix} * scale_{suffix})
+                           / ($5::DOUBLE + b_{suffix} * scale_{suffix})
+                      ELSE $6::DOUBLE END
+             END"""
+
     sql = f"""\
 -- TrustLens score table. $1 files, $2 as_of (ns), $3 as_of - change_days (ns),
--- $4 half-life (days), $5 prior count, $6 prior mean.
+-- $4 half-life (days), $5 prior count, $6 prior mean, $7 trustpilot form (else decayed-prior).
 WITH source AS (
     SELECT
         {select_keys},
@@ -151,19 +187,26 @@ WITH source AS (
         {counted} AS counted
     FROM read_parquet($1, union_by_name = true)
 ),
-weighted AS (
+newest AS (
     SELECT
         {group_list},
+        max(t) FILTER (WHERE counted AND t <= $2::BIGINT) AS ref_now,
+        max(t) FILTER (WHERE counted AND t <= $3::BIGINT) AS ref_then
+    FROM source
+    GROUP BY {group_list}
+),
+weighted AS (
+    SELECT
+        {source_keys},
         t,
         stars,
+        ref_now,
+        ref_then,
         counted AND t <= $2::BIGINT AS in_now,
-        CASE WHEN counted AND t <= $2::BIGINT
-             THEN pow(2.0, -(CAST($2::BIGINT - t AS DOUBLE) / {day_ns}) / $4::DOUBLE)
-        END AS w_now,
-        CASE WHEN counted AND t <= $3::BIGINT
-             THEN pow(2.0, -(CAST($3::BIGINT - t AS DOUBLE) / {day_ns}) / $4::DOUBLE)
-        END AS w_then
-    FROM source
+        counted AND t <= $3::BIGINT AS in_then,
+        CASE WHEN counted AND t <= $2::BIGINT THEN {weight("ref_now")} END AS w_now,
+        CASE WHEN counted AND t <= $3::BIGINT THEN {weight("ref_then")} END AS w_then
+    FROM source JOIN newest ON {join_keys}
 ),
 sums AS (
     SELECT
@@ -172,27 +215,26 @@ sums AS (
         coalesce(sum(w_now), 0.0) AS b_now,
         coalesce(sum(w_then * stars), 0.0) AS a_then,
         coalesce(sum(w_then), 0.0) AS b_then,
-        count(*) FILTER (WHERE in_now) AS reviews,
-        max(t) FILTER (WHERE in_now) AS last_ns
+        count(*) FILTER (WHERE in_now) AS n_now,
+        count(*) FILTER (WHERE in_then) AS n_then,
+        coalesce({scale("$2::BIGINT", "any_value(ref_now)")}, 0.0) AS scale_now,
+        coalesce({scale("$3::BIGINT", "any_value(ref_then)")}, 0.0) AS scale_then,
+        any_value(ref_now) AS last_ns
     FROM weighted
     GROUP BY {group_list}
 ),
 scored AS (
     SELECT
         *,
-        CASE WHEN $5::DOUBLE + b_now > 0
-             THEN ($5::DOUBLE * $6::DOUBLE + a_now) / ($5::DOUBLE + b_now)
-             ELSE $6::DOUBLE END AS score,
-        CASE WHEN $5::DOUBLE + b_then > 0
-             THEN ($5::DOUBLE * $6::DOUBLE + a_then) / ($5::DOUBLE + b_then)
-             ELSE $6::DOUBLE END AS score_then
+        {score("now")} AS score,
+        {score("then")} AS score_then
     FROM sums
 )
 SELECT
     {out_keys},
     score,
-    reviews,
-    b_now AS effective_reviews,
+    n_now AS reviews,
+    b_now * scale_now AS effective_reviews,
     score - score_then AS score_change,
     make_timestamp_ns(last_ns) AS last_review_at
 FROM scored
@@ -205,6 +247,7 @@ ORDER BY score DESC, {order_keys}
         float(params.half_life_days),
         float(params.prior_count),
         float(params.prior_mean),
+        params.is_trustpilot,
     ]
     return sql, values
 
@@ -245,6 +288,7 @@ def score_table_sql(
     change_days: float = DEFAULT_CHANGE_DAYS,
     bands: LabelBands = DEFAULT_LABEL_BANDS,
     con: duckdb.DuckDBPyConnection | None = None,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> pd.DataFrame:
     """:func:`scoring.groups.score_table` computed by DuckDB over Parquet files.
 
@@ -257,7 +301,7 @@ def score_table_sql(
     ``con``: a DuckDB connection to use (its settings, e.g. ``memory_limit``, apply);
     by default a fresh in-memory one.
     """
-    ScoreParams(half_life_days, prior_count, prior_mean)
+    ScoreParams(half_life_days, prior_count, prior_mean, model)
     keys = group_keys(by)
     for key in keys:
         quote_identifier(key)
@@ -286,6 +330,7 @@ def score_table_sql(
             prior_mean=prior_mean,
             change_days=change_days,
             has_counts=has_counts,
+            model=model,
         )
         frame = connection.execute(sql, values).df()
     finally:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scoring
 from scoring.display import LabelBands
@@ -66,15 +68,40 @@ def test_gaps_to_the_next_boundaries() -> None:
     assert top.next_stars is None and top.next_label is None and top.star_up is None
 
 
-def test_five_stars_needed_matches_a_direct_check() -> None:
+@pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
+def test_five_stars_needed_matches_a_direct_check(model: str) -> None:
     # Nothing yet: prior only (3.5). To reach 4.25 (shown 4.3 / 4.5 stars): 7 five-stars.
-    k = scoring.five_stars_needed(
-        4.25, decayed_stars=0.0, decayed_count=0.0, prior_count=7, prior_mean=3.5
-    )
-    assert k == 7
-    assert scoring.five_stars_needed(
-        3.0, decayed_stars=0.0, decayed_count=0.0, prior_count=7, prior_mean=3.5
-    ) == 0
-    assert scoring.five_stars_needed(
-        5.0, decayed_stars=0.0, decayed_count=0.0, prior_count=7, prior_mean=3.5
-    ) is None
+    empty = {"decayed_stars": 0.0, "decayed_count": 0.0, "prior_count": 7, "prior_mean": 3.5,
+             "reviews": 0, "model": model}
+    assert scoring.five_stars_needed(4.25, **empty) == 7
+    assert scoring.five_stars_needed(3.0, **empty) == 0
+    assert scoring.five_stars_needed(5.0, **empty) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    reviews=st.integers(0, 400), weight_share=st.floats(0.001, 1), mean=st.floats(1, 5),
+    target=st.sampled_from([1.75, 2.75, 3.75, 4.25, 4.75, 4.95]),
+)
+def test_five_stars_needed_under_the_fitted_model_is_the_smallest_count(
+    reviews: int, weight_share: float, mean: float, target: float
+) -> None:
+    """Against a plain count-up: add 5-star reviews today one by one."""
+    b = weight_share * reviews
+    a = mean * b
+    got = scoring.five_stars_needed(target, decayed_stars=a, decayed_count=b, prior_count=7,
+                                    prior_mean=3.5, reviews=reviews)
+
+    def score_after(k: int) -> float:
+        if reviews + k == 0:
+            return 3.5
+        return (24.5 + (reviews + k) * (a + 5 * k) / (b + k)) / (7 + reviews + k)
+
+    expected = next(k for k in range(100_000) if score_after(k) >= target - 1e-9)
+    assert got == expected
+
+
+def test_five_stars_needed_wants_the_count_under_the_fitted_model() -> None:
+    with pytest.raises(ValueError, match="review count"):
+        scoring.five_stars_needed(4.0, decayed_stars=1.0, decayed_count=1.0, prior_count=7,
+                                  prior_mean=3.5)

@@ -102,12 +102,14 @@ def reference_table(
     prior_count: float = 7.0,
     prior_mean: float = 3.5,
     change_days: float = CHANGE_DAYS,
+    model: str = "trustpilot",
 ) -> dict[object, dict[str, object]]:
     """Each group scored alone with the single-business functions."""
     params = {
         "half_life_days": half_life_days,
         "prior_count": prior_count,
         "prior_mean": prior_mean,
+        "model": model,
     }
     out: dict[object, dict[str, object]] = {}
     for key, group in reviews.groupby(by, dropna=False):
@@ -166,16 +168,20 @@ def assert_matches_reference(
 # --- score_table -------------------------------------------------------------------------
 
 
+MODELS = ("trustpilot", "decayed-prior")
+
+
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("half_life_days", [182.5, 7.0, math.inf])
 @pytest.mark.parametrize("by", ["company", ["company", "location"]])
 def test_score_table_equals_per_group_scores(
-    reviews: pd.DataFrame, half_life_days: float, by: str | list[str]
+    reviews: pd.DataFrame, half_life_days: float, by: str | list[str], model: str
 ) -> None:
-    table = score_table(reviews, by, as_of=AS_OF, half_life_days=half_life_days)
+    table = score_table(reviews, by, as_of=AS_OF, half_life_days=half_life_days, model=model)
     assert list(table.columns) == list(TABLE_COLUMNS)
     assert table.index.names == ([by] if isinstance(by, str) else by)
     assert (np.diff(table["score"].to_numpy()) <= 0).all()
-    reference = reference_table(reviews, by, AS_OF, half_life_days=half_life_days)
+    reference = reference_table(reviews, by, AS_OF, half_life_days=half_life_days, model=model)
     assert_matches_reference(table, reference)
 
 
@@ -266,14 +272,15 @@ def test_display_columns_round_half_up() -> None:
 # --- score_series_by ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize(
     ("freq", "half_life_days"),
     [("D", 182.5), ("W", 30.0), ("M", 182.5), ("Q", 182.5), ("M", math.inf), ("Y", 1.0)],
 )
 def test_score_series_by_equals_per_group_series(
-    reviews: pd.DataFrame, freq: str, half_life_days: float
+    reviews: pd.DataFrame, freq: str, half_life_days: float, model: str
 ) -> None:
-    long = score_series_by(reviews, freq=freq, half_life_days=half_life_days)
+    long = score_series_by(reviews, freq=freq, half_life_days=half_life_days, model=model)
     assert list(long.columns) == ["company", *scoring.groups.SERIES_COLUMNS]
     counted = counted_reviews(reviews)["created_at"]
     start, end = counted.min(), counted.max()
@@ -281,7 +288,7 @@ def test_score_series_by_equals_per_group_series(
     assert long["company"].nunique(dropna=False) == groups.ngroups
     for key, group in groups:
         expected = scoring.score_series(
-            group, freq=freq, start=start, end=end, half_life_days=half_life_days
+            group, freq=freq, start=start, end=end, half_life_days=half_life_days, model=model
         )
         mine = long[long["company"].isna()] if pd.isna(key) else long[long["company"] == key]
         assert mine["period"].tolist() == expected.index.tolist(), key
@@ -356,15 +363,17 @@ def assert_same_tables(sql: pd.DataFrame, pandas: pd.DataFrame) -> None:
     )
 
 
-@pytest.mark.parametrize("half_life_days", [182.5, 3.0, math.inf])
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("half_life_days", [182.5, 3.0, 0.01, math.inf])
 @pytest.mark.parametrize("by", ["company", ["company", "location"]])
 def test_sql_equals_pandas(
-    reviews: pd.DataFrame, tmp_path: Path, half_life_days: float, by: str | list[str]
+    reviews: pd.DataFrame, tmp_path: Path, half_life_days: float, by: str | list[str],
+    model: str,
 ) -> None:
     frame = sql_ready(reviews)
     glob = write_parquet_parts(reviews, tmp_path)
-    sql = score_table_sql(glob, by=by, as_of=AS_OF, half_life_days=half_life_days)
-    pandas = score_table(frame, by, as_of=AS_OF, half_life_days=half_life_days)
+    sql = score_table_sql(glob, by=by, as_of=AS_OF, half_life_days=half_life_days, model=model)
+    pandas = score_table(frame, by, as_of=AS_OF, half_life_days=half_life_days, model=model)
     assert_same_tables(sql, pandas)
 
 
@@ -415,6 +424,7 @@ def test_query_passes_every_value_as_a_parameter(tmp_path: Path) -> None:
         123.25,
         6.5,
         3.75,
+        True,
     ]
     for value in ("123.25", "6.5", "3.75", str(AS_OF.value), "2024"):
         assert value not in sql
@@ -461,18 +471,24 @@ def test_score_series_by_displayed_clock_equals_per_group_series(
     # One more group whose only review does not count: its line stays at the prior.
     extra = reviews.iloc[:1].assign(company="Only filtered", counts=False)
     table = pd.concat([reviews, extra], ignore_index=True)
-    long = score_series_by(table, freq=freq, half_life_days=half_life_days, clock="displayed")
-    live = score_series_by(table, freq=freq, half_life_days=half_life_days)
+    decayed = {"half_life_days": half_life_days, "model": "decayed-prior"}
+    long = score_series_by(table, freq=freq, clock="displayed", **decayed)
+    live = score_series_by(table, freq=freq, **decayed)
     counted = counted_reviews(table)["created_at"]
     start, end = counted.min(), counted.max()
     for key, group in table.groupby("company", dropna=False):
         expected = scoring.score_series(group, freq=freq, start=start, end=end,
-                                        half_life_days=half_life_days, clock="displayed")
+                                        clock="displayed", **decayed)
         mine = long[long["company"].isna()] if pd.isna(key) else long[long["company"] == key]
         assert mine["period"].tolist() == expected.index.tolist(), key
         np.testing.assert_allclose(mine["score"], expected["score"], rtol=0, atol=TOL)
     # Only the score differs from the live clock; without decay not even that.
     pd.testing.assert_frame_equal(long.drop(columns="score"), live.drop(columns="score"))
     assert np.allclose(long["score"], live["score"]) == math.isinf(half_life_days)
+    # Under the fitted model the two clocks are the same numbers.
+    fitted = score_series_by(table, freq=freq, half_life_days=half_life_days, clock="displayed")
+    pd.testing.assert_frame_equal(
+        fitted, score_series_by(table, freq=freq, half_life_days=half_life_days)
+    )
     with pytest.raises(ValueError, match="clock"):
         score_series_by(table, clock="review")

@@ -26,20 +26,38 @@ def reviews_aged(rows: list[tuple[float, int]]) -> pd.DataFrame:
     )
 
 
+MODELS = ("trustpilot", "decayed-prior")
+
+
 @pytest.mark.parametrize(
-    ("rows", "expected"),
+    ("rows", "fitted", "decayed_prior"),
     [
-        ([(0, 5)], 3.6875),
-        ([(0, 1)], 3.1875),
-        ([(182.5, 5)], 3.6000),
-        ([(365, 5)] * 10 + [(0, 1)] * 2, 3.3913),
-        ([(0, 5), (30, 4), (400, 2)], 3.6776),
-        ([(0, 5)] * 7, 4.25),
-        ([(0, 3)] * 7, 3.25),
+        ([(0, 5)], 3.6875, 3.6875),
+        ([(0, 1)], 3.1875, 3.1875),
+        ([(182.5, 5)], 3.6875, 3.6000),
+        ([(365, 5)] * 10 + [(0, 1)] * 2, 3.3246, 3.3913),
+        ([(0, 5), (30, 4), (400, 2)], 3.7299, 3.6776),
+        ([(0, 5)] * 7, 4.25, 4.25),
+        ([(0, 3)] * 7, 3.25, 3.25),
     ],
 )
-def test_reference_numbers_live(rows: list[tuple[float, int]], expected: float) -> None:
-    assert scoring.trust_score(reviews_aged(rows), as_of=T) == pytest.approx(expected, abs=5e-5)
+def test_reference_numbers(
+    rows: list[tuple[float, int]], fitted: float, decayed_prior: float
+) -> None:
+    """The model page's table: both forms (the fitted one is the default)."""
+    reviews = reviews_aged(rows)
+    assert scoring.trust_score(reviews, as_of=T) == pytest.approx(fitted, abs=5e-5)
+    assert scoring.trust_score(reviews, as_of=T, model="trustpilot") == pytest.approx(
+        fitted, abs=5e-5
+    )
+    assert scoring.trust_score(reviews, as_of=T, model="decayed-prior") == pytest.approx(
+        decayed_prior, abs=5e-5
+    )
+
+
+def test_unknown_model_is_refused() -> None:
+    with pytest.raises(ValueError, match="model must be one of"):
+        scoring.trust_score(reviews_aged([(0, 5)]), model="imdb")
 
 
 def test_seven_five_stars_show_as_excellent() -> None:
@@ -66,15 +84,30 @@ def review_clock_example() -> pd.DataFrame:
 
 def test_reference_numbers_review_clock() -> None:
     reviews = review_clock_example()
-    series = scoring.score_series(reviews, clock="displayed", end=T + pd.Timedelta(days=365))
-    after_each = series.loc[[T + pd.Timedelta(days=d) for d in (0, 10, 40, 200, 201)], "score"]
-    assert after_each.to_numpy() == pytest.approx(
+    days = [T + pd.Timedelta(days=d) for d in (0, 10, 40, 200, 201)]
+    end = T + pd.Timedelta(days=365)
+    series = scoring.score_series(reviews, clock="displayed", end=end, model="decayed-prior")
+    assert series.loc[days, "score"].to_numpy() == pytest.approx(
         [3.6875, 3.7169, 3.8317, 3.4223, 3.5729], abs=5e-5
     )
     # Flat between reviews: the day after the last review still shows its value.
     assert series["score"].iloc[-1] == pytest.approx(3.5729, abs=5e-5)
-    live = scoring.trust_score(reviews, as_of=T + pd.Timedelta(days=365))
+    live = scoring.trust_score(reviews, as_of=end, model="decayed-prior")
     assert live == pytest.approx(3.5462, abs=5e-5)
+
+
+@pytest.mark.parametrize("clock", ["live", "displayed"])
+def test_reference_numbers_fitted_model_has_one_clock(clock: str) -> None:
+    reviews = review_clock_example()
+    days = [T + pd.Timedelta(days=d) for d in (0, 10, 40, 200, 201)]
+    end = T + pd.Timedelta(days=365)
+    series = scoring.score_series(reviews, clock=clock, end=end)
+    assert series.loc[days, "score"].to_numpy() == pytest.approx(
+        [3.6875, 3.7201, 3.8527, 3.3925, 3.5913], abs=5e-5
+    )
+    # No drift without new reviews: still 3.5913 on day 365, on both clocks.
+    assert series["score"].iloc[-1] == pytest.approx(3.5913, abs=5e-5)
+    assert scoring.trust_score(reviews, as_of=end) == pytest.approx(3.5913, abs=5e-5)
 
 
 def test_a_new_five_star_can_lower_the_displayed_score() -> None:
@@ -85,14 +118,19 @@ def test_a_new_five_star_can_lower_the_displayed_score() -> None:
             "rating": [5] * 20 + [5],
         }
     )
-    series = scoring.score_series(reviews, clock="displayed")
+    series = scoring.score_series(reviews, clock="displayed", model="decayed-prior")
     assert series["score"].iloc[-1] < series["score"].iloc[0]
+    # Under the fitted model a five-star review never lowers it.
+    fitted = scoring.score_series(reviews, clock="displayed")
+    assert fitted["score"].iloc[-1] > fitted["score"].iloc[0]
 
 
-def test_legacy_ten_point_scale() -> None:
+@pytest.mark.parametrize("model", MODELS)
+def test_legacy_ten_point_scale(model: str) -> None:
     # Before 2019: 5 stars = 10, prior 7 reviews worth 7.0; all reviews today.
     got = [
-        scoring.bayesian_score([10.0] * n, [0.0] * n, prior_mean=7.0) for n in (2, 3, 4)
+        scoring.bayesian_score([10.0] * n, [0.0] * n, prior_mean=7.0, model=model)
+        for n in (2, 3, 4)
     ]
     assert got == pytest.approx([7.6667, 7.9000, 8.0909], abs=5e-5)
 
@@ -144,31 +182,52 @@ review_rows = st.lists(
 half_lives = st.one_of(st.floats(1, 1000, allow_nan=False), st.just(math.inf))
 
 
+@pytest.mark.parametrize("model", MODELS)
 @settings(max_examples=200, deadline=None)
 @given(rows=review_rows, half_life=half_lives)
-def test_score_stays_within_one_to_five(rows: list[tuple[float, int]], half_life: float) -> None:
-    score = scoring.trust_score(reviews_aged(rows), as_of=T, half_life_days=half_life)
+def test_score_stays_within_one_to_five(
+    model: str, rows: list[tuple[float, int]], half_life: float
+) -> None:
+    score = scoring.trust_score(reviews_aged(rows), as_of=T, half_life_days=half_life,
+                                model=model)
     assert 1.0 <= score <= 5.0
 
 
+@pytest.mark.parametrize("model", MODELS)
 @settings(max_examples=200, deadline=None)
 @given(rows=review_rows, half_life=half_lives)
 def test_a_five_star_never_lowers_the_live_score(
-    rows: list[tuple[float, int]], half_life: float
+    model: str, rows: list[tuple[float, int]], half_life: float
 ) -> None:
-    before = scoring.trust_score(reviews_aged(rows), as_of=T, half_life_days=half_life)
-    after = scoring.trust_score(reviews_aged([*rows, (0, 5)]), as_of=T, half_life_days=half_life)
+    before = scoring.trust_score(reviews_aged(rows), as_of=T, half_life_days=half_life,
+                                 model=model)
+    after = scoring.trust_score(reviews_aged([*rows, (0, 5)]), as_of=T,
+                                half_life_days=half_life, model=model)
     assert after >= before - 1e-12
 
 
 @settings(max_examples=200, deadline=None)
+@given(rows=review_rows, half_life=half_lives, quiet_days=st.floats(0, 5000))
+def test_the_fitted_score_does_not_move_without_new_reviews(
+    rows: list[tuple[float, int]], half_life: float, quiet_days: float
+) -> None:
+    reviews = reviews_aged(rows)
+    now = scoring.trust_score(reviews, as_of=T, half_life_days=half_life)
+    later = scoring.trust_score(reviews, as_of=T + pd.Timedelta(days=quiet_days),
+                                half_life_days=half_life)
+    assert later == pytest.approx(now, abs=1e-12)
+
+
+@pytest.mark.parametrize("model", MODELS)
+@settings(max_examples=200, deadline=None)
 @given(rows=review_rows, prior_count=st.floats(0, 50), prior_mean=st.floats(1, 5))
 def test_no_decay_is_the_bayesian_average(
-    rows: list[tuple[float, int]], prior_count: float, prior_mean: float
+    model: str, rows: list[tuple[float, int]], prior_count: float, prior_mean: float
 ) -> None:
     reviews = reviews_aged(rows)
     score = scoring.trust_score(
-        reviews, as_of=T, half_life_days=math.inf, prior_count=prior_count, prior_mean=prior_mean
+        reviews, as_of=T, half_life_days=math.inf, prior_count=prior_count,
+        prior_mean=prior_mean, model=model,
     )
     stars = [s for _, s in rows]
     if prior_count + len(stars) == 0:
@@ -197,23 +256,22 @@ def random_reviews(seed: int, n: int, years: float) -> pd.DataFrame:
 
 def naive_series(
     reviews: pd.DataFrame, index: pd.DatetimeIndex, bounds: list[pd.Timestamp], clock: str,
-    half_life: float,
+    half_life: float, model: str,
 ) -> np.ndarray:
     """Recompute every point from scratch, with the plain formula."""
     times = reviews["created_at"].sort_values()
     out = []
     for bound in bounds:
-        if clock == "live":
-            instant = bound - pd.Timedelta(1, "ns")
+        if clock == "live" or model == "trustpilot":
             # Reviews strictly before the boundary, aged to the boundary itself.
             subset = reviews[reviews["created_at"] < bound]
             ages = (bound - subset["created_at"]).dt.total_seconds() / 86400
             out.append(
                 scoring.bayesian_score(
-                    subset["rating"].to_numpy(), ages.to_numpy(), half_life_days=half_life
+                    subset["rating"].to_numpy(), ages.to_numpy(), half_life_days=half_life,
+                    model=model,
                 )
             )
-            del instant
         else:
             before = times[times < bound]
             if before.empty:
@@ -221,11 +279,13 @@ def naive_series(
                 continue
             recalculated = before.iloc[-1]
             out.append(
-                scoring.trust_score(reviews, as_of=recalculated, half_life_days=half_life)
+                scoring.trust_score(reviews, as_of=recalculated, half_life_days=half_life,
+                                    model=model)
             )
     return np.array(out)
 
 
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize(
     ("seed", "n", "years", "freq", "half_life", "clock"),
     [
@@ -240,10 +300,11 @@ def naive_series(
     ],
 )
 def test_series_equals_naive_recomputation(
-    seed: int, n: int, years: float, freq: str, half_life: float, clock: str
+    seed: int, n: int, years: float, freq: str, half_life: float, clock: str, model: str
 ) -> None:
     reviews = random_reviews(seed, n, years)
-    series = scoring.score_series(reviews, freq=freq, clock=clock, half_life_days=half_life)
+    series = scoring.score_series(reviews, freq=freq, clock=clock, half_life_days=half_life,
+                                  model=model)
     offsets = {"D": "1D", "W": "7D"}
     if freq in offsets:
         bounds = list(series.index + pd.Timedelta(offsets[freq]))
@@ -252,14 +313,15 @@ def test_series_equals_naive_recomputation(
         step = {"M": pd.offsets.MonthBegin(1), "Q": pd.offsets.QuarterBegin(1, startingMonth=1),
                 "Y": pd.offsets.YearBegin(1)}[freq]
         bounds[-1] = series.index[-1] + step
-    expected = naive_series(reviews, series.index, bounds, clock, half_life)
+    expected = naive_series(reviews, series.index, bounds, clock, half_life, model)
     assert np.all(np.isfinite(series["score"]))
     np.testing.assert_allclose(series["score"].to_numpy(), expected, rtol=0, atol=1e-9)
     # Count columns agree with a plain recount.
     assert series["reviews"].iloc[-1] == n
     assert series["new_reviews"].sum() == n
-    live_total = scoring.trust_score(reviews, as_of=bounds[-1], half_life_days=half_life)
-    if clock == "live":
+    live_total = scoring.trust_score(reviews, as_of=bounds[-1], half_life_days=half_life,
+                                     model=model)
+    if clock == "live" or model == "trustpilot":
         assert series["score"].iloc[-1] == pytest.approx(live_total, abs=1e-9)
 
 
@@ -275,12 +337,27 @@ def test_series_effective_reviews_and_means() -> None:
     np.testing.assert_allclose(got.to_numpy(), plain.to_numpy(), rtol=1e-12)
 
 
-def test_one_day_half_life_over_thirty_years_is_stable() -> None:
+@pytest.mark.parametrize("model", MODELS)
+def test_one_day_half_life_over_thirty_years_is_stable(model: str) -> None:
     reviews = random_reviews(12, 2000, 30)
-    series = scoring.score_series(reviews, freq="D", half_life_days=1.0)
+    series = scoring.score_series(reviews, freq="D", half_life_days=1.0, model=model)
     assert len(series) > 10_000
     assert np.all(np.isfinite(series["score"]))
     assert series["score"].between(1, 5).all()
+
+
+def test_a_tiny_half_life_after_a_long_quiet_spell_keeps_the_fitted_mean() -> None:
+    """Weights relative to the instant underflow to 0 here (2 ** -3650); the weighted
+    mean, measured from the newest review, does not: the newest review dominates."""
+    reviews = reviews_aged([(3700, 1), (3650, 5)])
+    later = T + pd.Timedelta(days=2000)
+    expected = (7 * 3.5 + 2 * 5) / 9  # the older 1-star weighs 2 ** -50 against the 5
+    assert scoring.trust_score(reviews, as_of=later, half_life_days=1.0) == pytest.approx(
+        expected, abs=1e-12
+    )
+    series = scoring.score_series(reviews, freq="M", end=later, half_life_days=1.0)
+    assert series["score"].iloc[-1] == pytest.approx(expected, abs=1e-12)
+    assert scoring.decayed_sums(reviews, as_of=later, half_life_days=1.0)[1] == 0.0
 
 
 def test_displayed_clock_recalculates_daily_above_ten_thousand_reviews() -> None:
@@ -291,8 +368,8 @@ def test_displayed_clock_recalculates_daily_above_ten_thousand_reviews() -> None
     reviews = pd.DataFrame(
         {"created_at": pd.to_datetime(start + offsets, utc=True), "rating": rng.integers(1, 6, n)}
     )
-    live = scoring.score_series(reviews, clock="live")
-    shown = scoring.score_series(reviews, clock="displayed")
+    live = scoring.score_series(reviews, clock="live", model="decayed-prior")
+    shown = scoring.score_series(reviews, clock="displayed", model="decayed-prior")
     above = live["reviews"] > 10_000
     assert above.any()
     np.testing.assert_allclose(shown.loc[above, "score"], live.loc[above, "score"])
