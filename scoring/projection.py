@@ -1,8 +1,11 @@
 """Projections of the TrustScore: expected path, Monte Carlo bands, goal seek.
 
-Everything starts from the decayed sums at ``as_of`` (``scoring.model.decayed_sums``)::
+Everything starts from the decayed sums and the count at ``as_of``
+(``scoring.model.score_state``)::
 
-    A_0 = sum w_i s_i        B_0 = sum w_i        S_0 = (m mu + A_0) / (m + B_0)
+    A_0 = sum w_i s_i        B_0 = sum w_i        n_0 = the number of reviews
+    "trustpilot" (default):  S_0 = (m mu + n_0 A_0 / B_0) / (m + n_0)
+    "decayed-prior":         S_0 = (m mu + A_0) / (m + B_0)
 
 New reviews arrive at a constant expected rate per day, from two sources:
 
@@ -32,15 +35,22 @@ convention)::
 Counting a day's reviews at its end rather than spread over it overstates their
 weight by at most a factor ``q**-1`` (0.38% with H = 182.5 days, 0.19% on average).
 
-**Expected path.** ``S_h = (m mu + E[A_h]) / (m + E[B_h])``: the score of the expected
-sums, i.e. a *ratio of expectations*, not the expectation of the score ratio. The
-two differ by a Jensen term that shrinks as the number of effective reviews grows;
-the Monte Carlo bands show the distribution itself.
+and ``E[n_h] = n_0 + r h``.
 
-**Long run.** As ``h -> inf``: ``(m mu + r mu_new / (1 - q)) / (m + r / (1 - q))``;
-without decay (``H = inf``) the Bayesian limit ``mu_new`` when ``r > 0``. With
-``r = 0`` the score drifts to the prior mean ``mu`` (or stays where it is when
-there is no decay, or no prior).
+**Expected path.** The score of the expected sums: "decayed-prior"
+``S_h = (m mu + E[A_h]) / (m + E[B_h])``; "trustpilot"
+``S_h = (m mu + E[n_h] M_h) / (m + E[n_h])`` with ``M_h = E[A_h] / E[B_h]`` (the
+start's weighted mean when ``r = 0``: the score does not move without reviews).
+A *ratio of expectations*, not the expectation of the score ratio; the two differ
+by a Jensen term that shrinks as the number of effective reviews grows. The Monte
+Carlo bands show the distribution itself.
+
+**Long run.** As ``h -> inf`` with ``r > 0``: "trustpilot" ``mu_new`` (the new
+reviews' mean; the prior fades against the growing count); "decayed-prior"
+``(m mu + r mu_new / (1 - q)) / (m + r / (1 - q))``, and ``mu_new`` without decay.
+With ``r = 0`` the "trustpilot" score stays where it is; the "decayed-prior" one
+drifts to the prior mean ``mu`` (or stays where it is when there is no decay, or no
+prior).
 
 **Monte Carlo.** Per path and per day, the number of new ``k``-star reviews is an
 independent Poisson count with rate
@@ -55,8 +65,12 @@ never draws fewer reviews on any path and day (common random numbers: this is
 what makes the probability-mode goal seek stable).
 
 **Unreachable targets.** As the request volume grows the score tends to the invited
-mix's mean ``mu_inv``, both in the long run and at any date. So a target above
-``max(mu_inv, score without requests)`` is out of reach at any volume.
+mix's mean ``mu_inv``, both in the long run and at any date. Under "decayed-prior"
+the expected score on a date is monotone in the volume, so a target above
+``max(mu_inv, score without requests)`` is out of reach at any volume. Under
+"trustpilot" it is a ratio of quadratics in the volume, so the smallest volume that
+reaches a target is the smallest root of a quadratic (see ``_AtDate``), and the
+highest reachable score can lie between the two ends.
 """
 
 from __future__ import annotations
@@ -74,12 +88,15 @@ from scoring.display import DEFAULT_LABEL_BANDS, LabelBands, label_threshold, st
 from scoring.errors import ReviewDataError
 from scoring.model import (
     DEFAULT_HALF_LIFE_DAYS,
+    DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
     NS_PER_DAY,
+    ScoreModel,
     ScoreParams,
     counted_reviews,
-    decayed_sums,
+    score_from_sums,
+    score_state,
     times_ns,
     to_utc_timestamp,
 )
@@ -121,6 +138,8 @@ _TOLERANCE = 1e-9
 """A score within this of a threshold counts as reaching it (as in scoring.display)."""
 _MIX_TOLERANCE = 1e-6
 _CHUNK_DAYS = 64
+_GRID_STEPS = 1000
+"""How far past an exact root the 0.01 grid is searched for a volume that reaches it."""
 _LN2 = math.log(2.0)
 _LABEL_NAMES = ("excellent", "great", "average", "poor")
 
@@ -155,11 +174,13 @@ def _whole(name: str, value: object, low: int, high: int) -> int:
     raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}.")
 
 
-def _params(half_life_days: float, prior_count: float, prior_mean: float) -> ScoreParams:
+def _params(half_life_days: float, prior_count: float, prior_mean: float,
+            model: ScoreModel = DEFAULT_MODEL) -> ScoreParams:
     return ScoreParams(
         half_life_days=_number("half_life_days", half_life_days),
         prior_count=_number("prior_count", prior_count),
         prior_mean=_number("prior_mean", prior_mean),
+        model=model,
     )
 
 
@@ -331,18 +352,25 @@ def _decay_and_growth(
     return np.exp(-k * days), np.expm1(-k * days) / math.expm1(-k)
 
 
-def _score(prior_count: float, prior_mean: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``(m mu + A) / (m + B)``, and ``mu`` where the denominator is 0 (as in the model)."""
-    a = np.asarray(a, dtype="float64")
-    denominator = prior_count + np.asarray(b, dtype="float64")
-    out = np.full(np.broadcast(a, denominator).shape, float(prior_mean))
-    np.divide(prior_count * prior_mean + a, denominator, out=out, where=denominator > 0)
-    return out
+def _score(params: ScoreParams, a: np.ndarray, b: np.ndarray, n: np.ndarray | float,
+           fallback_mean: float) -> np.ndarray:
+    """The score of decayed sums ``a``, ``b`` and counts ``n`` under ``params``
+    (:func:`scoring.model.score_from_sums`); under "trustpilot" the weighted mean is
+    ``a / b``, or ``fallback_mean`` (the start's) where ``b`` is 0: no review weighs
+    anything yet, or the old ones underflowed without a new one arriving."""
+    if not params.is_trustpilot:
+        return score_from_sums(a, b, n, params)
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(b > 0, a / b, fallback_mean)
+    return score_from_sums(a, b, n, params, weighted_mean=mean)
 
 
 def _long_run(params: ScoreParams, rate: float, mean_new: float, start_score: float) -> float:
     """The limit of the expected score as ``h -> inf`` (see the module docstring)."""
     m, mu, h = params.prior_count, params.prior_mean, params.half_life_days
+    if params.is_trustpilot:
+        return float(mean_new) if rate > 0 else float(start_score)
     if rate > 0:
         if math.isinf(h):
             return float(mean_new)
@@ -360,6 +388,7 @@ class _Start:
     effective_reviews: float
     reviews: int
     score: float
+    weighted_mean: float
 
 
 def _start(reviews: pd.DataFrame, as_of: object, params: ScoreParams) -> _Start:
@@ -374,9 +403,11 @@ def _start(reviews: pd.DataFrame, as_of: object, params: ScoreParams) -> _Start:
         stamp = to_utc_timestamp(int(times.max()))
     else:
         stamp = to_utc_timestamp(as_of)
-    a, b, n = decayed_sums(reviews, as_of=stamp, half_life_days=params.half_life_days)
-    score = float(_score(params.prior_count, params.prior_mean, np.float64(a), np.float64(b)))
-    return _Start(as_of=stamp, decayed_stars=a, effective_reviews=b, reviews=n, score=score)
+    state = score_state(reviews, as_of=stamp, half_life_days=params.half_life_days)
+    mean = state.weighted_mean if state.reviews else params.prior_mean
+    return _Start(as_of=stamp, decayed_stars=state.decayed_stars,
+                  effective_reviews=state.effective_reviews, reviews=state.reviews,
+                  score=state.score(params), weighted_mean=mean)
 
 
 def _dates(as_of: pd.Timestamp, days: int) -> pd.DatetimeIndex:
@@ -400,15 +431,22 @@ def _days_until(by: object, as_of: pd.Timestamp, what: str = "by") -> tuple[int,
 def _expected_frame(
     start: _Start, params: ScoreParams, rate: float, mean_new: float, days: int
 ) -> pd.DataFrame:
-    decay, growth = _decay_and_growth(np.arange(1, days + 1), params.half_life_days)
+    horizon = np.arange(1, days + 1)
+    decay, growth = _decay_and_growth(horizon, params.half_life_days)
     new_stars = rate * mean_new if rate > 0 else 0.0
     a = decay * start.decayed_stars + new_stars * growth
     b = decay * start.effective_reviews + rate * growth
+    n = start.reviews + rate * horizon.astype("float64")
+    if rate > 0:
+        score = _score(params, a, b, n, start.weighted_mean)
+    else:  # nothing arrives: under "trustpilot" the weighted mean stays exactly
+        score = score_from_sums(a, b, n, params, weighted_mean=start.weighted_mean)
     return pd.DataFrame(
         {
-            "score": _score(params.prior_count, params.prior_mean, a, b),
+            "score": score,
             "decayed_stars": a,
             "effective_reviews": b,
+            "reviews": n,
         },
         index=_dates(start.as_of, days),
     )
@@ -424,6 +462,7 @@ def expected_path(
     prior_count: float = DEFAULT_PRIOR_COUNT,
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     as_of: object = None,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> pd.DataFrame:
     """The expected path in closed form: ``arrivals_per_day`` reviews averaging ``mean_new_stars``.
 
@@ -431,7 +470,9 @@ def expected_path(
 
         decayed_stars      E[A_h] = q**h A_0 + r mu_new (1 - q**h) / (1 - q)
         effective_reviews  E[B_h] = q**h B_0 + r (1 - q**h) / (1 - q)
-        score              (m mu + E[A_h]) / (m + E[B_h])   (a ratio of expectations)
+        reviews            E[n_h] = n_0 + r h
+        score              "decayed-prior": (m mu + E[A_h]) / (m + E[B_h]);
+                           "trustpilot": (m mu + E[n_h] E[A_h] / E[B_h]) / (m + E[n_h])
 
     With ``H = inf`` the growth term ``(1 - q**h) / (1 - q)`` is ``h``.
     """
@@ -440,7 +481,7 @@ def expected_path(
     mean_new = _number("mean_new_stars", mean_new_stars)
     if rate > 0 and not 1.0 <= mean_new <= 5.0:
         raise ValueError(f"mean_new_stars must be from 1 to 5, got {mean_new_stars!r}.")
-    params = _params(half_life_days, prior_count, prior_mean)
+    params = _params(half_life_days, prior_count, prior_mean, model)
     start = _start(reviews, as_of, params)
     return _expected_frame(start, params, rate, mean_new, days)
 
@@ -610,6 +651,7 @@ class ProjectionInputs:
     seed: int = 0
     as_of: pd.Timestamp | None = None
     percentiles: tuple[float, ...] = DEFAULT_PERCENTILES
+    model: ScoreModel = DEFAULT_MODEL
 
     def __post_init__(self) -> None:
         horizon = _whole("horizon_days", self.horizon_days, 1, MAX_HORIZON_DAYS)
@@ -619,7 +661,7 @@ class ProjectionInputs:
                 f"paths x horizon_days must be at most {MAX_SIMULATED_CELLS:,}; "
                 f"{paths:,} paths x {horizon:,} days is {paths * horizon:,}."
             )
-        params = _params(self.half_life_days, self.prior_count, self.prior_mean)
+        params = _params(self.half_life_days, self.prior_count, self.prior_mean, self.model)
         values = {
             "horizon_days": horizon,
             "requests_per_day": _rate("requests_per_day", self.requests_per_day),
@@ -634,13 +676,14 @@ class ProjectionInputs:
             "seed": _whole("seed", self.seed, 0, 2**63 - 1),
             "as_of": None if self.as_of is None else to_utc_timestamp(self.as_of),
             "percentiles": _percentiles(self.percentiles),
+            "model": params.model,
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
     @property
     def params(self) -> ScoreParams:
-        return ScoreParams(self.half_life_days, self.prior_count, self.prior_mean)
+        return ScoreParams(self.half_life_days, self.prior_count, self.prior_mean, self.model)
 
     @property
     def invited_per_day(self) -> float:
@@ -748,8 +791,13 @@ def _simulate(
     Uniforms come from ``default_rng(seed)`` in blocks of shape (days, 5, paths),
     always all five stars, so the draws of day d do not depend on the horizon or on
     which rates are zero. Counts invert the Poisson distribution function
-    (:class:`_PoissonSampler`), so they are monotone in the rate. With ``record=False`` only the
-    last day's scores are kept.
+    (:class:`_PoissonSampler`), so they are monotone in the rate. With ``record=False``
+    only the last day's scores are kept.
+
+    Under "trustpilot" each path also keeps its review count ``n`` and its weighted
+    mean ``M``, updated only on days with arrivals (``M <- (q B M + s) / (q B + k)``
+    for k new reviews worth s stars), so a path without new reviews keeps its score
+    exactly, however far its decayed sums underflow.
     """
     q = 1.0 if math.isinf(params.half_life_days) else 2.0 ** (-1.0 / params.half_life_days)
     samplers = [_PoissonSampler(float(rate)) for rate in star_rates]
@@ -757,12 +805,23 @@ def _simulate(
     rng = np.random.default_rng(seed)
     a = np.full(paths, start.decayed_stars)
     b = np.full(paths, start.effective_reviews)
-    m, mu = params.prior_count, params.prior_mean
+    fitted = params.is_trustpilot
+    n = np.full(paths, float(start.reviews))
+    mean = np.full(paths, start.weighted_mean)
     kept = days if record else 1
     scores = np.empty((kept, paths))
     stats = np.full((4, kept), np.nan)
     buffer_a = np.empty((_CHUNK_DAYS, paths))
     buffer_b = np.empty((_CHUNK_DAYS, paths))
+    buffer_n = np.empty((_CHUNK_DAYS, paths))
+    buffer_mean = np.empty((_CHUNK_DAYS, paths))
+    carried = np.empty(paths)
+
+    def score(a: np.ndarray, b: np.ndarray, n: np.ndarray, mean: np.ndarray) -> np.ndarray:
+        if fitted:
+            return score_from_sums(a, b, n, params, weighted_mean=mean)
+        return score_from_sums(a, b, n, params)
+
     for first in range(0, days, _CHUNK_DAYS):
         size = min(_CHUNK_DAYS, days - first)
         uniforms = rng.random((size, 5, paths))
@@ -773,17 +832,26 @@ def _simulate(
             new_reviews += counts
             counts *= k + 1
             new_stars += counts
+        arrived = new_reviews > 0
         for j in range(size):
             a *= q
             a += new_stars[j]
             b *= q
+            if fitted:
+                np.multiply(b, mean, out=carried)
+                carried += new_stars[j]
             b += new_reviews[j]
             buffer_a[j] = a
             buffer_b[j] = b
+            if fitted:
+                n += new_reviews[j]
+                np.divide(carried, b, out=mean, where=arrived[j])
+                buffer_n[j] = n
+                buffer_mean[j] = mean
         if record:
             block_a, block_b = buffer_a[:size], buffer_b[:size]
             rows = slice(first, first + size)
-            scores[rows] = _score(m, mu, block_a, block_b)
+            scores[rows] = score(block_a, block_b, buffer_n[:size], buffer_mean[:size])
             stats[0, rows] = block_a.mean(axis=1)
             stats[2, rows] = block_b.mean(axis=1)
             if paths > 1:
@@ -791,7 +859,7 @@ def _simulate(
                 stats[1, rows] = block_a.std(axis=1, ddof=1) / root
                 stats[3, rows] = block_b.std(axis=1, ddof=1) / root
     if not record:
-        scores[0] = _score(m, mu, a, b)
+        scores[0] = score(a, b, n, mean)
         stats[0, 0], stats[2, 0] = a.mean(), b.mean()
     return _Simulation(scores, stats[0], stats[1], stats[2], stats[3])
 
@@ -947,6 +1015,7 @@ def project(
     seed: int = 0,
     as_of: object = None,
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> Projection:
     """Project the score ``horizon_days`` days ahead: expected path and Monte Carlo bands.
 
@@ -971,6 +1040,7 @@ def project(
         seed=seed,
         as_of=None,
         percentiles=tuple(percentiles),
+        model=model,
     )
     params = inputs.params
     start = _start(reviews, as_of, params)
@@ -1034,6 +1104,7 @@ def status_quo(
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     as_of: object = None,
     window_days: float = DEFAULT_WINDOW_DAYS,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> pd.DataFrame:
     """The expected path if the last ``window_days`` of volume and mix continue.
 
@@ -1042,7 +1113,7 @@ def status_quo(
     Columns as :func:`expected_path`.
     """
     days = _whole("horizon_days", horizon_days, 1, MAX_HORIZON_DAYS)
-    params = _params(half_life_days, prior_count, prior_mean)
+    params = _params(half_life_days, prior_count, prior_mean, model)
     start = _start(reviews, as_of, params)
     rates = recent_rates(reviews, as_of=start.as_of, window_days=window_days)
     rate = rates.reviews_per_day
@@ -1066,14 +1137,16 @@ def stop_collecting(
     prior_count: float = DEFAULT_PRIOR_COUNT,
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     as_of: object = None,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> pd.DataFrame:
     """The expected path if no review arrives at all (``r = 0``).
 
-    ``S_h = (m mu + q**h A_0) / (m + q**h B_0)``: it drifts to the prior mean ``mu``.
-    Columns as :func:`expected_path`.
+    "trustpilot": flat at the start score (the weighted mean and the count stay);
+    "decayed-prior": ``S_h = (m mu + q**h A_0) / (m + q**h B_0)``, drifting to the
+    prior mean ``mu``. Columns as :func:`expected_path`.
     """
     days = _whole("horizon_days", horizon_days, 1, MAX_HORIZON_DAYS)
-    params = _params(half_life_days, prior_count, prior_mean)
+    params = _params(half_life_days, prior_count, prior_mean, model)
     start = _start(reviews, as_of, params)
     return _expected_frame(start, params, 0.0, 0.0, days)
 
@@ -1111,16 +1184,19 @@ def reachability(
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     start_score: float | None = None,
     target_name: str = "",
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> Reachability:
     """Can any number of requests lift the long-run score to ``target_threshold``?
 
-    With x requests a day the long-run score is
-    ``(m mu + (x rr mu_inv + o mu_org) / (1 - q)) / (m + (x rr + o) / (1 - q))``, a
-    ratio monotone in x running from its value at x = 0 to ``mu_inv`` as x -> inf.
-    So the target is reachable iff it is at most the value at x = 0, or below
-    ``mu_inv`` (and ``response_rate > 0``). ``start_score`` matters only without decay
-    and without organic reviews, where the score never moves (default: the prior
-    mean). ``target_name`` (e.g. "'Excellent'") is used in the message.
+    With x requests a day the long-run score is, under "trustpilot", the new reviews'
+    mean ``(x rr mu_inv + o mu_org) / (x rr + o)``, and under "decayed-prior"
+    ``(m mu + (x rr mu_inv + o mu_org) / (1 - q)) / (m + (x rr + o) / (1 - q))``:
+    either way a ratio monotone in x running from its value at x = 0 to ``mu_inv`` as
+    x -> inf. So the target is reachable iff it is at most the value at x = 0, or
+    below ``mu_inv`` (and ``response_rate > 0``). ``start_score`` matters where the
+    score never moves without reviews (no organic reviews, and the "trustpilot" form
+    or no decay; default: the prior mean). ``target_name`` (e.g. "'Excellent'") is
+    used in the message.
     """
     threshold = _number("target_threshold", target_threshold)
     if not math.isfinite(threshold):
@@ -1129,7 +1205,7 @@ def reachability(
     organic = validate_mix(organic_mix, "organic_mix")
     organic_rate = _rate("organic_per_day", organic_per_day)
     rr = _share("response_rate", response_rate)
-    params = _params(half_life_days, prior_count, prior_mean)
+    params = _params(half_life_days, prior_count, prior_mean, model)
     start = params.prior_mean if start_score is None else _number("start_score", start_score)
     mu_inv = float(_STARS @ np.asarray(invited))
     mu_org = float(_STARS @ np.asarray(organic))
@@ -1205,23 +1281,102 @@ class GoalSeek:
 
 @dataclass(frozen=True)
 class _AtDate:
-    """The expected score on day h as a function of the request volume x::
+    """The expected score on day h as a function of the request volume x (per day).
 
-    S(x) = (P + c mu_inv x) / (Q + c x)
-    P = m mu + q**h A_0 + o mu_org G,  Q = m + q**h B_0 + o G,  c = rr G,
-    G = (1 - q**h) / (1 - q).
+    With ``G = (1 - q**h) / (1 - q)``, ``c = rr G``::
+
+        P = q**h A_0 + o mu_org G            Q = q**h B_0 + o G      (decayed sums at x = 0)
+        "decayed-prior":  S(x) = (m mu + P + c mu_inv x) / (m + Q + c x)
+        "trustpilot":     M(x) = (P + c mu_inv x) / (Q + c x)        (the weighted mean)
+                          n(x) = n_0 + o h + rr h x                  (the expected count)
+                          S(x) = (m mu + n(x) M(x)) / (m + n(x))
+
+    ``start_mean`` stands in for M when ``Q + c x = 0``.
     """
 
-    numerator: float
-    denominator: float
+    stars: float
+    weights: float
     slope: float
     mu_inv: float
-    prior_mean: float
+    params: ScoreParams
+    count: float
+    count_slope: float
+    start_mean: float
+
+    def mean(self, x: float) -> float:
+        """``M(x)``, the expected decay-weighted mean of the reviews on day h."""
+        den = self.weights + self.slope * x
+        return (self.stars + self.slope * self.mu_inv * x) / den if den > 0 else self.start_mean
+
+    def reviews(self, x: float) -> float:
+        """``n(x)``, the expected number of reviews on day h."""
+        return self.count + self.count_slope * x
 
     def score(self, requests_per_day: float) -> float:
-        num = self.numerator + self.slope * self.mu_inv * requests_per_day
-        den = self.denominator + self.slope * requests_per_day
-        return float(num / den) if den > 0 else self.prior_mean
+        x = requests_per_day
+        a, b = self.stars + self.slope * self.mu_inv * x, self.weights + self.slope * x
+        return float(score_from_sums(a, b, self.reviews(x), self.params,
+                                     weighted_mean=self.mean(x)))
+
+    def first_reaching(self, threshold: float) -> float | None:
+        """The smallest volume ``x >= 0`` with ``S(x) >= threshold`` (None if none).
+
+        ``S(x) >= t`` is ``f(x) >= 0`` for a polynomial f: under "decayed-prior"
+        ``f(x) = (m mu + P - t (m + Q)) + c (mu_inv - t) x`` (linear); under
+        "trustpilot" (multiplying out ``m + n > 0`` and ``Q + c x > 0``)
+        ``f(x) = n(x) ((P - t Q) + c (mu_inv - t) x) - m (t - mu) (Q + c x)``, a
+        quadratic. The answer is 0 when ``f(0) >= 0``, else f's smallest positive
+        root (where it turns non-negative), else None.
+        """
+        t, p = threshold, self.params
+        m, mu = p.prior_count, p.prior_mean
+        if self.score(0.0) >= t - _TOLERANCE:
+            return 0.0
+        near = self.slope * (self.mu_inv - t)
+        if p.is_trustpilot:
+            base = self.stars - t * self.weights
+            prior_gap = m * (t - mu)
+            coefficients = (
+                self.count_slope * near,
+                self.count * near + self.count_slope * base - prior_gap * self.slope,
+                self.count * base - prior_gap * self.weights,
+            )
+        else:
+            coefficients = (0.0, near, m * mu + self.stars - t * (m + self.weights))
+        for root in _positive_roots(*coefficients):
+            # f turns non-negative at a root where S rises through t (or touches it).
+            if self.score(root * (1 + 1e-9) + 1e-12) >= t - _TOLERANCE:
+                return root
+        return None
+
+    def ceiling(self, cap: float) -> float:
+        """The highest expected score on day h at volumes 0..``cap`` (or as x -> inf).
+
+        Under "decayed-prior" the larger of ``S(0)`` and ``mu_inv``; under "trustpilot"
+        also the interior maximum, found on a geometric grid (S is a ratio of
+        quadratics, with at most one interior extremum worth the search).
+        """
+        ends = [self.score(0.0), self.mu_inv] if self.slope > 0 else [self.score(0.0)]
+        if not self.params.is_trustpilot or self.slope == 0:
+            return max(ends)
+        grid = np.geomspace(1e-4, max(cap, 1e-3), 600)
+        return max(*ends, *(self.score(float(x)) for x in grid))
+
+
+def _positive_roots(a: float, b: float, c: float) -> list[float]:
+    """The positive real roots of ``a x**2 + b x + c``, ascending.
+
+    Uses ``q = -(b + sign(b) sqrt(b**2 - 4ac)) / 2``, roots ``q / a`` and ``c / q``,
+    which keeps its precision when ``a`` is tiny (the quadratic is nearly linear).
+    """
+    if a == 0:
+        return [-c / b] if b != 0 and -c / b > 0 else []
+    discriminant = b * b - 4 * a * c
+    if discriminant < 0 or not math.isfinite(discriminant):
+        return []
+    q = -0.5 * (b + math.copysign(math.sqrt(discriminant), b))
+    roots = [q / a, c / q] if q != 0 else [0.0]
+    return sorted(x for x in roots if math.isfinite(x) and x > 0)
 
 
 def _at_date(
@@ -1234,13 +1389,15 @@ def _at_date(
     mu_org: float,
 ) -> _AtDate:
     decay, growth = (float(v) for v in _decay_and_growth(float(h), params.half_life_days))
-    m, mu = params.prior_count, params.prior_mean
     return _AtDate(
-        numerator=m * mu + decay * start.decayed_stars + organic * mu_org * growth,
-        denominator=m + decay * start.effective_reviews + organic * growth,
+        stars=decay * start.decayed_stars + organic * mu_org * growth,
+        weights=decay * start.effective_reviews + organic * growth,
         slope=rr * growth,
         mu_inv=mu_inv,
-        prior_mean=mu,
+        params=params,
+        count=start.reviews + organic * h,
+        count_slope=rr * h,
+        start_mean=start.weighted_mean,
     )
 
 
@@ -1260,9 +1417,12 @@ def _normal_guess(
     """A first guess (in cents) of the volume whose chance of ``score >= threshold`` is ``chance``.
 
     The score on day h is taken as normal, with the expected path's mean and the
-    delta-method variance ``Var S ~ W2 * sum_k lambda_k (k - S)**2 / E[D]**2``, where
-    ``W2 = sum_{j<h} q**(2j)`` and ``E[D] = m + E[B_h]``; the guess is the smallest x
-    with ``S(x) - z_chance * sd(x) >= threshold`` (scanned, then bisected).
+    delta-method variance ``Var S ~ W2 * sum_k lambda_k (k - C)**2 / E[D]**2``, where
+    ``W2 = sum_{j<h} q**(2j)``; under "decayed-prior" ``C = S`` and
+    ``E[D] = m + E[B_h]``, under "trustpilot" ``C = M`` (the weighted mean) and
+    ``E[D] = E[B_h] (m + n) / n`` (S moves by ``n / (m + n)`` of M's move). The guess
+    is the smallest x with ``S(x) - z_chance * sd(x) >= threshold`` (scanned, then
+    bisected).
     """
     z = NormalDist().inv_cdf(min(chance, 1.0 - 0.5 / paths))
     _, w2 = _decay_and_growth(float(h), params.half_life_days / 2.0)
@@ -1270,11 +1430,17 @@ def _normal_guess(
     per_request = rr * np.asarray(invited)
     base_rates = organic_rate * np.asarray(organic)
 
+    m = params.prior_count
+
     def margin(x: float) -> float:
         mean = at.score(x)
-        spread = (_STARS - mean) ** 2
-        variance = squares * float((x * per_request + base_rates) @ spread)
-        denominator = at.denominator + at.slope * x
+        weights = at.weights + at.slope * x
+        if params.is_trustpilot:
+            centre, count = at.mean(x), at.reviews(x)
+            denominator = weights * (m + count) / count if count > 0 else 0.0
+        else:
+            centre, denominator = mean, m + weights
+        variance = squares * float((x * per_request + base_rates) @ (_STARS - centre) ** 2)
         sd = math.sqrt(variance) / denominator if denominator > 0 else 0.0
         return mean - z * sd - threshold
 
@@ -1310,17 +1476,20 @@ def requests_needed(
     seed: int = 0,
     as_of: object = None,
     max_requests_per_day: float = DEFAULT_MAX_REQUESTS_PER_DAY,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> GoalSeek:
     """The fewest requests a day (steps of 0.01) that reach ``target`` on date ``by``.
 
     ``target`` is read as in :func:`target_threshold` with ``kind=target_kind``.
 
-    In expectation (``probability=None``) the expected score on day h is
-    ``S(x) = (P + c mu_inv x) / (Q + c x)`` (see ``_AtDate``), monotone in x: rising
-    towards ``mu_inv`` when ``mu_inv > S(0)``, falling towards it otherwise. Solved
-    exactly: ``x = (t Q - P) / (c (mu_inv - t))``, rounded up to 0.01. If ``S(0)``
-    already reaches ``t`` the answer is 0; if ``mu_inv <= t`` (or the response rate
-    is 0) no volume reaches it.
+    In expectation (``probability=None``) the expected score on day h is ``S(x)`` of
+    ``_AtDate``: under "decayed-prior" ``(m mu + P + c mu_inv x) / (m + Q + c x)``,
+    monotone in x (rising towards ``mu_inv`` when ``mu_inv > S(0)``, falling towards
+    it otherwise), solved exactly as ``x = (t (m + Q) - m mu - P) / (c (mu_inv - t))``;
+    under "trustpilot" a ratio of quadratics, solved as the smallest positive root of
+    a quadratic (``_AtDate.first_reaching``). Rounded up to 0.01. If ``S(0)`` already
+    reaches ``t`` the answer is 0; if no volume does (``mu_inv <= t`` under
+    "decayed-prior", or a response rate of 0) it is reported unreachable.
 
     With a ``probability`` p: the smallest volume whose simulated share of paths at
     or above ``t`` on ``by`` is at least p, searched on the 0.01 grid with the same
@@ -1342,7 +1511,7 @@ def requests_needed(
     invited = validate_mix(invited_mix, "invited_mix")
     organic = validate_mix(organic_mix, "organic_mix")
     organic_rate = _rate("organic_per_day", organic_per_day)
-    params = _params(half_life_days, prior_count, prior_mean)
+    params = _params(half_life_days, prior_count, prior_mean, model)
     chance = _probability(probability)
     cap = _rate("max_requests_per_day", max_requests_per_day)
     if cap <= 0:
@@ -1359,7 +1528,7 @@ def requests_needed(
     mu_org = float(_STARS @ np.asarray(organic))
     at = _at_date(start, params, h, rr, mu_inv, organic_rate, mu_org)
     base = at.score(0.0)
-    ceiling = max(base, mu_inv) if at.slope > 0 else base
+    ceiling = at.ceiling(cap)
     date = _date_text(day)
     goal = f"{name} ({_fmt(threshold)})" if name else f"the target of {_fmt(threshold)}"
 
@@ -1406,11 +1575,18 @@ def requests_needed(
             already_met=True,
         )
 
-    if at.slope == 0 or mu_inv <= threshold:
+    exact = at.first_reaching(threshold) if at.slope > 0 else None
+    if exact is None:
         if at.slope == 0:
             why = (
                 f"With a response rate of {rr:.0%} requests bring no reviews, and the expected "
                 f"score on {date} is {_fmt(base, threshold)}"
+            )
+        elif ceiling > max(base, mu_inv) + _TOLERANCE:
+            why = (
+                f"At any number of requests the expected score on {date} peaks at "
+                f"{_fmt(ceiling, threshold)} (invited reviews averaging {_fmt(mu_inv)} stars "
+                "outweigh the prior as they pile up)"
             )
         elif mu_inv >= base:
             why = (
@@ -1431,16 +1607,25 @@ def requests_needed(
             )
         return result(None, message)
 
-    # Expectation: the exact root, rounded up to the 0.01 grid.
-    gap = threshold * at.denominator - at.numerator
-    exact = max(0.0, gap / (at.slope * (mu_inv - threshold)))
-    cents = math.ceil(exact * 100.0)
-    while at.score(cents / 100.0) < threshold - _TOLERANCE:
+    # Expectation: the exact root, rounded up to the 0.01 grid (a root where S only
+    # touches the target may have no grid point at or above it: then it is out of reach).
+    cents: int | None = math.ceil(exact * 100.0)
+    for _ in range(_GRID_STEPS):
+        if at.score(cents / 100.0) >= threshold - _TOLERANCE:
+            break
         cents += 1
-    while cents > 0 and at.score((cents - 1) / 100.0) >= threshold - _TOLERANCE:
+    else:
+        cents = None
+    while cents and at.score((cents - 1) / 100.0) >= threshold - _TOLERANCE:
         cents -= 1
     cap_cents = math.floor(cap * 100.0)
 
+    if cents is None:
+        return result(
+            None,
+            f"The expected score on {date} only touches {_fmt(threshold)} at one volume; "
+            f"{_needs(name, threshold, ceiling)}.",
+        )
     if chance is None:
         x = cents / 100.0
         if cents > cap_cents:
@@ -1538,6 +1723,7 @@ def date_reached(
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     as_of: object = None,
     horizon_days: int = 730,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> pd.Timestamp | None:
     """The first date on which the expected score is at or above the target (None if none).
 
@@ -1556,6 +1742,7 @@ def date_reached(
         prior_count=prior_count,
         prior_mean=prior_mean,
         paths=1,
+        model=model,
     )
     params = inputs.params
     start = _start(reviews, as_of, params)
@@ -1586,6 +1773,7 @@ def half_life_sensitivity(
     prior_count: float = DEFAULT_PRIOR_COUNT,
     prior_mean: float = DEFAULT_PRIOR_MEAN,
     as_of: object = None,
+    model: ScoreModel = DEFAULT_MODEL,
 ) -> pd.DataFrame:
     """The current score and the expected score at the horizon, for each half-life.
 
@@ -1610,8 +1798,9 @@ def half_life_sensitivity(
         prior_count=prior_count,
         prior_mean=prior_mean,
         paths=1,
+        model=model,
     )
-    all_params = [_params(h, base.prior_count, base.prior_mean) for h in lives]
+    all_params = [_params(h, base.prior_count, base.prior_mean, base.model) for h in lives]
     rate, mean_new = base.arrivals_per_day, base.mean_new_stars or 0.0
     rows = []
     for params in all_params:

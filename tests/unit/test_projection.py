@@ -8,6 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import scoring
 from scoring import projection as pj
 
@@ -62,7 +65,8 @@ def expected_score_at(reviews: pd.DataFrame, requests: float, by: pd.Timestamp, 
     mean = (invited * mix_mean(kw["invited_mix"]) + organic * mix_mean(kw["organic_mix"])) / rate
     h = int((by.floor("D") - T.floor("D")).days)
     path = pj.expected_path(
-        reviews, horizon_days=h, arrivals_per_day=rate, mean_new_stars=mean, as_of=T
+        reviews, horizon_days=h, arrivals_per_day=rate, mean_new_stars=mean, as_of=T,
+        model=kw.get("model", "trustpilot"),
     )
     return float(path["score"].iloc[-1])
 
@@ -107,12 +111,20 @@ def test_monte_carlo_means_match_closed_form(half_life: float) -> None:
     np.testing.assert_allclose(rows["effective_reviews_se"], se_b, rtol=0.2)
 
 
-def test_expected_path_is_the_ratio_of_expected_sums() -> None:
-    proj = pj.project(REVIEWS, horizon_days=30, paths=50, as_of=T, **SCENARIO)
+@pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
+def test_expected_path_is_the_ratio_of_expected_sums(model: str) -> None:
+    proj = pj.project(REVIEWS, horizon_days=30, paths=50, as_of=T, model=model, **SCENARIO)
     e = proj.expected
-    ratio = (7 * 3.5 + e["decayed_stars"]) / (7 + e["effective_reviews"])
+    if model == "trustpilot":
+        count = len(REVIEWS) + proj.inputs.arrivals_per_day * np.arange(1, 31)
+        np.testing.assert_allclose(e["reviews"], count, rtol=1e-14)
+        ratio = (7 * 3.5 + count * e["decayed_stars"] / e["effective_reviews"]) / (7 + count)
+    else:
+        ratio = (7 * 3.5 + e["decayed_stars"]) / (7 + e["effective_reviews"])
     np.testing.assert_allclose(e["score"], ratio, rtol=1e-14)
-    assert proj.start_score == pytest.approx(scoring.trust_score(REVIEWS, as_of=T), abs=1e-12)
+    assert proj.start_score == pytest.approx(
+        scoring.trust_score(REVIEWS, as_of=T, model=model), abs=1e-12
+    )
     assert e.index[0] == pd.Timestamp("2025-07-01", tz="UTC")
     assert e.index[-1] == pd.Timestamp("2025-07-30", tz="UTC")
     assert list(proj.bands.columns) == ["p10", "p25", "p50", "p75", "p90"]
@@ -161,7 +173,8 @@ def test_long_run_limit() -> None:
     q = 2 ** (-1 / HALF_LIFE)
     want = (7 * 3.5 + rate * mean / (1 - q)) / (7 + rate / (1 - q))
     path = pj.expected_path(
-        REVIEWS, horizon_days=3660, arrivals_per_day=rate, mean_new_stars=mean, as_of=T
+        REVIEWS, horizon_days=3660, arrivals_per_day=rate, mean_new_stars=mean, as_of=T,
+        model="decayed-prior",
     )
     assert path["score"].iloc[-1] == pytest.approx(want, abs=1e-5)
     gaps = np.abs(path["score"].to_numpy() - want)
@@ -176,12 +189,27 @@ def test_long_run_limit() -> None:
         invited_mix=(0, 0, 0.1, 0.5, 0.4),
         organic_per_day=0.0,
         organic_mix=ORGANIC_MIX,
+        model="decayed-prior",
     )
     assert proj.inputs.arrivals_per_day == pytest.approx(6.5)
     assert proj.inputs.mean_new_stars == pytest.approx(4.3)
     assert proj.long_run_score == pytest.approx(
         (7 * 3.5 + 6.5 * 4.3 / (1 - q)) / (7 + 6.5 / (1 - q)), rel=1e-12
     )
+
+
+def test_long_run_under_the_fitted_model_is_the_new_reviews_mean() -> None:
+    """The prior fades against the growing count: the score tends to mu_new itself."""
+    rate, mean = 6.5, 4.2
+    path = pj.expected_path(
+        REVIEWS, horizon_days=3660, arrivals_per_day=rate, mean_new_stars=mean, as_of=T
+    )
+    gaps = np.abs(path["score"].to_numpy() - mean)
+    assert gaps[-1] < gaps[364] < gaps[29]
+    # After ten years: 7 prior reviews against about 24,000 reviews of mean 4.2.
+    assert path["score"].iloc[-1] == pytest.approx(mean, abs=0.005)
+    proj = pj.project(REVIEWS, horizon_days=10, paths=20, as_of=T, **SCENARIO)
+    assert proj.long_run_score == pytest.approx(proj.inputs.mean_new_stars, rel=1e-12)
 
 
 def test_long_run_without_decay_is_the_new_reviews_mean() -> None:
@@ -208,9 +236,10 @@ def test_long_run_without_decay_is_the_new_reviews_mean() -> None:
 
 
 def test_stop_collecting_drifts_to_the_prior() -> None:
-    start = scoring.trust_score(REVIEWS, as_of=T)
+    dp = {"model": "decayed-prior"}
+    start = scoring.trust_score(REVIEWS, as_of=T, **dp)
     assert start > 3.6
-    path = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T)["score"].to_numpy()
+    path = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T, **dp)["score"].to_numpy()
     assert np.all(np.diff(path) < 0)
     assert np.all(path > 3.5)
     assert path[-1] == pytest.approx(3.5, abs=1e-3)
@@ -218,7 +247,7 @@ def test_stop_collecting_drifts_to_the_prior() -> None:
     q365 = 2 ** (-365 / HALF_LIFE)
     assert path[364] == pytest.approx((7 * 3.5 + q365 * a0) / (7 + q365 * b0), rel=1e-12)
     # A different prior: the drift goes to that prior.
-    other = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T, prior_mean=4.0)
+    other = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T, prior_mean=4.0, **dp)
     assert other["score"].iloc[-1] == pytest.approx(4.0, abs=1e-3)
     proj = pj.project(
         REVIEWS,
@@ -230,10 +259,66 @@ def test_stop_collecting_drifts_to_the_prior() -> None:
         invited_mix=INVITED_MIX,
         organic_per_day=0,
         organic_mix=ORGANIC_MIX,
+        **dp,
     )
     assert proj.long_run_score == 3.5
     assert proj.inputs.mean_new_stars is None
     np.testing.assert_allclose(proj.score_paths[-1], path[4], rtol=1e-12)
+
+
+@pytest.mark.parametrize("half_life", [HALF_LIFE, 1.0])
+def test_stop_collecting_is_flat_under_the_fitted_model(half_life: float) -> None:
+    start = scoring.trust_score(REVIEWS, as_of=T, half_life_days=half_life)
+    path = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T, half_life_days=half_life)
+    # Flat for ten years, even where the decayed sums underflow (H = 1 day).
+    np.testing.assert_allclose(path["score"], start, rtol=0, atol=1e-12)
+    proj = pj.project(
+        REVIEWS, horizon_days=2000, paths=10, as_of=T, half_life_days=half_life,
+        requests_per_day=0, response_rate=0.5, invited_mix=INVITED_MIX, organic_per_day=0,
+        organic_mix=ORGANIC_MIX,
+    )
+    assert proj.long_run_score == pytest.approx(start, abs=1e-12)
+    np.testing.assert_allclose(proj.score_paths, start, rtol=0, atol=1e-12)
+
+
+def test_monte_carlo_score_under_the_fitted_model_centres_on_the_expected_path() -> None:
+    """The simulated score's mean is the expected path up to the Jensen term (small with
+    600 reviews), and each path's count grows by its own arrivals."""
+    proj = pj.project(REVIEWS, horizon_days=365, paths=800, seed=3, as_of=T, **SCENARIO)
+    days = np.array([1, 30, 182, 365]) - 1
+    mean = proj.mean_paths["score"].iloc[days].to_numpy()
+    se = proj.mean_paths["score_se"].iloc[days].to_numpy()
+    expected = proj.expected["score"].iloc[days].to_numpy()
+    assert np.all(np.abs(mean - expected) < 4 * se + 2e-3), (mean, expected, se)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stars=st.floats(0.0, 400.0), weight_share=st.floats(0.01, 1.0), count=st.floats(0.0, 300.0),
+    slope=st.floats(0.0, 50.0), count_slope=st.floats(0.0, 200.0),
+    mu_inv=st.floats(1.0, 5.0), threshold=st.floats(1.0, 5.0),
+)
+def test_first_reaching_is_the_smallest_volume_that_reaches(
+    stars: float, weight_share: float, count: float, slope: float, count_slope: float,
+    mu_inv: float, threshold: float,
+) -> None:
+    """The quadratic's smallest root against a fine scan of S(x), even where S is not
+    monotone in the volume (a prior above the target, a low weighted mean)."""
+    weights = weight_share * max(count, 1.0)
+    at = pj._AtDate(
+        stars=min(stars, 5 * weights) if weights else 0.0, weights=weights, slope=slope,
+        mu_inv=mu_inv, params=scoring.ScoreParams(), count=count, count_slope=count_slope,
+        start_mean=3.0,
+    )
+    got = at.first_reaching(threshold)
+    grid = np.concatenate(([0.0], np.geomspace(1e-6, 1e6, 1500)))
+    hits = [x for x in grid if at.score(float(x)) >= threshold + 1e-7]
+    if got is None:
+        assert not hits
+    else:
+        assert at.score(got * (1 + 1e-9) + 1e-12) >= threshold - 1e-9
+        below = [x for x in grid if x < got * (1 - 1e-6) - 1e-9]
+        assert all(at.score(float(x)) < threshold + 1e-7 for x in below)
 
 
 def test_status_quo_continues_the_last_90_days() -> None:
@@ -307,7 +392,8 @@ def test_invited_reviews_below_the_score_pull_it_down() -> None:
     assert met.reachable and met.already_met and met.requests_per_day == 0.0
 
 
-def test_goal_seek_lands_on_the_smallest_volume() -> None:
+@pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
+def test_goal_seek_lands_on_the_smallest_volume(model: str) -> None:
     by = T + pd.Timedelta(days=180)
     goal = pj.requests_needed(
         REVIEWS,
@@ -319,12 +405,14 @@ def test_goal_seek_lands_on_the_smallest_volume() -> None:
         invited_mix=INVITED_MIX,
         organic_per_day=1.5,
         organic_mix=ORGANIC_MIX,
+        model=model,
     )
     assert goal.reachable and goal.threshold == 4.25
     x = goal.requests_per_day
     assert x is not None and x > 1
     assert x == round(x, 2)
     kw = {k: v for k, v in SCENARIO.items() if k != "requests_per_day"}
+    kw["model"] = model
     assert expected_score_at(REVIEWS, x, by, **kw) >= 4.25
     assert expected_score_at(REVIEWS, x - 0.01, by, **kw) < 4.25
     assert expected_score_at(REVIEWS, x - 0.05, by, **kw) < 4.25
@@ -346,10 +434,12 @@ def test_goal_seek_lands_on_the_smallest_volume() -> None:
     assert not capped.reachable and "limit" in capped.message
 
 
+@pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
 @pytest.mark.parametrize("probability", [0.8, 0.3])
-def test_goal_seek_with_a_probability(probability: float) -> None:
+def test_goal_seek_with_a_probability(probability: float, model: str) -> None:
     by = T + pd.Timedelta(days=120)
     kw = {k: v for k, v in SCENARIO.items() if k != "requests_per_day"}
+    kw["model"] = model
     common = dict(as_of=T, paths=500, seed=5, **kw)
     goal = pj.requests_needed(REVIEWS, target=4.2, by=by, probability=probability, **common)
     assert goal.reachable and goal.requests_per_day is not None
