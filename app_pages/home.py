@@ -39,7 +39,9 @@ with figures:
     top[0].metric(
         "Change in 90 days", fmt.signed(snap.change_90d),
         delta=f"{fmt.signed(snap.change_30d)} in 30 days", delta_color="normal", border=True,
-        help="Live score now minus the live score 90 (30) days earlier.",
+        help="The score now minus the score 90 (30) days earlier"
+        + (" (under the Trustpilot model it moves only when reviews arrive)."
+           if params.is_trustpilot else " (live clock: it drifts between reviews)."),
     )
     top[1].metric(
         "KPI index (0-100)", f"{snap.kpi_index:.0f}", delta=snap.kpi_band,
@@ -71,7 +73,7 @@ trend = charts.trend_figure(
 )
 st.plotly_chart(trend, width="stretch", theme=None, config={"displaylogo": False})
 st.caption(
-    f"{'Live' if params.clock == 'live' else 'Displayed'} score at the end of each "
+    f"{views.score_name(params)} at the end of each "
     f"{charts.FREQ_NAMES[freq]}; shaded bands are Trustpilot's "
     "labels (Excellent from 4.3 shown, Great 3.8, Average 2.8, Poor 1.8). "
     f"Bars: reviews per {charts.FREQ_NAMES[bar_freq]} by stars."

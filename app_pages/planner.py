@@ -22,7 +22,9 @@ st.title("Projection planner", anchor=False)
 st.markdown("If we send this many review requests, where will the score be, how sure are we, "
             "and what does it take to reach the target by the date?")
 st.caption(
-    f"{view.caption()} · projections are of the live score"
+    f"{view.caption()} · "
+    + ("projections are of the score as Trustpilot shows it" if model.is_trustpilot
+       else "projections are of the live score (decayed-prior model)")
 )
 if scoring.star_counts(view.reviews).sum() == 0:
     st.info("No counted reviews match these filters: widen the filters or the dates.")
@@ -107,7 +109,7 @@ cols = st.columns(4)
 cols[0].metric(
     "Chance on the target date", f"{outlook.probability:.0%}", border=True,
     help=f"Share of {pi.PATHS:,} simulated futures (Poisson arrivals, star mixes as set) whose "
-    f"live score on {date_text} is at least {threshold:.2f}.",
+    f"score on {date_text} is at least {threshold:.2f}.",
 )
 cols[1].metric(
     f"Expected score on {pi.day_text(horizon_day)}", f"{at_horizon:.2f}",
@@ -137,7 +139,9 @@ cols[3].metric(
     "Long-run score at this pace", f"{outlook.long_run_score:.2f}",
     delta=scoring.label(outlook.long_run_score), delta_color="off", delta_arrow="off",
     border=True,
-    help="Where the score settles if this volume and mix go on for years.",
+    help="Where the score settles if this volume and mix go on for years"
+    + (": the new reviews' average stars, since the prior fades as reviews accumulate."
+       if model.is_trustpilot else "."),
 )
 
 reach = scoring.reachability(
@@ -163,11 +167,15 @@ extended = (
 )
 band_end = outlook.bands.iloc[plan.horizon_days - 1]
 st.caption(
-    f"Live score over the last year, then {pi.PATHS:,} simulated futures (seeded: the same "
+    f"{'Score' if model.is_trustpilot else 'Live score'} over the last year, then "
+    f"{pi.PATHS:,} simulated futures (seeded: the same "
     "inputs give the same bands). Shaded bands: where 80% and 50% of them lie each day; on "
     f"{pi.day_text(horizon_day)} 80% lie between {band_end['p10']:.2f} and "
     f"{band_end['p90']:.2f} (the more effective reviews, the narrower). Dashed grey: the last "
-    f"90 days' volume and mix continue; dotted red: no new reviews at all.{extended}"
+    f"90 days' volume and mix continue; dotted red: no new reviews at all"
+    + (" (flat: without new reviews the Trustpilot score does not move)."
+       if model.is_trustpilot else " (it drifts back towards the prior).")
+    + extended
 )
 projection_table = pd.DataFrame({
     "expected_score": outlook.expected,

@@ -23,6 +23,7 @@ from scoring.display import (
     star_rating,
 )
 from scoring.errors import ReviewDataError
+from scoring.fidelity import PUBLISHED_FIT, FitSummary
 from scoring.groups import score_series_by, score_table
 from scoring.ingest import ImportReport, ImportResult, load_many, load_reviews
 from scoring.metrics import (
@@ -82,8 +83,10 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_PRIOR_COUNT",
     "DEFAULT_PRIOR_MEAN",
+    "PUBLISHED_FIT",
     "SCORE_MODELS",
     "CrossingTimes",
+    "FitSummary",
     "Gaps",
     "GoalSeek",
     "ImportReport",

@@ -194,9 +194,12 @@ def comparison_figure(
 def waterfall_figure(attribution: object, height: int = 420) -> go.Figure:
     """Start score, ageing, the effect of new reviews by stars, end score.
 
-    ``attribution`` is a ``scoring.attribution.Attribution``.
+    ``attribution`` is a ``scoring.attribution.Attribution``. Under the "trustpilot"
+    model ageing alone moves nothing, so it has no bar.
     """
-    steps = [("Ageing of older reviews", attribution.ageing)]
+    steps = [] if attribution.model == "trustpilot" else [
+        ("Ageing of older reviews", attribution.ageing)
+    ]
     steps += [(f"New {k}★ reviews ({attribution.new_reviews[k]:,})", attribution.by_stars[k])
               for k in (1, 2, 3, 4, 5)]
     fig = go.Figure(

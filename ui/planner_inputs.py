@@ -277,11 +277,11 @@ class Plan:
     def target_description(self) -> str:
         """The target in words, with the raw score it takes."""
         if self.target_kind == "score":
-            return f"a live score of at least {self.threshold:.2f}"
+            return f"a score of at least {self.threshold:.2f}"
         if self.target_kind == "label":
-            return (f"{self.target_name} (a live score of at least {self.threshold:.2f}, "
+            return (f"{self.target_name} (a score of at least {self.threshold:.2f}, "
                     f"which shows as {self.threshold + 0.05:.1f})")
-        return f"{self.target_name} (a live score of at least {self.threshold:.2f})"
+        return f"{self.target_name} (a score of at least {self.threshold:.2f})"
 
     @property
     def target_timestamp(self) -> pd.Timestamp:
@@ -299,6 +299,7 @@ class Plan:
             half_life_days=model.half_life_days,
             prior_count=model.prior_count,
             prior_mean=model.prior_mean,
+            model=model.model,
             paths=PATHS,
             seed=SEED,
         )
@@ -549,6 +550,7 @@ def cached_outlook(
         organic_per_day=inputs.organic_per_day, organic_mix=inputs.organic_mix,
         half_life_days=inputs.half_life_days, prior_count=inputs.prior_count,
         prior_mean=inputs.prior_mean, paths=inputs.paths, seed=inputs.seed, as_of=as_of,
+        model=inputs.model,
     )
     probability = projection.probability_at_or_above(
         target, pd.Timestamp(target_date, tz="UTC"), kind=target_kind,  # type: ignore[arg-type]
@@ -586,7 +588,7 @@ def cached_context(
     content_hash: str, view_key: str, as_of: pd.Timestamp | None, horizon_days: int,
     model: ModelSettings, _reviews: pd.DataFrame,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """The live score over the last year, the status-quo path and the stop-collecting path."""
+    """The score over the last year, the status-quo path and the stop-collecting path."""
     del content_hash, view_key
     kwargs = model.score_kwargs()
     end = as_of if as_of is not None else scoring.recent_rates(_reviews).as_of
@@ -611,4 +613,5 @@ def cached_sensitivity(
         response_rate=inputs.response_rate, invited_mix=inputs.invited_mix,
         organic_per_day=inputs.organic_per_day, organic_mix=inputs.organic_mix,
         prior_count=inputs.prior_count, prior_mean=inputs.prior_mean, as_of=as_of,
+        model=inputs.model,
     )

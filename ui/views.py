@@ -28,6 +28,28 @@ COARSER = {"D": "W", "W": "M", "M": "Q", "Q": "Y", "Y": "Y"}
 CACHE_ENTRIES = 64
 
 
+def score_name(settings: ModelSettings) -> str:
+    """What the score line is, in words: "TrustScore as Trustpilot shows it" under the
+    fitted model, else the decayed-prior model's live or displayed score."""
+    if settings.is_trustpilot:
+        return "TrustScore as Trustpilot shows it"
+    if settings.clock == "live":
+        return "Live score (decayed-prior model)"
+    return "Score as displayed (decayed-prior model)"
+
+
+def model_fidelity(settings: ModelSettings) -> str:
+    """One sentence on how well the model in use matches published TrustScores."""
+    fit = scoring.PUBLISHED_FIT[settings.model]
+    if settings.is_trustpilot:
+        return (f"Trustpilot model: it reproduces the TrustScores Trustpilot published for "
+                f"{fit.companies} real companies within {fit.mean_error:.2f} on average "
+                f"({fit.within_rounding} of {fit.companies} within the 0.05 of rounding).")
+    return (f"Decayed-prior model, kept for comparison: it misses the TrustScores Trustpilot "
+            f"published for {fit.companies} real companies by {fit.mean_error:.2f} on average. "
+            "Pick the Trustpilot model in the sidebar to see the number Trustpilot shows.")
+
+
 def volume_freq(score_freq: str) -> str:
     """Volume bars one period coarser than the score line, so bars stay readable."""
     return COARSER[score_freq]
