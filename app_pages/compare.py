@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
-from ui import charts, controls, downloads
+from ui import charts, controls, downloads, views
 
 MAX_LINES = 12
 DIMENSIONS = {**controls.FILTER_COLUMNS, "invited": "Invited or organic"}
@@ -37,10 +37,7 @@ layout = right.segmented_control(
 ) or "overlay"
 
 grouped = reviews.assign(**{by: reviews[by].astype("string").fillna("(none)")})
-ranking = scoring.score_table(
-    grouped, by=by, as_of=view.end, half_life_days=model.half_life_days,
-    prior_count=model.prior_count, prior_mean=model.prior_mean,
-)
+ranking = scoring.score_table(grouped, by=by, as_of=view.end, **model.score_kwargs())
 ranking = ranking[ranking["reviews"] > 0]
 top = ranking.sort_values("reviews", ascending=False).index[:MAX_LINES]
 subset = grouped[grouped[by].isin(top)]
@@ -51,8 +48,7 @@ finest = charts.display_freq(first, last, max_points=max(60, charts.MAX_POINTS /
 order = ["D", "W", "M", "Q", "Y"]
 freq = freq if order.index(freq) >= order.index(finest) else finest
 series = scoring.score_series_by(
-    subset, by=by, freq=freq, start=first, end=last, half_life_days=model.half_life_days,
-    prior_count=model.prior_count, prior_mean=model.prior_mean, clock=model.clock,
+    subset, by=by, freq=freq, start=first, end=last, clock=model.clock, **model.score_kwargs(),
 )
 series = series[series["reviews"] > 0]  # no line before a group's first review
 if len(ranking) > MAX_LINES:
@@ -60,9 +56,8 @@ if len(ranking) > MAX_LINES:
                f"{len(ranking)}.")
 figure = charts.comparison_figure(series, by, small_multiples=layout == "panels")
 st.plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
-shown_as = "Live score" if model.clock == "live" else "Score as displayed (flat between reviews)"
-st.caption(f"{shown_as} at the end of each {charts.FREQ_NAMES[freq]}, every group with the "
-           "same model and the same as-of date.")
+st.caption(f"{views.score_name(model)} at the end of each {charts.FREQ_NAMES[freq]}, every "
+           "group with the same model and the same as-of date.")
 
 st.subheader("Ranking", anchor=False)
 table = ranking.reset_index().rename(columns={
@@ -82,7 +77,8 @@ st.dataframe(
         "Last review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
     },
 )
-st.caption("Ranked by the live score at the as-of date (the end of the date window).")
+st.caption(f"Ranked by the {'score' if model.is_trustpilot else 'live score'} at the as-of "
+           "date (the end of the date window).")
 downloads.export_row(
     "Download the ranking (CSV)", table, "trustlens-ranking.csv",
     f"comparison by {DIMENSIONS[by].lower()}", view, [figure], slug="compare",

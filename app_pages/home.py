@@ -63,6 +63,7 @@ with figures:
         f"**{snap.label}** at **{fmt.score_text(snap.score)}** "
         f"({fmt.stars_text(snap.stars)}).  \n" + "  \n".join(headline.distance_lines(snap))
     )
+    st.caption(views.model_fidelity(params))
 
 series, freq = views.trend(reviews, params, start=view.start, end=view.end)
 bar_freq = views.volume_freq(freq)

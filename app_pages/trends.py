@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from scoring.attribution import largest_moves
 from ui import charts, controls, downloads, views
-from ui.settings import ModelSettings
+from ui.settings import MODEL_NAMES
 
 view = controls.sidebar()
 model = view.model
@@ -19,17 +20,23 @@ if views.star_counts(view).sum() == 0:
     st.info("No counted reviews match these filters: widen the filters or the dates.")
     st.stop()
 
+other_model = model.other_model()
 SHOW = {
-    "live": "Live score",
+    "live": "TrustScore" if model.is_trustpilot else "Live score",
     "displayed": "As displayed",
+    "other": f"{MODEL_NAMES[other_model.model]} model",
     "cumulative": "Plain cumulative mean",
     "rolling": "Rolling 90-day mean",
 }
+if model.is_trustpilot:
+    del SHOW["displayed"]  # one clock under the fitted model
 left, right = st.columns([3, 2])
 shown = left.pills(
     "Lines", options=list(SHOW), format_func=SHOW.get, selection_mode="multi",
     default=["live", "rolling"], key="trend_lines", bind="query-params",
     persist_state="session",
+    help="The other model is drawn for comparison: the Trustpilot model matches the scores "
+    "Trustpilot publishes; the decayed-prior one drifts back to 3.5 when reviews age.",
 )
 others = [h for h in controls.HALF_LIFE_OPTIONS if h != model.half_life_days]
 compare = right.multiselect(
@@ -51,10 +58,17 @@ means = views.companion_series(view, freq=freq, start=index[0], end=index[-1],
 
 lines: list[charts.Line] = []
 table = pd.DataFrame(index=index)
-table["live_score"] = series["score"]
+table["score" if model.is_trustpilot else "live_score"] = series["score"]
 if not shown or "live" in shown:
-    lines.append(charts.Line("Live score", series["score"]))
-if shown and "displayed" in shown:
+    lines.append(charts.Line(SHOW["live"], series["score"]))
+if shown and "other" in shown:
+    other, _ = views.trend(view.reviews, other_model, start=view.start, end=view.end, freq=freq,
+                           clock="live")
+    other_name = SHOW["other"] + ("" if other_model.is_trustpilot else ", live")
+    lines.append(charts.Line(other_name, other["score"], color="#7b1fa2", width=1.6,
+                             dash="dashdot"))
+    table[f"score_{other_model.model.replace('-', '_')}_model"] = other["score"]
+if shown and "displayed" in shown and not model.is_trustpilot:
     displayed, _ = views.trend(view.reviews, model, start=view.start, end=view.end, freq=freq,
                                clock="displayed")
     lines.append(charts.Line("As displayed", displayed["score"], color="#00796b", width=2,
@@ -69,11 +83,12 @@ if shown and "rolling" in shown:
 table["cumulative_mean"] = means["cumulative_mean"]
 table["rolling_90d_mean"] = means["rolling_90d_mean"]
 for colour, half_life in zip(("#c2185b", "#ef6c00"), compare, strict=False):
-    other = ModelSettings(float(half_life), model.prior_count, model.prior_mean, "live")
-    alt, _ = views.trend(view.reviews, other, start=view.start, end=view.end, freq=freq)
-    name = f"Live, half-life {controls.half_life_text(half_life)}"
+    alt_model = replace(model, half_life_days=float(half_life), clock="live")
+    alt, _ = views.trend(view.reviews, alt_model, start=view.start, end=view.end, freq=freq)
+    name = (f"{'Score' if model.is_trustpilot else 'Live'}, half-life "
+            f"{controls.half_life_text(half_life)}")
     lines.append(charts.Line(name, alt["score"], color=colour, width=1.6))
-    table[f"live_score_half_life_{'inf' if math.isinf(half_life) else f'{half_life:g}'}"] = (
+    table[f"score_half_life_{'inf' if math.isinf(half_life) else f'{half_life:g}'}"] = (
         alt["score"]
     )
 table["effective_reviews"] = series["effective_reviews"]
@@ -86,7 +101,8 @@ figure = charts.trend_figure(lines, volume=volume, volume_freq=bar_freq, moves=m
                              height=560)
 st.plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
 st.caption(
-    f"Scores at the end of each {charts.FREQ_NAMES[freq]}; label bands shaded. Arrows mark "
+    f"{views.score_name(model)} at the end of each {charts.FREQ_NAMES[freq]}; label bands "
+    "shaded. Arrows mark "
     f"the largest moves over about 90 days. Bars: reviews per {charts.FREQ_NAMES[bar_freq]} "
     "by stars."
 )

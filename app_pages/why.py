@@ -42,20 +42,38 @@ if days == 0:
 result = explain_change(counted, start=start, end=last, **model.score_kwargs())
 new_total = sum(result.by_stars.values())
 new_count = sum(result.new_reviews.values())
-st.markdown(
-    f"From **{result.start:%d %b %Y}** to **{result.end:%d %b %Y}** the live score went from "
+moved = (
+    f"From **{result.start:%d %b %Y}** to **{result.end:%d %b %Y}** the "
+    f"{'score' if model.is_trustpilot else 'live score'} went from "
     f"**{result.start_score:.3f}** to **{result.end_score:.3f}** "
-    f"(**{fmt.signed(result.change, 3)}**). The {new_count:,} new reviews moved it "
-    f"{fmt.signed(new_total, 3)}; older reviews losing weight moved it "
-    f"{fmt.signed(result.ageing, 3)}."
+    f"(**{fmt.signed(result.change, 3)}**). "
 )
+if model.is_trustpilot:
+    moved += (
+        f"All of it came from the {new_count:,} new reviews: under the Trustpilot model the "
+        "score moves only when a review arrives."
+    )
+else:
+    moved += (
+        f"The {new_count:,} new reviews moved it {fmt.signed(new_total, 3)}; older reviews "
+        f"losing weight moved it {fmt.signed(result.ageing, 3)}."
+    )
+st.markdown(moved)
 waterfall = charts.waterfall_figure(result)
 st.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
-st.caption(
-    "A new review lifts the score when its stars are above the score it meets and lowers it "
-    "when below; ageing pulls older reviews' weight down, so the score drifts towards the "
-    f"prior of {model.prior_mean:g} stars. The parts add up exactly to the change."
-)
+if model.is_trustpilot:
+    st.caption(
+        "Each bar is what one star group's new reviews did, averaged over every order in which "
+        "the groups could have arrived (their Shapley value), so no group is favoured by coming "
+        "first. Ageing alone does not move the score; it makes the new reviews weigh more "
+        "against the old ones. The parts add up exactly to the change."
+    )
+else:
+    st.caption(
+        "A new review lifts the score when its stars are above the score it meets and lowers "
+        "it when below; ageing pulls older reviews' weight down, so the score drifts towards "
+        f"the prior of {model.prior_mean:g} stars. The parts add up exactly to the change."
+    )
 
 st.subheader("The reviews that weigh most today", anchor=False)
 top = heaviest_reviews(counted, as_of=last, n=25, half_life_days=model.half_life_days)

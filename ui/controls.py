@@ -131,7 +131,7 @@ def _model_controls() -> ModelSettings:
         "Score model", options=list(MODEL_NAMES), format_func=MODEL_NAMES.get,
         default=scoring.DEFAULT_MODEL, required=True, key="model", bind="query-params",
         persist_state="session",
-        help="Trustpilot (fitted): the prior of 7 reviews weighs against the number of "
+        help="Trustpilot: the prior of 7 reviews weighs against the number of "
         "reviews; it matches the scores Trustpilot publishes (mean error 0.03 on 14 real "
         "companies). Decayed prior: the prior weighs against the decayed weights, so an "
         "old profile drifts back to 3.5 (off by 0.42 on average); kept for comparison.",

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, replace
 
 import scoring
 
-MODEL_NAMES = {"trustpilot": "Trustpilot (fitted)", "decayed-prior": "Decayed prior"}
+MODEL_NAMES = {"trustpilot": "Trustpilot", "decayed-prior": "Decayed prior"}
 """How the two model forms are named in the interface."""
 
 
@@ -53,7 +53,7 @@ class ModelSettings:
             "no decay" if math.isinf(self.half_life_days)
             else f"half-life {self.half_life_days:g} days"
         )
-        parts = [f"{MODEL_NAMES.get(self.model, self.model)} model", half_life,
+        parts = ["Trustpilot model" if self.is_trustpilot else "decayed-prior model", half_life,
                  f"prior {self.prior_count:g} reviews at {self.prior_mean:g}★"]
         if not self.is_trustpilot:
             parts.append("live clock" if self.clock == "live" else "as displayed (review clock)")

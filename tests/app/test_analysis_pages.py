@@ -97,15 +97,25 @@ def chart_lines(at) -> list[list[float]]:
     return [trace["y"] for trace in spec["data"]]
 
 
-def test_compare_follows_the_clock() -> None:
-    """'As displayed' in the sidebar draws each group's displayed score, not the live one."""
+def test_compare_follows_the_model_and_the_clock() -> None:
+    """The sidebar's model changes every line; under 'decayed prior', 'As displayed' draws
+    each group's displayed score, not the live one."""
     at = open_app("compare.py")
+    fitted = chart_lines(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "TrustScore as Trustpilot shows it at the end of each" in captions
+    assert at.segmented_control(key="clock").proto.disabled
+    at.segmented_control(key="model").set_value("decayed-prior").run()
+    assert not at.exception
     live = chart_lines(at)
-    assert "Live score at the end of each" in " ".join(c.value for c in at.caption)
+    assert len(live) == len(fitted) and live != fitted
+    assert "Live score (decayed-prior model) at the end of each" in " ".join(
+        c.value for c in at.caption
+    )
     at.segmented_control(key="clock").set_value("displayed").run()
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
-    assert "Score as displayed (flat between reviews) at the end of each" in captions
+    assert "Score as displayed (decayed-prior model) at the end of each" in captions
     assert "Ranked by the live score at the as-of date" in captions
     displayed = chart_lines(at)
     assert len(displayed) == len(live) and displayed != live

@@ -30,3 +30,26 @@ def test_overview_survives_a_rerun() -> None:
     at.run()
     assert not at.exception
     assert at.title[0].value == "Bramblegate Home Insurance"
+
+
+def test_overview_follows_the_sidebar_model_across_pages() -> None:
+    """The model is a sidebar setting: the headline follows it, it survives a page
+    switch, and it is in the address (a pasted link reproduces it)."""
+    at = open_app()
+    reviews = scoring.load_reviews(DEMO_PATH).reviews
+
+    def headline() -> str:
+        return " ".join(str(h.proto.body) for h in at.get("html"))
+
+    fitted = scoring.snapshot(reviews)
+    assert f">{fitted.display_score:.1f}<" in headline()
+    assert "Trustpilot model" in " ".join(c.value for c in at.caption)
+    at.segmented_control(key="model").set_value("decayed-prior").run()
+    assert not at.exception
+    decayed = scoring.snapshot(reviews, model="decayed-prior")
+    assert f"unrounded {decayed.score:.3f}" in headline()
+    assert f"unrounded {fitted.score:.3f}" not in headline()
+    assert "Decayed-prior model, kept for comparison" in " ".join(c.value for c in at.caption)
+    at.switch_page("app_pages/kpi.py").run()
+    assert not at.exception
+    assert at.segmented_control(key="model").value == "decayed-prior"

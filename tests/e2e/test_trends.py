@@ -42,7 +42,7 @@ def test_trends_page_and_csv_download(page: Page, app_url: str) -> None:
         page.get_by_role("button", name="Download the trend data (CSV)").click()
     download = download_info.value
     text = download.path().read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("period,live_score")
+    assert text.splitlines()[0].startswith("period,score")
     assert len(text.splitlines()) > 50
 
 
@@ -52,4 +52,23 @@ def test_a_pasted_link_reproduces_the_view(page: Page, app_url: str) -> None:
     expect(page.get_by_text("half-life 30 days, prior 7 reviews").first).to_be_visible()
     expect(page.get_by_text("period: month").first).to_be_visible()
     screenshot(page, "trends-from-link")
-    expect(page.get_by_text("Live, half-life 365 days").first).to_be_visible()
+    expect(page.get_by_text("Score, half-life 365 days").first).to_be_visible()
+
+
+def test_the_model_choice_is_in_the_link(page: Page, app_url: str) -> None:
+    """Switching to the decayed-prior model moves the headline and lands in the address;
+    the address opens on that model, and the clock becomes available."""
+    page.goto(app_url)
+    wait_idle(page)
+    fitted = page.get_by_text(re.compile(r"unrounded \d\.\d{3}")).inner_text()
+    expect(page.get_by_text("One clock under the Trustpilot model")).to_be_visible()
+    page.get_by_role("radio", name="Decayed prior").click()
+    wait_idle(page)
+    decayed = page.get_by_text(re.compile(r"unrounded \d\.\d{3}")).inner_text()
+    assert decayed != fitted
+    assert "model=Decayed+prior" in page.url
+    expect(page.get_by_text("One clock under the Trustpilot model")).to_have_count(0)
+    screenshot(page, "home-decayed-prior")
+    page.goto(f"{app_url}/kpi?{page.url.split('?', 1)[1]}")
+    wait_idle(page)
+    expect(page.get_by_text("decayed-prior model, half-life 182.5 days").first).to_be_visible()
