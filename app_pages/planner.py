@@ -155,10 +155,12 @@ if not reach.reachable:
     st.error(f"Out of reach at any volume with this star mix. {reach.message}",
              icon=":material/block:")
 
+history_name = "Score so far" if model.is_trustpilot else "Live score so far"
 figure = charts.projection_figure(
     history=history, as_of=outlook.as_of, start_score=outlook.start_score,
     expected=outlook.expected, bands=outlook.bands, status_quo=baseline, stop_collecting=stop,
     threshold=threshold, target_text=target_legend, target_date=plan.target_date,
+    history_name=history_name,
 )
 st.plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
 extended = (
@@ -419,7 +421,7 @@ if len(candidates) > 1:
         charts.scenarios_figure(paths, history=history, as_of=outlook.as_of,
                                 start_score=outlook.start_score, threshold=threshold,
                                 target_text=target_legend,
-                                target_date=plan.target_date),
+                                target_date=plan.target_date, history_name=history_name),
         width="stretch", theme=None, config={"displaylogo": False},
     )
     table = pd.DataFrame(rows)

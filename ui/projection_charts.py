@@ -84,11 +84,13 @@ def projection_figure(
     target_text: str = "Target",
     target_date: dt.date | pd.Timestamp | None = None,
     label_bands: LabelBands = DEFAULT_LABEL_BANDS,
+    history_name: str = "Score so far",
     height: int = 540,
 ) -> go.Figure:
     """History, then the projection: P10-P90 and P25-P75 bands, expected path, baselines.
 
-    ``history`` is the live score by day (``scoring.score_series``); ``expected`` and
+    ``history`` is the score by day (``scoring.score_series``), named ``history_name``
+    in the legend; ``expected`` and
     ``bands`` (columns ``p10, p25, p75, p90``) come from ``scoring.project``;
     ``status_quo`` and ``stop_collecting`` are expected paths (``score`` columns of
     ``scoring.status_quo`` / ``scoring.stop_collecting``). The target is a horizontal
@@ -105,9 +107,9 @@ def projection_figure(
     _shade_label_bands(fig, y_range, label_bands)
 
     fig.add_trace(go.Scatter(
-        x=history.index, y=history, name="Live score so far", mode="lines",
+        x=history.index, y=history, name=history_name, mode="lines",
         line={"color": HISTORY_COLOUR, "width": 2.4},
-        hovertemplate="Live score %{y:.2f}<extra></extra>",
+        hovertemplate="Score %{y:.2f}<extra></extra>",
     ))
     for low, high, colour, name in (("p10", "p90", BAND_OUTER, "80% of simulations (P10-P90)"),
                                     ("p25", "p75", BAND_INNER, "50% of simulations (P25-P75)")):
@@ -221,6 +223,7 @@ def scenarios_figure(
     target_text: str = "Target",
     target_date: dt.date | pd.Timestamp | None = None,
     label_bands: LabelBands = DEFAULT_LABEL_BANDS,
+    history_name: str = "Score so far",
     height: int = 440,
 ) -> go.Figure:
     """The expected paths of several scenarios after the same history, one colour each."""
@@ -229,9 +232,9 @@ def scenarios_figure(
     fig = go.Figure()
     _shade_label_bands(fig, y_range, label_bands)
     fig.add_trace(go.Scatter(
-        x=history.index, y=history, name="Live score so far", mode="lines",
+        x=history.index, y=history, name=history_name, mode="lines",
         line={"color": HISTORY_COLOUR, "width": 2.2},
-        hovertemplate="Live score %{y:.2f}<extra></extra>",
+        hovertemplate="Score %{y:.2f}<extra></extra>",
     ))
     for i, ((name, _), line) in enumerate(zip(paths, lines, strict=True)):
         safe = html.escape(name, quote=False)  # plotly leaves &quot; as it is

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -265,3 +268,35 @@ def test_scenario_names_reach_plotly_escaped() -> None:
     names = [trace.name for trace in fig.data]
     assert "&lt;b&gt;x&lt;/b&gt; %{y}" in names
     assert all("<b>" not in (trace.hovertemplate or "") for trace in fig.data)
+
+
+def stop_collecting_line(at: AppTest) -> np.ndarray:
+    """The y values of the chart's 'stop collecting' line (plotly sends base64 floats)."""
+    data = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    y = next(trace["y"] for trace in data if trace["name"].startswith("Stop collecting"))
+    return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+
+
+def test_planner_follows_the_sidebar_model(reviews: pd.DataFrame) -> None:
+    """Switching the model re-projects with it: the figures equal the engine's under the
+    decayed-prior form, and the 'stop collecting' line is flat under the fitted one."""
+    at = open_app("planner.py")
+    fitted_stop = stop_collecting_line(at)
+    assert max(fitted_stop) - min(fitted_stop) < 1e-9  # no new reviews: nothing moves
+    at.segmented_control(key="model").set_value("decayed-prior").run()
+    assert not at.exception
+    plan = plan_from_page(at)
+    as_of = scoring.recent_rates(reviews).as_of
+    days = max(plan.horizon_days,
+               (plan.target_timestamp - as_of.floor("D")) // pd.Timedelta(days=1))
+    projection = scoring.project(
+        reviews, horizon_days=days, requests_per_day=plan.requests_per_day,
+        response_rate=plan.response_rate, invited_mix=plan.invited_mix,
+        organic_per_day=plan.organic_per_day, organic_mix=plan.organic_mix,
+        paths=pi.PATHS, seed=pi.SEED, model="decayed-prior",
+    )
+    at_horizon = projection.expected["score"].iloc[plan.horizon_days - 1]
+    assert metric_starting(at, "Expected score on ") == f"{at_horizon:.2f}"
+    assert metric_starting(at, "Long-run score") == f"{projection.long_run_score:.2f}"
+    decayed_stop = stop_collecting_line(at)
+    assert decayed_stop[-1] < decayed_stop[0]  # it drifts back towards the prior

@@ -22,8 +22,13 @@ def test_why_page(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/why")
     wait_idle(page)
     expect(page.get_by_role("heading", name="The reviews that weigh most today")).to_be_visible()
-    expect(page.get_by_text("Ageing of older reviews").first).to_be_visible()
+    expect(page.get_by_text("(their Shapley value)").first).to_be_visible()
+    expect(page.get_by_text("Ageing of older reviews")).to_have_count(0)  # no bar: moves nothing
     screenshot(page, "why")
+    page.goto(f"{app_url}/why?model=Decayed+prior")
+    wait_idle(page)
+    expect(page.get_by_text("Ageing of older reviews").first).to_be_visible()
+    screenshot(page, "why-decayed-prior")
 
 
 def test_kpi_page(page: Page, app_url: str) -> None:

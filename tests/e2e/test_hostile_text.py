@@ -120,7 +120,7 @@ def test_hostile_text_stays_text(page: Page, app_url: str, tmp_path: Path) -> No
     page.keyboard.press("Enter")  # picks the one option left (no click: it may be off-screen)
     page.keyboard.press("Escape")
     wait_idle(page)
-    caption = page.get_by_test_id("stCaptionContainer").first
+    caption = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
     expect(caption).to_contain_text(f"location: {location}")
     assert_nothing_injected(page, "trends, filtered")
     screenshot(page, "hostile-trends-filtered")
