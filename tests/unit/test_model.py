@@ -385,3 +385,17 @@ def test_series_with_explicit_range_outside_the_data() -> None:
     assert len(series) == 6
     assert series["score"].iloc[0] == 3.5
     assert series["new_reviews"].tolist() == [0, 0, 0, 1, 0, 0]
+
+
+def test_a_small_old_profile_shows_what_trustpilot_shows() -> None:
+    """The issue's case: 35 five-star reviews from 2019 to 2023, whose profile showed 4.8.
+    The fitted model gives (7 * 3.5 + 35 * 5) / 42 = 4.75, shown 4.8; the decayed-prior
+    form hands the score back to about 3.5."""
+    days = pd.date_range("2019-01-15", "2023-11-30", periods=35, tz="UTC")
+    reviews = pd.DataFrame({"created_at": days, "rating": [5] * 35})
+    seen = pd.Timestamp("2026-06-25", tz="UTC")
+    fitted = scoring.trust_score(reviews, as_of=seen)
+    assert fitted == pytest.approx(4.75, abs=1e-12)
+    assert scoring.display_score(fitted) == 4.8
+    decayed = scoring.trust_score(reviews, as_of=seen, model="decayed-prior")
+    assert scoring.display_score(decayed) == 3.5
