@@ -35,6 +35,7 @@ FIELD_NAMES = {
     "title": "Title", "text": "Text", "source": "Source / collection method",
     "invited": "Invited (from source)", "location": "Location", "company": "Company",
     "language": "Language", "reply_at": "Reply date", "counts": "Counts towards score",
+    "reviewer": "Reviewer (id or name)",
 }
 RESULTS = "import_results"  # session_state: cache key -> Outcome
 

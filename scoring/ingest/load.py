@@ -7,7 +7,8 @@ or rejected: ``kept + duplicates + rejected == rows_read`` always.
 
 Duplicates are found among the usable rows, the first occurrence kept: by review
 id where a row has one, otherwise by identical values in every mapped source
-column (an unnamed index column never counts).
+column (an unnamed index column never counts). The reviewer column is one of them:
+two rows alike but written by different reviewers are two reviews.
 
 The only exception raised for bad input is :class:`ReviewDataError`, whose message
 starts with the file name, says what is wrong and what fixes it.
@@ -50,7 +51,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes] | IO[str]
 
 _TEXT_FIELDS = ("title", "text")
-_SHORT_FIELDS = ("review_id", "source", "location", "company", "language")
+_SHORT_FIELDS = ("review_id", "source", "location", "company", "language", "reviewer")
 _REASON_WIDTH = 60
 
 
