@@ -24,25 +24,26 @@ uploaded = st.file_uploader(
     key="import_files", help="Up to 200 MB per file.",
 )
 if not uploaded:
-    importing.reading_options(())
+    importing.reading_options()
     st.info("Upload one or more files to see what can be read from them.")
     st.stop()
 
 uploads = [importing.Upload(f.name, f.getvalue()) for f in uploaded]
 files_key = importing.files_key(uploads)
 mapping = importing.chosen_mapping(files_key)
-options = importing.reading_options(mapping)
-outcome = importing.import_uploads(uploads, options)
+outcome = importing.import_uploads(uploads, importing.current_options(mapping))
 for name, message in outcome.errors.items():
     st.error(f"**{fmt.escape_markdown(name)}** could not be imported. "
              f"{fmt.escape_markdown(importing.for_the_page(message))}")
+importing.reading_options(outcome.needs)  # an option a message asks for: right under it
 if outcome.errors:
-    st.caption("The reading options above (encoding, day/month order, the reference date for "
+    st.caption("The reading options (encoding, day/month order, the reference date for "
                "relative dates, the rating scale) and the column mapping fix most problems.")
     if mapping:
         st.button("Go back to the detected column mapping", on_click=importing.forget_mapping)
 result = outcome.result
 if result is None:
+    options = importing.current_options(mapping)
     columns = importing.columns_of(uploads[0], options) if len(uploads) == 1 else []
     if columns:
         chosen = importing.mapping_editor(columns, {k: v for k, v in mapping if v},

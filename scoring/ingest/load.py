@@ -116,7 +116,7 @@ def load_reviews(
             company=company,
         )
     except ReviewDataError as exc:
-        raise ReviewDataError(f"{name}: {exc}") from exc
+        raise ReviewDataError(f"{name}: {exc}", option=exc.option) from exc
     except (AssertionError, KeyboardInterrupt):
         raise
     except MemoryError:

@@ -175,3 +175,60 @@ def test_an_export_with_ids_but_no_dates_is_dated_by_its_ids() -> None:
     warnings = " ".join(plain(w.value) for w in at.warning)
     assert "taken from the Trustpilot review ids in 'Review ID'" in warnings
     assert "pick it with the column mapping below" in warnings
+
+
+RELATIVE = (b",Name,Review Rate,Review Time,Review Text\n"
+            b"0,Cafe, 5 stars ,a year ago,Nice\n1,Cafe, 4 stars ,2 weeks ago,Good\n")
+AMBIGUOUS = b"date,rating\n01/02/2024,5\n03/04/2024,4\n"
+
+
+def in_order(node, ancestors=()):
+    """Every element and block under ``node`` in page order, with its ancestors."""
+    for child in getattr(node, "children", {}).values():
+        yield child, ancestors
+        yield from in_order(child, (*ancestors, child))
+
+
+def shown_after_the_error(at, widget_key: str) -> bool:
+    """Whether the widget follows the first error message and sits in no collapsed
+    expander (what a user sees without clicking)."""
+    seen_error = False
+    for node, ancestors in in_order(at.main):
+        if node.type == "error":
+            seen_error = True
+        if getattr(node, "key", None) == widget_key:
+            collapsed = any(a.type == "expander" and not a.proto.expanded for a in ancestors)
+            return seen_error and not collapsed
+    return False
+
+
+def test_the_reference_date_is_asked_for_under_the_message() -> None:
+    at = open_app("importer.py")
+    upload(at, ("scrape.csv", RELATIVE))
+    assert not at.exception
+    message = plain(at.error[0].value)
+    assert "Reference date for relative dates" in message and "reference_date" not in message
+    yesterday = dt.date.today() - dt.timedelta(days=1)  # the upload ran before midnight
+    assert any(f"(e.g. {day.isoformat()} if it was made today)" in message
+               for day in (dt.date.today(), yesterday)), message
+    assert "2023-02-07" not in message
+    assert shown_after_the_error(at, "import_reference")
+    assert not shown_after_the_error(at, "import_encoding")  # the others stay folded
+    at.date_input(key="import_reference").set_value(dt.date(2023, 2, 7)).run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"
+    assert not shown_after_the_error(at, "import_reference")  # back in the expander
+
+
+def test_the_day_order_is_asked_for_under_the_message() -> None:
+    at = open_app("importer.py")
+    upload(at, ("ambiguous.csv", AMBIGUOUS))
+    assert not at.exception
+    message = plain(at.error[0].value)
+    assert "Choose 'Day first' under Reading options if '01/02/2024' is day/month/year " \
+           "(DD/MM/YYYY)" in message
+    assert "dayfirst" not in message
+    assert shown_after_the_error(at, "import_day_order")
+    at.selectbox(key="import_day_order").set_value("day").run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"
