@@ -9,14 +9,14 @@ import streamlit as st
 
 from ui import controls, importing
 from ui import format as fmt
-from ui.data import Dataset
 
 controls.sidebar(period=False)
 st.title("Import reviews", anchor=False)
 st.caption(
-    "Trustpilot exports (CSV, XLSX, JSON), Google (Takeout ZIP or scrapes), Yelp, Amazon, or "
-    "any table with a date and a rating. Several files at once are combined, one company "
-    "per file. Nothing you upload is visible to other users unless you save it."
+    "Trustpilot exports (CSV, XLSX, JSON) or review pages saved from the browser (HTML), "
+    "Google (Takeout ZIP or scrapes), Yelp, Amazon, or any table with a date and a rating. "
+    "Several files at once are combined, one company per file. Nothing you upload is "
+    "visible to other users unless you save it."
 )
 
 uploaded = st.file_uploader(
@@ -55,6 +55,7 @@ if result is None:
 
 st.subheader("What was read", anchor=False)
 st.success(fmt.escape_markdown(result.report.summary()))
+importing.draw_readings(result)
 importing.draw_report(result)
 report = result.report
 editable = [f for f in importing.CANONICAL_COLUMNS if f in report.candidates or f in report.mapping]
@@ -70,8 +71,7 @@ st.caption(f"{len(result.reviews):,} reviews; first 100 shown.")
 names = [u.name for u in uploads if u.name not in outcome.errors]
 default_name = Path(names[0]).stem if len(names) == 1 else f"{len(names)} files"
 content_hash = hashlib.sha256(outcome.key.encode()).hexdigest()
-dataset = Dataset(f"upload-{content_hash[:12]}", default_name, result.reviews, content_hash,
-                  "upload", result.report.to_dict())
+dataset = importing.as_dataset(result, f"upload-{content_hash[:12]}", default_name, content_hash)
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown("**Explore it now** (this session only)")

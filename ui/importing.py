@@ -19,12 +19,14 @@ import streamlit as st
 
 import scoring
 from scoring.ingest.readers import read_table
+from scoring.readings import readings_to_dicts
 from scoring.reviews import CANONICAL_COLUMNS
 from scoring.store import WorkspaceError
 from ui import data, export
 from ui import format as fmt
 
-ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "zip"]
+ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "zip",
+                  "html", "htm"]
 ENCODINGS = {"auto": "Detect", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252",
              "latin-1": "Latin-1"}
 DAY_ORDER = {"auto": "Detect (ask when unclear)", "day": "Day first (31/01)",
@@ -371,6 +373,27 @@ def draw_report(result: scoring.ImportResult) -> None:
             file_name=f"{stem}-rejected.csv", mime="text/csv", icon=":material/download:",
             on_click="ignore",
         )
+
+
+def draw_readings(result: scoring.ImportResult) -> None:
+    """The TrustScores saved Trustpilot pages showed, one line each."""
+    for reading in result.published_readings:
+        st.info(fmt.escape_markdown(fmt.reading_text(reading)), icon=":material/star:")
+    if result.published_readings:
+        st.caption("Kept with this dataset, and saved with it to the workspace, to check the "
+                   "score TrustLens computes against what Trustpilot showed. The report "
+                   "below says how the date was found.")
+
+
+def as_dataset(result: scoring.ImportResult, key: str, name: str, content_hash: str
+               ) -> data.Dataset:
+    """An import as a session dataset: the reviews, the report as plain data with the
+    published readings in ``report["published_readings"]`` (so saving keeps them),
+    and the readings themselves."""
+    report = {**result.report.to_dict(),
+              "published_readings": readings_to_dicts(result.published_readings)}
+    return data.Dataset(key, name, result.reviews, content_hash, "upload", report,
+                        result.published_readings)
 
 
 def open_in_dashboard(dataset: data.Dataset) -> None:

@@ -158,7 +158,8 @@ def load_many(
     given. A review present in more than one file (same review id, or identical in
     every canonical column when there is no id) is kept once and counted as a
     duplicate. Rejected rows get a ``file`` column. Published readings of saved pages
-    are all kept, one per distinct minute, score and count, oldest first.
+    are all kept, oldest first, but one of several with the same score and count
+    less than a minute apart.
 
     Raises:
         ReviewDataError: no sources, or any file cannot be read (naming that file).
@@ -788,15 +789,30 @@ def _combine(results: list[ImportResult], stems: list[str]) -> ImportResult:
     )
 
 
+#: Readings closer than this, with the same score and count, are one reading (two
+#: pages of a profile saved together showed the same thing).
+SAME_READING_WITHIN = pd.Timedelta(minutes=1)
+
+
 def _distinct_readings(results: list[ImportResult]) -> tuple[PublishedReading, ...]:
-    """Every file's published readings, oldest first, one per minute, score and count
-    (two pages of a profile saved together showed the same thing)."""
-    distinct: dict[tuple[pd.Timestamp, float, int | None], PublishedReading] = {}
-    for result in results:
-        for reading in result.published_readings:
-            key = (reading.at.floor("min"), reading.score, reading.review_count)
-            distinct.setdefault(key, reading)
-    return tuple(sorted(distinct.values(), key=lambda reading: reading.at))
+    """Every file's published readings, oldest first, without repeats: a reading
+    with the score and count of the one before it, less than a minute later, is
+    that reading again."""
+    readings = sorted(
+        (reading for result in results for reading in result.published_readings),
+        key=lambda reading: reading.at,
+    )
+    distinct: list[PublishedReading] = []
+    for reading in readings:
+        previous = distinct[-1] if distinct else None
+        if (
+            previous is not None
+            and (previous.score, previous.review_count) == (reading.score, reading.review_count)
+            and reading.at - previous.at < SAME_READING_WITHIN
+        ):
+            continue
+        distinct.append(reading)
+    return tuple(distinct)
 
 
 def _count(n: int, noun: str) -> str:

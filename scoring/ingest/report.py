@@ -129,8 +129,9 @@ class ImportResult:
         duplicates: how many rows were dropped as duplicates.
         report: the :class:`ImportReport`.
         published_readings: the TrustScores saved Trustpilot pages displayed, oldest
-            first (one per distinct time, score and count; the report's warnings say
-            how each was dated); empty for other files.
+            first (readings with the same score and count less than a minute apart
+            count once; the report's warnings say how each was dated); empty for other
+            files.
     """
 
     reviews: pd.DataFrame

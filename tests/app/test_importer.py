@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 import scoring
 from scoring.store import Workspace, default_workspace_path
@@ -232,3 +233,67 @@ def test_the_day_order_is_asked_for_under_the_message() -> None:
     at.selectbox(key="import_day_order").set_value("day").run()
     assert not at.exception and not at.error
     assert {m.label: m.value for m in at.metric}["Kept"] == "2"
+
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+PAGE_NAME = "Fernhollow Bikes Reviews.html"
+
+
+def upload_pages(at, *names: str) -> None:
+    files = {"trustpilot_saved_page.html": PAGE_NAME,
+             "trustpilot_saved_page_2.html": "Fernhollow Bikes Reviews page 2.html"}
+    at.file_uploader(key="import_files").set_value(
+        [(files[n], (PAGES / n).read_bytes(), "text/html") for n in names])
+    at.run()
+
+
+def test_a_saved_trustpilot_page_shows_its_reviews_and_score() -> None:
+    at = open_app("importer.py")
+    upload_pages(at, "trustpilot_saved_page.html")
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Kept"], metrics["Rejected"]) == ("5", "5", "0")
+    (shown,) = [plain(i.value) for i in at.info if "TrustScore" in i.value]
+    assert shown.startswith(f"The saved Trustpilot page {PAGE_NAME} showed TrustScore 4.3 "
+                            "with 1,234 reviews on ")
+    warnings = " ".join(plain(w.value) for w in at.warning)
+    assert "the time of this import, since the page does not say when it was saved" in warnings
+    assert "save the other pages too" in warnings
+    clean = at.dataframe[-1].value
+    assert "<script>window.__pwned=1</script>" in clean["title"].tolist()  # text, as typed
+    assert set(clean["reviewer"].dropna()) >= {"c00000000000000000000a01"}
+
+
+def test_the_readings_stay_with_the_dataset_in_the_session_and_the_workspace() -> None:
+    at = open_app("importer.py")
+    upload_pages(at, "trustpilot_saved_page.html", "trustpilot_saved_page_2.html")
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Kept"], metrics["Duplicates"]) == ("8", "7", "1")
+    assert len([i for i in at.info if "TrustScore" in i.value]) == 1  # the same, saved together
+    next(b for b in at.button if b.label == "Open in the dashboard").click().run()
+    (dataset,) = at.session_state["uploads"].values()
+    (reading,) = dataset.readings
+    assert (reading.score, reading.review_count) == (4.3, 1234)
+    assert dataset.report["published_readings"][0]["score"] == 4.3
+
+    at.switch_page("app_pages/importer.py").run()
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    assert not at.exception and "Saved as" in at.success[-1].value
+    with Workspace(default_workspace_path()) as ws:
+        (info,) = ws.list_datasets()
+
+    def readings_of_saved_dataset(key: str) -> None:
+        import streamlit as st
+
+        from ui import data
+
+        found = data.dataset_by_key(key)
+        st.write(f"{found.origin}: " + "; ".join(
+            f"{r.score} {r.review_count} {r.source}" for r in found.readings))
+
+    reopened = AppTest.from_function(readings_of_saved_dataset, args=(f"ws{info.id}",),
+                                     default_timeout=30).run()
+    assert not reopened.exception
+    assert reopened.markdown[0].value == (
+        f"workspace: 4.3 1234 saved Trustpilot page {PAGE_NAME}")

@@ -240,6 +240,19 @@ def test_pages_saved_at_different_times_keep_every_reading(tmp_path: Path) -> No
         "saved Trustpilot page monday.html", "saved Trustpilot page friday.html"]
 
 
+@pytest.mark.parametrize(("seconds_apart", "readings"), [(0, 1), (59, 1), (60, 2), (3600, 2)])
+def test_the_same_reading_twice_within_a_minute_counts_once(
+    tmp_path: Path, seconds_apart: int, readings: int
+) -> None:
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    first.write_text(page_text(), encoding="utf-8")
+    second.write_text(page_text(PAGE_2), encoding="utf-8")
+    saved = pd.Timestamp("2025-06-02T10:00:30Z")
+    os.utime(first, (saved.timestamp(),) * 2)
+    os.utime(second, ((saved + pd.Timedelta(seconds=seconds_apart)).timestamp(),) * 2)
+    assert len(load_many([second, first]).published_readings) == readings
+
+
 # ------------------------------------------------------------ pages without reviews
 
 
