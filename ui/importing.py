@@ -37,7 +37,7 @@ FIELD_NAMES = {
     "title": "Title", "text": "Text", "source": "Source / collection method",
     "invited": "Invited (from source)", "location": "Location", "company": "Company",
     "language": "Language", "reply_at": "Reply date", "counts": "Counts towards score",
-    "reviewer": "Reviewer (id or name)",
+    "reviewer": "Reviewer",
 }
 RESULTS = "import_results"  # session_state: cache key -> Outcome
 
