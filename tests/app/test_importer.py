@@ -297,3 +297,20 @@ def test_the_readings_stay_with_the_dataset_in_the_session_and_the_workspace() -
     assert not reopened.exception
     assert reopened.markdown[0].value == (
         f"workspace: 4.3 1234 saved Trustpilot page {PAGE_NAME}")
+
+
+def test_the_reviewer_column_can_be_changed_in_the_mapping() -> None:
+    data = b"date,rating,text,author,editor\n2024-01-05,5,Great,ann,x\n2024-01-05,5,Great,bob,x\n"
+    at = open_app("importer.py")
+    upload(at, ("people.csv", data))
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"  # two reviewers, two reviews
+    reviewer = at.selectbox(key="map_reviewer")
+    assert reviewer.value == "author"
+    reviewer.set_value("editor")
+    at.button(key="FormSubmitter:mapping-Apply the mapping and re-import").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Kept"], metrics["Duplicates"]) == ("1", "1")  # same 'editor': one review
+    mapping = next(d.value for d in at.dataframe if "Source column" in d.value.columns)
+    fields = dict(zip(mapping["Field"], mapping["Source column"], strict=True))
+    assert fields["Reviewer"] == "editor"
