@@ -280,7 +280,8 @@ def _business_unit(props: Any) -> tuple[str | None, float | None, int | None]:
     """The company's name, the TrustScore and the review count the page displayed."""
     unit = props.get("businessUnit") if isinstance(props, dict) else None
     if not isinstance(unit, dict):
-        unit = _search(props, lambda node: "trustScore" in node or "numberOfReviews" in node)
+        # Only an object with a TrustScore: a review's consumer has numberOfReviews too.
+        unit = _search(props, _has_trust_score)
     if not isinstance(unit, dict):
         return None, None, None
     name = next(
@@ -294,6 +295,11 @@ def _business_unit(props: Any) -> tuple[str | None, float | None, int | None]:
     if isinstance(count, dict):
         count = count.get("total", count.get("totalCount"))
     return name, score, _whole_number(count)
+
+
+def _has_trust_score(node: dict) -> bool:
+    score = node.get("score")
+    return "trustScore" in node or (isinstance(score, dict) and "trustScore" in score)
 
 
 def _trust_score(value: Any) -> float | None:

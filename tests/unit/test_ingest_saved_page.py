@@ -210,6 +210,13 @@ def test_no_trustscore_no_reading(unit: dict | None) -> None:
     assert any("shows no TrustScore" in w for w in result.report.warnings)
 
 
+def test_without_a_business_unit_no_reviewer_is_taken_for_the_company() -> None:
+    """A review's consumer has numberOfReviews and displayName too: it is not the company."""
+    result = upload(edited(lambda props: props.pop("businessUnit")))
+    assert "company" not in result.reviews.columns
+    assert result.published_readings == ()
+
+
 # ------------------------------------------------------------------ several pages
 
 
