@@ -210,11 +210,17 @@ def _page_data(text: str) -> Any:
     if raw is None:
         title = _title(text)
         titled = f" (its title: {title!r})" if title else ""
+        table = (
+            " If it is a table saved as a web page (some tools' 'Excel' export), open it in "
+            "a spreadsheet and save it as CSV."
+            if "<table" in text[:STAMP_WINDOW].lower()
+            else ""
+        )
         raise ReviewDataError(
             f"the file is a web page (HTML){titled} but not a saved Trustpilot review page: "
             "it has no Trustpilot page data (the <script id=\"__NEXT_DATA__\"> element that "
             "holds the reviews); pages saved as text or from a reader view lose it. "
-            + _HOW_TO_SAVE
+            + _HOW_TO_SAVE + table
         )
     error = ""
     for candidate in (raw, html.unescape(raw)):

@@ -280,6 +280,12 @@ def test_a_web_page_without_page_data_says_how_to_save_it() -> None:
             "trustpilot.com/review/")
 
 
+def test_a_table_saved_as_html_is_told_to_save_as_csv() -> None:
+    table = ("<html><head><meta charset=utf-8></head><body><table><tr><th>date</th>"
+             "<th>rating</th></tr><tr><td>2024-01-01</td><td>5</td></tr></table></body></html>")
+    refused(table, "not a saved Trustpilot review page", "save it as CSV", name="export.xls")
+
+
 def test_a_login_page_is_not_a_review_page() -> None:
     login = ('<!DOCTYPE html><html><head><title>Log in | Trustpilot</title></head><body>'
              '<script id="__NEXT_DATA__" type="application/json">'
