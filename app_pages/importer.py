@@ -9,14 +9,14 @@ import streamlit as st
 
 from ui import controls, importing
 from ui import format as fmt
-from ui.data import Dataset
 
 controls.sidebar(period=False)
 st.title("Import reviews", anchor=False)
 st.caption(
-    "Trustpilot exports (CSV, XLSX, JSON), Google (Takeout ZIP or scrapes), Yelp, Amazon, or "
-    "any table with a date and a rating. Several files at once are combined, one company "
-    "per file. Nothing you upload is visible to other users unless you save it."
+    "Trustpilot exports (CSV, XLSX, JSON) or review pages saved from the browser (HTML), "
+    "Google (Takeout ZIP or scrapes), Yelp, Amazon, or any table with a date and a rating. "
+    "Several files at once are combined, one company per file. Nothing you upload is "
+    "visible to other users unless you save it."
 )
 
 uploaded = st.file_uploader(
@@ -24,25 +24,26 @@ uploaded = st.file_uploader(
     key="import_files", help="Up to 200 MB per file.",
 )
 if not uploaded:
-    importing.reading_options(())
+    importing.reading_options()
     st.info("Upload one or more files to see what can be read from them.")
     st.stop()
 
 uploads = [importing.Upload(f.name, f.getvalue()) for f in uploaded]
 files_key = importing.files_key(uploads)
 mapping = importing.chosen_mapping(files_key)
-options = importing.reading_options(mapping)
-outcome = importing.import_uploads(uploads, options)
+outcome = importing.import_uploads(uploads, importing.current_options(mapping))
 for name, message in outcome.errors.items():
     st.error(f"**{fmt.escape_markdown(name)}** could not be imported. "
              f"{fmt.escape_markdown(importing.for_the_page(message))}")
+importing.reading_options(outcome.needs)  # an option a message asks for: right under it
 if outcome.errors:
-    st.caption("The reading options above (encoding, day/month order, the reference date for "
+    st.caption("The reading options (encoding, day/month order, the reference date for "
                "relative dates, the rating scale) and the column mapping fix most problems.")
     if mapping:
         st.button("Go back to the detected column mapping", on_click=importing.forget_mapping)
 result = outcome.result
 if result is None:
+    options = importing.current_options(mapping)
     columns = importing.columns_of(uploads[0], options) if len(uploads) == 1 else []
     if columns:
         chosen = importing.mapping_editor(columns, {k: v for k, v in mapping if v},
@@ -54,6 +55,7 @@ if result is None:
 
 st.subheader("What was read", anchor=False)
 st.success(fmt.escape_markdown(result.report.summary()))
+importing.draw_readings(result)
 importing.draw_report(result)
 report = result.report
 editable = [f for f in importing.CANONICAL_COLUMNS if f in report.candidates or f in report.mapping]
@@ -69,8 +71,7 @@ st.caption(f"{len(result.reviews):,} reviews; first 100 shown.")
 names = [u.name for u in uploads if u.name not in outcome.errors]
 default_name = Path(names[0]).stem if len(names) == 1 else f"{len(names)} files"
 content_hash = hashlib.sha256(outcome.key.encode()).hexdigest()
-dataset = Dataset(f"upload-{content_hash[:12]}", default_name, result.reviews, content_hash,
-                  "upload", result.report.to_dict())
+dataset = importing.as_dataset(result, f"upload-{content_hash[:12]}", default_name, content_hash)
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown("**Explore it now** (this session only)")

@@ -8,7 +8,9 @@ readings), or the importer finds them in a saved Trustpilot page.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,3 +63,45 @@ class PublishedReading:
                 )
             object.__setattr__(self, "review_count", int(count))
         object.__setattr__(self, "source", str(self.source))
+
+
+def readings_to_dicts(readings: Iterable[PublishedReading]) -> list[dict[str, Any]]:
+    """Readings as plain JSON-ready dicts (``at`` as an ISO 8601 string), e.g. for the
+    report a saved dataset keeps; :func:`readings_from_dicts` reads them back."""
+    return [
+        {
+            "at": reading.at.isoformat(),
+            "score": reading.score,
+            "review_count": reading.review_count,
+            "source": reading.source,
+        }
+        for reading in readings
+    ]
+
+
+def readings_from_dicts(items: Any) -> tuple[PublishedReading, ...]:
+    """The readings :func:`readings_to_dicts` wrote (``None`` gives none).
+
+    Raises :class:`ReviewDataError` naming the entry that is not a reading."""
+    if items is None:
+        return ()
+    if not isinstance(items, list | tuple):
+        raise ReviewDataError(
+            f"Published readings must be a list of dicts, got {type(items).__name__}."
+        )
+    readings = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, Mapping) or "at" not in item or "score" not in item:
+            raise ReviewDataError(
+                f"Published reading {number} is not a reading (it needs 'at' and 'score'): "
+                f"{item!r:.80}."
+            )
+        readings.append(
+            PublishedReading(
+                at=item["at"],
+                score=item["score"],
+                review_count=item.get("review_count"),
+                source=item.get("source", "typed"),
+            )
+        )
+    return tuple(readings)

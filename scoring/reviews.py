@@ -2,8 +2,9 @@
 
 Columns: ``created_at`` (timezone-aware UTC datetime) and ``rating`` (integer
 1..5) are required; ``review_id``, ``title``, ``text``, ``source``, ``invited``
-(bool), ``location``, ``company``, ``language``, ``reply_at`` and ``counts``
-(bool: counts towards the score) are optional.
+(bool), ``location``, ``company``, ``language``, ``reply_at``, ``counts``
+(bool: counts towards the score) and ``reviewer`` (who wrote the review: a user id,
+profile address or name) are optional.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "language",
     "reply_at",
     "counts",
+    "reviewer",
 )
 CANONICAL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 

@@ -11,8 +11,10 @@ One workspace is one DuckDB file (see :func:`default_workspace_path`). It holds
 ``reviews``
     the rows of every saved table, keyed by ``dataset_id`` and ordered by
     ``row_no``, in the canonical schema: ``created_at TIMESTAMPTZ``,
-    ``rating TINYINT``, the optional text columns as ``VARCHAR``, ``invited`` and
-    ``counts`` as ``BOOLEAN`` and ``reply_at TIMESTAMPTZ``.
+    ``rating TINYINT``, the optional text columns (``reviewer`` among them) as
+    ``VARCHAR``, ``invited`` and ``counts`` as ``BOOLEAN`` and ``reply_at
+    TIMESTAMPTZ``. Opening a workspace written before an optional column existed adds
+    that column (empty for the datasets already saved).
 ``scenarios``
     saved projection-planner scenarios: ``id``, ``name``, ``params`` (JSON text),
     ``created_at``, ``updated_at``.
@@ -58,7 +60,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
+from scoring.reviews import CANONICAL_COLUMNS, REQUIRED_COLUMNS, validate_reviews
 
 SCHEMA_VERSION = 1
 """Layout version written to ``meta.schema_version``; bump with a migration."""
@@ -355,6 +357,7 @@ class Workspace:
                 with self._write_lock, _transaction(cur):
                     for statement in _SCHEMA_DDL:
                         cur.execute(statement)
+                    _add_missing_review_columns(cur)
                     cur.execute(
                         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                         "ON CONFLICT (key) DO NOTHING",
@@ -627,6 +630,23 @@ class _ReadOnlyFile(Exception):
     def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
+
+
+def _add_missing_review_columns(cur: duckdb.DuckDBPyConnection) -> None:
+    """Give a workspace written before an optional canonical column existed (e.g.
+    ``reviewer``) that column, empty for the datasets already saved. Additive, so the
+    schema version stays: older datasets list their own columns and load as before."""
+    present = {
+        row[0]
+        for row in cur.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'main' AND table_name = 'reviews'"
+        ).fetchall()
+    }
+    for column in CANONICAL_COLUMNS:
+        if column not in present and column not in REQUIRED_COLUMNS:
+            # Names and types are this module's constants, never user input.
+            cur.execute(f'ALTER TABLE reviews ADD COLUMN "{column}" {_SQL_TYPES[column]}')
 
 
 @contextmanager

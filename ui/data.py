@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.readings import PublishedReading, readings_from_dicts
 from scoring.store import DatasetInfo, Workspace, WorkspaceError, default_workspace_path
 
 DEMO_PATH = Path(__file__).resolve().parents[1] / "data" / "demo_reviews.csv"
@@ -28,7 +29,12 @@ UPLOADS = "uploads"  # session_state: key -> Dataset, this session's imports
 
 @dataclass(frozen=True)
 class Dataset:
-    """A canonical review table with the name the user knows it by."""
+    """A canonical review table with the name the user knows it by.
+
+    ``report`` is the import report as plain data (saved with the dataset);
+    ``readings`` the TrustScores the imported files showed (saved Trustpilot pages),
+    oldest first, kept in the report as ``report["published_readings"]``.
+    """
 
     key: str
     name: str
@@ -36,6 +42,7 @@ class Dataset:
     content_hash: str
     origin: str  # "demo", "upload" or "workspace"
     report: dict[str, Any] = field(default_factory=dict)
+    readings: tuple[PublishedReading, ...] = ()
 
     @property
     def business_name(self) -> str:
@@ -134,8 +141,19 @@ def dataset_by_key(key: str | None) -> Dataset:
                 reviews, report = _load_saved(
                     str(default_workspace_path()), dataset_id, info.content_hash
                 )
-                return Dataset(key, info.name, reviews, info.content_hash, "workspace", report)
+                return Dataset(key, info.name, reviews, info.content_hash, "workspace", report,
+                               saved_readings(report))
     return demo_dataset()
+
+
+def saved_readings(report: dict[str, Any]) -> tuple[PublishedReading, ...]:
+    """The published readings a saved dataset's report keeps (none, with a warning in
+    the sidebar, when they cannot be read)."""
+    try:
+        return readings_from_dicts(report.get("published_readings"))
+    except scoring.ReviewDataError as error:
+        st.sidebar.warning(f"The saved TrustScore readings could not be read: {error}")
+        return ()
 
 
 def current_dataset() -> Dataset:

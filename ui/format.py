@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 import scoring
+from scoring.readings import PublishedReading
 
 STAR_GREEN = "#00b67a"
 STAR_EMPTY = "#dcdce6"
@@ -85,3 +86,17 @@ def time_span(span: pd.Timedelta) -> str:
     if days < 730:
         return f"{round(days / 30.44)} months"
     return f"{days / 365.25:.1f} years"
+
+
+def reading_text(reading: PublishedReading) -> str:
+    """A published reading in words: "The saved Trustpilot page acme.html showed
+    TrustScore 4.3 with 1,234 reviews on 2 Dec 2026, 10:15 UTC." (plain text: escape
+    it for markdown, the source names a file)."""
+    score = reading.score
+    shown = f"{score:.1f}" if round(score * 10) == score * 10 else f"{score:g}"
+    count = "" if reading.review_count is None else f" with {reading.review_count:,} reviews"
+    when = f"{reading.at.day} {reading.at:%b %Y, %H:%M} UTC"
+    what = f"TrustScore {shown}{count} on {when}."
+    if reading.source.startswith("saved "):
+        return f"The {reading.source} showed {what}"
+    return f"{reading.source[:1].upper()}{reading.source[1:]}: {what}"

@@ -19,12 +19,14 @@ import streamlit as st
 
 import scoring
 from scoring.ingest.readers import read_table
+from scoring.readings import readings_to_dicts
 from scoring.reviews import CANONICAL_COLUMNS
 from scoring.store import WorkspaceError
 from ui import data, export
 from ui import format as fmt
 
-ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "zip"]
+ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "zip",
+                  "html", "htm"]
 ENCODINGS = {"auto": "Detect", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252",
              "latin-1": "Latin-1"}
 DAY_ORDER = {"auto": "Detect (ask when unclear)", "day": "Day first (31/01)",
@@ -35,6 +37,7 @@ FIELD_NAMES = {
     "title": "Title", "text": "Text", "source": "Source / collection method",
     "invited": "Invited (from source)", "location": "Location", "company": "Company",
     "language": "Language", "reply_at": "Reply date", "counts": "Counts towards score",
+    "reviewer": "Reviewer",
 }
 RESULTS = "import_results"  # session_state: cache key -> Outcome
 
@@ -76,18 +79,21 @@ class Options:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What importing a set of uploads gave: a result, and the files that failed."""
+    """What importing a set of uploads gave: a result, the files that failed, and the
+    reading options (``load_reviews`` parameter names) their messages ask for."""
 
     result: scoring.ImportResult | None
     errors: dict[str, str] = field(default_factory=dict)
     key: str = ""
+    needs: frozenset[str] = frozenset()
 
 
 _HINTS: tuple[tuple[str, str], ...] = (
-    (r"[Pp]ass reference_date= that day \(e\.g\. reference_date='([^']+)'\)",
-     r"set 'Reference date for relative dates' under Reading options to that day (e.g. \1)"),
-    (r"[Pp]ass dayfirst=True or dayfirst=False",
-     "choose the day/month order under Reading options"),
+    (r"[Pp]ass reference_date= that day \(e\.g\. reference_date='([^']+)'([^)]*)\)",
+     r"set 'Reference date for relative dates' under Reading options to that day (e.g. \1\2)"),
+    (r"[Pp]ass dayfirst=True \(DD/MM/YYYY\) or dayfirst=False \(MM/DD/YYYY\)",
+     "choose the day/month order under Reading options ('Day first' for DD/MM/YYYY, "
+     "'Month first' for MM/DD/YYYY)"),
     (r"[Pp]ass dayfirst=True", "choose 'Day first' under Reading options"),
     (r"[Pp]ass dayfirst=False", "choose 'Month first' under Reading options"),
     (r"dayfirst=True", "'Day first'"),
@@ -153,27 +159,77 @@ def forget_mapping() -> None:
     st.session_state.pop("import_mapping", None)
 
 
-def reading_options(mapping: tuple[tuple[str, str | None], ...]) -> Options:
-    """Draw the reading options and return them."""
-    with st.expander("Reading options", expanded=False):
-        cols = st.columns(3)
-        encoding = cols[0].selectbox("Text encoding", list(ENCODINGS), format_func=ENCODINGS.get,
-                                     key="import_encoding")
-        day_order = cols[1].selectbox("Day/month order of numeric dates", list(DAY_ORDER),
-                                      format_func=DAY_ORDER.get, key="import_day_order")
-        reference = cols[2].date_input(
-            "Reference date for relative dates", value=None, key="import_reference",
-            help="The day the file was scraped: 'a year ago' counts back from it.",
-        )
-        cols = st.columns(3)
-        scale = cols[0].selectbox("Rating scale", list(SCALES), format_func=SCALES.get,
-                                  key="import_scale")
-        flags = cols[1].toggle(
-            "Honour Trustpilot's 'does not count' flags", value=True, key="import_flags",
-            help="Reviews flagged filtered, pending or countsTowardsTrustScore = false are "
-            "kept in the data but left out of the score.",
-        )
-    return Options(encoding, reference, day_order, flags, scale, mapping)
+def current_options(mapping: MappingChoice) -> Options:
+    """The reading options as the widgets last left them (defaults before they exist).
+
+    Read before the widgets are drawn, so that the widgets can be drawn after the
+    import, right under a message asking for one of them."""
+    state = st.session_state
+    return Options(
+        encoding=state.get("import_encoding", "auto"),
+        reference_date=state.get("import_reference"),
+        day_order=state.get("import_day_order", "auto"),
+        honour_flags=state.get("import_flags", True),
+        scale=state.get("import_scale", "auto"),
+        mapping=mapping,
+    )
+
+
+def _encoding_box() -> None:
+    st.selectbox("Text encoding", list(ENCODINGS), format_func=ENCODINGS.get,
+                 key="import_encoding")
+
+
+def _day_order_box() -> None:
+    st.selectbox("Day/month order of numeric dates", list(DAY_ORDER),
+                 format_func=DAY_ORDER.get, key="import_day_order")
+
+
+def _reference_input() -> None:
+    st.date_input("Reference date for relative dates", value=None, key="import_reference",
+                  help="The day the file was scraped: 'a year ago' counts back from it.")
+
+
+def _scale_box() -> None:
+    st.selectbox("Rating scale", list(SCALES), format_func=SCALES.get, key="import_scale")
+
+
+def _flags_toggle() -> None:
+    st.toggle(
+        "Honour Trustpilot's 'does not count' flags", value=True, key="import_flags",
+        help="Reviews flagged filtered, pending or countsTowardsTrustScore = false are "
+        "kept in the data but left out of the score.",
+    )
+
+
+#: The reading options in display order, by the ``load_reviews`` parameter they set.
+_OPTION_WIDGETS = {
+    "encoding": _encoding_box, "dayfirst": _day_order_box,
+    "reference_date": _reference_input, "rating_scale": _scale_box,
+    "honour_flags": _flags_toggle,
+}
+
+
+def reading_options(needs: frozenset[str] = frozenset()) -> None:
+    """Draw the reading options (their values: :func:`current_options`).
+
+    The options a failed import asks for (``needs``) are drawn first, open, in a box
+    of their own: called right after the error messages, they sit under the message
+    that names them. The others stay in the collapsed "Reading options" expander."""
+    needed = [name for name in _OPTION_WIDGETS if name in needs]
+    if needed:
+        with st.container(border=True, key="import_needed"):
+            st.markdown("**Reading options** needed for this file")
+            for column, name in zip(st.columns(3), needed, strict=False):
+                with column:
+                    _OPTION_WIDGETS[name]()
+    rest = [name for name in _OPTION_WIDGETS if name not in needed]
+    with st.expander("Reading options" if not needed else "Other reading options",
+                     expanded=False):
+        columns = st.columns(3)
+        for i, name in enumerate(rest):
+            with columns[i % 3]:
+                _OPTION_WIDGETS[name]()
 
 
 def _run(uploads: list[Upload], options: Options) -> scoring.ImportResult:
@@ -202,6 +258,7 @@ def import_uploads(uploads: list[Upload], options: Options) -> Outcome:
     if key in cache:
         return cache[key]
     errors: dict[str, str] = {}
+    needs: set[str] = set()
     result = None
     with st.status(f"Reading {len(uploads)} file(s)…", expanded=False) as status:
         try:
@@ -209,6 +266,7 @@ def import_uploads(uploads: list[Upload], options: Options) -> Outcome:
         except scoring.ReviewDataError as error:
             if len(uploads) == 1:
                 errors[uploads[0].name] = str(error)
+                needs.add(error.option or "")
             else:
                 good = []
                 progress = st.progress(0.0, text="Checking each file…")
@@ -218,6 +276,7 @@ def import_uploads(uploads: list[Upload], options: Options) -> Outcome:
                         good.append(upload)
                     except scoring.ReviewDataError as file_error:
                         errors[upload.name] = str(file_error)
+                        needs.add(file_error.option or "")
                     progress.progress(i / len(uploads), text=f"Checked {upload.name}")
                 if good:
                     result = _run(good, options)
@@ -225,7 +284,7 @@ def import_uploads(uploads: list[Upload], options: Options) -> Outcome:
             label="Import finished" if result is not None else "Nothing could be imported",
             state="complete" if not errors else ("error" if result is None else "complete"),
         )
-    outcome = Outcome(result, errors, key)
+    outcome = Outcome(result, errors, key, frozenset(needs & set(_OPTION_WIDGETS)))
     cache.clear()  # keep one import per session: uploads are released
     cache[key] = outcome
     return outcome
@@ -314,6 +373,27 @@ def draw_report(result: scoring.ImportResult) -> None:
             file_name=f"{stem}-rejected.csv", mime="text/csv", icon=":material/download:",
             on_click="ignore",
         )
+
+
+def draw_readings(result: scoring.ImportResult) -> None:
+    """The TrustScores saved Trustpilot pages showed, one line each."""
+    for reading in result.published_readings:
+        st.info(fmt.escape_markdown(fmt.reading_text(reading)), icon=":material/star:")
+    if result.published_readings:
+        st.caption("Kept with this dataset, and saved with it to the workspace, to check the "
+                   "score TrustLens computes against what Trustpilot showed. The report "
+                   "below says how the date was found.")
+
+
+def as_dataset(result: scoring.ImportResult, key: str, name: str, content_hash: str
+               ) -> data.Dataset:
+    """An import as a session dataset: the reviews, the report as plain data with the
+    published readings in ``report["published_readings"]`` (so saving keeps them),
+    and the readings themselves."""
+    report = {**result.report.to_dict(),
+              "published_readings": readings_to_dicts(result.published_readings)}
+    return data.Dataset(key, name, result.reviews, content_hash, "upload", report,
+                        result.published_readings)
 
 
 def open_in_dashboard(dataset: data.Dataset) -> None:

@@ -61,8 +61,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "companyresponsedate", "responsecreatedat", "antwortdatum",
     ),
     "title": (
-        "reviewtitle", "title", "headline", "reviewheadline", "reviewsubject", "subject",
-        "summary", "titel", "titre", "titulo", "título",
+        "reviewtitle", "title", "headline", "reviewheadline", "heading", "reviewheading",
+        "reviewsubject", "subject", "subjectline", "reviewsubjectline", "summary",
+        "reviewsummary", "titel", "titre", "titulo", "título",
     ),
     "text": (
         "reviewcontent", "reviewtext", "text", "content", "comment", "reviewcomment",
@@ -90,7 +91,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "idioma", "taal",
     ),
     "counts": ("counts", "countstowardsscore"),
+    "reviewer": (
+        "reviewconsumeruserid", "consumerid", "consumeruserid", "reviewerid", "userid",
+        "authorid", "customerid", "reviewerprofileurl", "consumerprofileurl", "profileurl",
+        "userprofileurl", "authorurl", "reviewer", "reviewername", "reviewerdisplayname",
+        "consumerdisplayname", "consumername", "author", "authorname", "reviewauthor",
+        "username", "reviewusername", "profilename", "customername",
+    ),
 }  # fmt: skip
+
+#: Title aliases that name the review's body when a file has no other text column
+#: (a "Summary" next to a "Text" is a title; a "Summary" alone is the review).
+_SUMMARY_ALIASES = frozenset({"summary", "reviewsummary"})
 
 #: Trustpilot flags that decide ``counts``.
 FLAG_ALIASES: dict[str, tuple[str, ...]] = {
@@ -112,7 +124,7 @@ MAX_VALUE_SCAN_COLUMNS = 200
 
 _DETECTION_ORDER: tuple[str, ...] = (
     "created_at", "rating", "review_id", "reply_at", "title", "text", "source", "invited",
-    "location", "company", "language", "counts",
+    "location", "company", "language", "counts", "reviewer",
 )  # fmt: skip
 
 
@@ -204,6 +216,7 @@ def detect_columns(
                         used.add(column)
     if "created_at" not in chosen and "created_at" not in overrides:
         _dates_from_ids(frame, chosen, candidates, notes)
+    _summary_as_text(chosen, candidates, overrides, notes)
     _require(columns, chosen, candidates, notes)
     excluded = frozenset(k for k, v in overrides.items() if v is None)
     return ColumnMapping(
@@ -366,6 +379,28 @@ def _dates_from_ids(
         f"ids in {id_column!r} (an id's first 8 hex digits are its creation time, within "
         "about two hours of the published date). If the file has a date column, pick it "
         "with mapping={'created_at': ...}."
+    )
+
+
+def _summary_as_text(
+    chosen: dict[str, str], candidates: dict[str, list[str]],
+    overrides: Mapping[str, str | None], notes: list[str],
+) -> None:
+    """A "Summary" column is the title only next to a text column; alone it is the text."""
+    column = chosen.get("title")
+    if (
+        column is None
+        or "text" in chosen
+        or "title" in overrides
+        or "text" in overrides
+        or normalise_header(column) not in _SUMMARY_ALIASES
+    ):
+        return
+    chosen["text"] = chosen.pop("title")
+    candidates["text"] = [column, *candidates.get("text", [])]
+    notes.append(
+        f"the column {column!r} was read as the review text, since the file has no other "
+        "text column; if it holds titles, map it with mapping={'title': " + repr(column) + "}."
     )
 
 

@@ -163,16 +163,27 @@ class DateParseResult:
         return pd.Series(self.micros.view("datetime64[us]")).dt.tz_localize("UTC")
 
 
+def today_example() -> str:
+    """Today's date as YYYY-MM-DD: the example messages give for a date to type (a
+    fixed date would read as a suggestion to use it)."""
+    return dt.date.today().isoformat()
+
+
 def to_utc_timestamp(value: Any, name: str = "reference_date") -> pd.Timestamp:
     """A date, datetime, string or Timestamp as a UTC Timestamp (naive = UTC)."""
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
         raise ReviewDataError(
-            f"{name}={value!r} is not a date; pass e.g. '2023-02-07' or a datetime.date."
+            f"{name}={value!r} is not a date; pass a date as YYYY-MM-DD (e.g. "
+            f"'{today_example()}') or a datetime.date.",
+            option=name,
         ) from exc
     if stamp is pd.NaT:
-        raise ReviewDataError(f"{name} is empty; pass e.g. '2023-02-07'.")
+        raise ReviewDataError(
+            f"{name} is empty; pass a date as YYYY-MM-DD (e.g. '{today_example()}').",
+            option=name,
+        )
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
@@ -462,7 +473,9 @@ class _UniqueParser:
                         f"the dates in {self.column!r} mix day-first "
                         f"({examples[day_evidence].iloc[0]!r}) and month-first "
                         f"({examples[month_evidence].iloc[0]!r}) order. Pass dayfirst=True "
-                        "or dayfirst=False; dates that do not fit that order are rejected."
+                        "(DD/MM/YYYY) or dayfirst=False (MM/DD/YYYY); dates that do not fit "
+                        "that order are rejected.",
+                        option="dayfirst",
                     )
                 self.status[index[ambiguous | day_evidence | month_evidence]] = AMBIGUOUS
                 keep = ~(ambiguous | day_evidence | month_evidence)
@@ -474,8 +487,9 @@ class _UniqueParser:
                     raise ReviewDataError(
                         f"the dates in {self.column!r} (e.g. {example!r}) can be read day-first "
                         "or month-first, and no value settles it. Pass dayfirst=True if "
-                        f"{example!r} is day/month/year, or dayfirst=False if it is "
-                        "month/day/year."
+                        f"{example!r} is day/month/year (DD/MM/YYYY), or dayfirst=False if it "
+                        "is month/day/year (MM/DD/YYYY).",
+                        option="dayfirst",
                     )
                 self.status[index[ambiguous]] = AMBIGUOUS
                 index, first, second, year = _keep(~ambiguous, index, first, second, year)
@@ -531,8 +545,10 @@ class _UniqueParser:
                 raise ReviewDataError(
                     f"the dates in {self.column!r} are relative (e.g. {original!r}): they "
                     "count back from the day the file was made, which it does not say. Pass "
-                    "reference_date= that day (e.g. reference_date='2023-02-07'); relative "
-                    "dates are only as precise as their unit ('a year ago')."
+                    f"reference_date= that day (e.g. reference_date='{today_example()}' if it "
+                    "was made today); relative dates are only as precise as their unit "
+                    "('a year ago').",
+                    option="reference_date",
                 )
             self.status[i] = NEEDS_REFERENCE
             return

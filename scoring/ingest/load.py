@@ -7,7 +7,8 @@ or rejected: ``kept + duplicates + rejected == rows_read`` always.
 
 Duplicates are found among the usable rows, the first occurrence kept: by review
 id where a row has one, otherwise by identical values in every mapped source
-column (an unnamed index column never counts).
+column (an unnamed index column never counts). The reviewer column is one of them:
+two rows alike but written by different reviewers are two reviews.
 
 The only exception raised for bad input is :class:`ReviewDataError`, whose message
 starts with the file name, says what is wrong and what fixes it.
@@ -44,13 +45,15 @@ from scoring.ingest.ratings import VALID_SCALES, parse_ratings
 from scoring.ingest.readers import RawTable, cell_text, read_table
 from scoring.ingest.report import ImportReport, ImportResult
 from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
+from scoring.ingest.saved_page import published_reading
+from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes] | IO[str]
 
 _TEXT_FIELDS = ("title", "text")
-_SHORT_FIELDS = ("review_id", "source", "location", "company", "language")
+_SHORT_FIELDS = ("review_id", "source", "location", "company", "language", "reviewer")
 _REASON_WIDTH = 60
 
 
@@ -90,7 +93,10 @@ def load_reviews(
             than five times this).
 
     Returns:
-        An :class:`ImportResult` (reviews, rejected rows, duplicate count, report).
+        An :class:`ImportResult` (reviews, rejected rows, duplicate count, report, and
+        for a saved Trustpilot page the TrustScore it showed as a published reading,
+        dated by a save stamp in the page, else the file's modification time for a
+        path, else now; the report says which).
 
     Raises:
         ReviewDataError: nothing usable could be read; the message names the file,
@@ -104,7 +110,7 @@ def load_reviews(
             reference_date = to_utc_timestamp(reference_date)
         raw = read_table(data, name, encoding=encoding, max_bytes=max_bytes)
         del data
-        return _build(
+        result = _build(
             raw,
             name,
             mapping=mapping,
@@ -114,8 +120,9 @@ def load_reviews(
             rating_scale=rating_scale,
             company=company,
         )
+        return _with_page_reading(result, raw, name, _file_time(source))
     except ReviewDataError as exc:
-        raise ReviewDataError(f"{name}: {exc}") from exc
+        raise ReviewDataError(f"{name}: {exc}", option=exc.option) from exc
     except (AssertionError, KeyboardInterrupt):
         raise
     except MemoryError:
@@ -150,7 +157,9 @@ def load_many(
     filled), otherwise from the file name without extension, unless ``company`` is
     given. A review present in more than one file (same review id, or identical in
     every canonical column when there is no id) is kept once and counted as a
-    duplicate. Rejected rows get a ``file`` column.
+    duplicate. Rejected rows get a ``file`` column. Published readings of saved pages
+    are all kept, oldest first, but one of several with the same score and count
+    less than a minute apart.
 
     Raises:
         ReviewDataError: no sources, or any file cannot be read (naming that file).
@@ -203,6 +212,35 @@ def _check_options(dayfirst: Any, rating_scale: Any, max_bytes: Any, honour_flag
         raise ReviewDataError(f"max_bytes must be a positive number of bytes (got {max_bytes!r}).")
     if not isinstance(honour_flags, (bool, np.bool_)):
         raise ReviewDataError(f"honour_flags must be True or False (got {honour_flags!r}).")
+
+
+def _file_time(source: Source) -> pd.Timestamp | None:
+    """When a file on disk was last written (UTC); None for uploads and bytes."""
+    if not isinstance(source, (str, os.PathLike)):
+        return None
+    try:
+        return pd.Timestamp(Path(source).stat().st_mtime, unit="s", tz="UTC").floor("s")
+    except (OSError, ValueError, OverflowError):
+        return None
+
+
+def _with_page_reading(
+    result: ImportResult, raw: RawTable, name: str, file_time: pd.Timestamp | None
+) -> ImportResult:
+    """A saved Trustpilot page's result with the TrustScore it showed as a published
+    reading, the report saying how it was dated (see ``saved_page``)."""
+    if raw.page is None:
+        return result
+    reading, notes = published_reading(
+        raw.page,
+        name,
+        newest_review=result.reviews["created_at"].iloc[-1],
+        file_time=file_time,
+        now=pd.Timestamp.now(tz="UTC").floor("s"),
+    )
+    report = replace(result.report, warnings=[*result.report.warnings, *notes])
+    readings = () if reading is None else (reading,)
+    return replace(result, report=report, published_readings=readings)
 
 
 def _too_big(name: str, size: int, max_bytes: int) -> ReviewDataError:
@@ -742,7 +780,39 @@ def _combine(results: list[ImportResult], stems: list[str]) -> ImportResult:
         warnings=list(warnings),
         files=list(reports),
     )
-    return ImportResult(reviews=combined, rejected=rejected, duplicates=duplicates, report=report)
+    return ImportResult(
+        reviews=combined,
+        rejected=rejected,
+        duplicates=duplicates,
+        report=report,
+        published_readings=_distinct_readings(results),
+    )
+
+
+#: Readings closer than this, with the same score and count, are one reading (two
+#: pages of a profile saved together showed the same thing).
+SAME_READING_WITHIN = pd.Timedelta(minutes=1)
+
+
+def _distinct_readings(results: list[ImportResult]) -> tuple[PublishedReading, ...]:
+    """Every file's published readings, oldest first, without repeats: a reading
+    with the score and count of the one before it, less than a minute later, is
+    that reading again."""
+    readings = sorted(
+        (reading for result in results for reading in result.published_readings),
+        key=lambda reading: reading.at,
+    )
+    distinct: list[PublishedReading] = []
+    for reading in readings:
+        previous = distinct[-1] if distinct else None
+        if (
+            previous is not None
+            and (previous.score, previous.review_count) == (reading.score, reading.review_count)
+            and reading.at - previous.at < SAME_READING_WITHIN
+        ):
+            continue
+        distinct.append(reading)
+    return tuple(distinct)
 
 
 def _count(n: int, noun: str) -> str:

@@ -133,7 +133,8 @@ def parse_ratings(
             f"the rating column {column!r} looks like a {label} scale (values up to "
             f"{_fmt(top)}), not 1-5 stars. Pass rating_scale=10 to convert it to stars "
             "(0-2 -> 1, 3-4 -> 2, 5-6 -> 3, 7-8 -> 4, 9-10 -> 5), rating_scale=5 to treat "
-            "values above 5 as errors, or map another column with mapping={'rating': ...}."
+            "values above 5 as errors, or map another column with mapping={'rating': ...}.",
+            option="rating_scale",
         )
     value = raw.copy()
     scale = 5

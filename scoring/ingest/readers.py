@@ -9,8 +9,9 @@ knows what a review is: mapping and parsing happen in the other modules.
 Formats: CSV/TSV (separator sniffed among ``,`` ``;`` tab ``|``; an Excel ``sep=``
 line is honoured; quoted fields may hold CR LF), XLSX, JSON (an array of objects,
 or an object holding one such array; nested objects are flattened with dots),
-JSON Lines, Parquet, a ZIP holding one such file, and the Google Takeout ZIP of a
-Business Profile (``reviews*.json``).
+JSON Lines, Parquet, a ZIP holding one such file, the Google Takeout ZIP of a
+Business Profile (``reviews*.json``), and a Trustpilot review page saved from the
+browser as HTML (``saved_page``; recognised by its content).
 
 Encodings: a byte-order mark decides (UTF-8, UTF-16); otherwise UTF-8 if the
 bytes are valid UTF-8, else cp1252, else latin-1, unless the caller names one.
@@ -29,7 +30,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,13 @@ import pyarrow.csv as pa_csv
 
 from scoring.errors import ReviewDataError
 
-SUPPORTED_FORMATS = "CSV, TSV, XLSX, JSON, JSON Lines, Parquet or a Google Takeout ZIP"
+if TYPE_CHECKING:
+    from scoring.ingest.saved_page import PageFacts
+
+SUPPORTED_FORMATS = (
+    "CSV, TSV, XLSX, JSON, JSON Lines, Parquet, a Google Takeout ZIP or a saved Trustpilot "
+    "page (HTML)"
+)
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
 #: Largest uncompressed size of a ZIP (XLSX, Takeout) as a multiple of ``max_bytes``.
@@ -77,9 +84,10 @@ class RawTable:
 
     ``rows`` holds, per frame row, the 1-based row number to show users: the row
     a spreadsheet shows (header = 1) for CSV/XLSX, the record number for
-    JSON/Parquet/Takeout, the line number for JSON Lines. ``malformed`` holds
-    records that could not be split into columns (same columns plus ``row`` and
-    ``reason``); they count as read and rejected.
+    JSON/Parquet/Takeout/saved pages, the line number for JSON Lines. ``malformed``
+    holds records that could not be split into columns (same columns plus ``row`` and
+    ``reason``); they count as read and rejected. ``page``: what a saved Trustpilot
+    page displayed besides its reviews (``None`` for other files).
     """
 
     frame: pd.DataFrame
@@ -89,6 +97,7 @@ class RawTable:
     delimiter: str | None = None
     malformed: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
+    page: PageFacts | None = None
 
     @property
     def rows_read(self) -> int:
@@ -274,6 +283,16 @@ def _read_text_as(
             _decode_all(data, codec, bom, label)  # raises, naming the offending byte
         sample = bytes(data[bom : bom + SAMPLE_BYTES]).decode(codec, errors="ignore")
     _check_not_binary(sample)
+    from scoring.ingest import saved_page
+
+    if saved_page.looks_like_mhtml(sample):
+        raise saved_page.mhtml_error()
+    if saved_page.looks_like_html(sample):
+        if not verified and not _decodes(data[bom:], codec):
+            raise _NotUtf8
+        table = saved_page.read_saved_page(_decode_all(data, codec, bom, label))
+        table.encoding = label
+        return table
     first = sample.lstrip()[:1]
     is_json_lines = ext in (".jsonl", ".ndjson") or (
         first == "{" and ext != ".json" and _looks_like_jsonl(sample)
@@ -814,7 +833,8 @@ def _read_zip(data: bytes, name: str, max_bytes: int, encoding: str | None) -> R
             for n in names
             if not n.endswith("/")
             and PurePosixPath(n.lower()).suffix
-            in (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet")
+            in (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet",
+                ".html", ".htm")
             and not PurePosixPath(n).name.startswith(("._", "~$"))
         ]
         if len(inner) == 1:

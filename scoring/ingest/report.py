@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from scoring.readings import PublishedReading
+
 
 @dataclass(frozen=True)
 class ImportReport:
@@ -20,7 +22,8 @@ class ImportReport:
     Attributes:
         file_name: the file's name (for several files: the names joined by ", ").
         file_format: ``csv``, ``xlsx``, ``json``, ``jsonl``, ``parquet``,
-            ``google-takeout`` or, for several files of different formats, ``mixed``.
+            ``google-takeout``, ``trustpilot-page`` (a saved Trustpilot page) or, for
+            several files of different formats, ``mixed``.
         encoding: the text encoding used (``None`` for binary formats).
         delimiter: the CSV field separator (``None`` for other formats).
         rows_read: records found in the file (header not counted).
@@ -125,9 +128,14 @@ class ImportResult:
             Lines) and ``reason`` (a sentence). Multi-file imports add ``file``.
         duplicates: how many rows were dropped as duplicates.
         report: the :class:`ImportReport`.
+        published_readings: the TrustScores saved Trustpilot pages displayed, oldest
+            first (readings with the same score and count less than a minute apart
+            count once; the report's warnings say how each was dated); empty for other
+            files.
     """
 
     reviews: pd.DataFrame
     rejected: pd.DataFrame
     duplicates: int
     report: ImportReport
+    published_readings: tuple[PublishedReading, ...] = ()

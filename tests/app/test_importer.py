@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 import scoring
 from scoring.store import Workspace, default_workspace_path
@@ -175,3 +176,141 @@ def test_an_export_with_ids_but_no_dates_is_dated_by_its_ids() -> None:
     warnings = " ".join(plain(w.value) for w in at.warning)
     assert "taken from the Trustpilot review ids in 'Review ID'" in warnings
     assert "pick it with the column mapping below" in warnings
+
+
+RELATIVE = (b",Name,Review Rate,Review Time,Review Text\n"
+            b"0,Cafe, 5 stars ,a year ago,Nice\n1,Cafe, 4 stars ,2 weeks ago,Good\n")
+AMBIGUOUS = b"date,rating\n01/02/2024,5\n03/04/2024,4\n"
+
+
+def in_order(node, ancestors=()):
+    """Every element and block under ``node`` in page order, with its ancestors."""
+    for child in getattr(node, "children", {}).values():
+        yield child, ancestors
+        yield from in_order(child, (*ancestors, child))
+
+
+def shown_after_the_error(at, widget_key: str) -> bool:
+    """Whether the widget follows the first error message and sits in no collapsed
+    expander (what a user sees without clicking)."""
+    seen_error = False
+    for node, ancestors in in_order(at.main):
+        if node.type == "error":
+            seen_error = True
+        if getattr(node, "key", None) == widget_key:
+            collapsed = any(a.type == "expander" and not a.proto.expanded for a in ancestors)
+            return seen_error and not collapsed
+    return False
+
+
+def test_the_reference_date_is_asked_for_under_the_message() -> None:
+    at = open_app("importer.py")
+    upload(at, ("scrape.csv", RELATIVE))
+    assert not at.exception
+    message = plain(at.error[0].value)
+    assert "Reference date for relative dates" in message and "reference_date" not in message
+    yesterday = dt.date.today() - dt.timedelta(days=1)  # the upload ran before midnight
+    assert any(f"(e.g. {day.isoformat()} if it was made today)" in message
+               for day in (dt.date.today(), yesterday)), message
+    assert "2023-02-07" not in message
+    assert shown_after_the_error(at, "import_reference")
+    assert not shown_after_the_error(at, "import_encoding")  # the others stay folded
+    at.date_input(key="import_reference").set_value(dt.date(2023, 2, 7)).run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"
+    assert not shown_after_the_error(at, "import_reference")  # back in the expander
+
+
+def test_the_day_order_is_asked_for_under_the_message() -> None:
+    at = open_app("importer.py")
+    upload(at, ("ambiguous.csv", AMBIGUOUS))
+    assert not at.exception
+    message = plain(at.error[0].value)
+    assert "Choose 'Day first' under Reading options if '01/02/2024' is day/month/year " \
+           "(DD/MM/YYYY)" in message
+    assert "dayfirst" not in message
+    assert shown_after_the_error(at, "import_day_order")
+    at.selectbox(key="import_day_order").set_value("day").run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"
+
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+PAGE_NAME = "Fernhollow Bikes Reviews.html"
+
+
+def upload_pages(at, *names: str) -> None:
+    files = {"trustpilot_saved_page.html": PAGE_NAME,
+             "trustpilot_saved_page_2.html": "Fernhollow Bikes Reviews page 2.html"}
+    at.file_uploader(key="import_files").set_value(
+        [(files[n], (PAGES / n).read_bytes(), "text/html") for n in names])
+    at.run()
+
+
+def test_a_saved_trustpilot_page_shows_its_reviews_and_score() -> None:
+    at = open_app("importer.py")
+    upload_pages(at, "trustpilot_saved_page.html")
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Kept"], metrics["Rejected"]) == ("5", "5", "0")
+    (shown,) = [plain(i.value) for i in at.info if "TrustScore" in i.value]
+    assert shown.startswith(f"The saved Trustpilot page {PAGE_NAME} showed TrustScore 4.3 "
+                            "with 1,234 reviews on ")
+    warnings = " ".join(plain(w.value) for w in at.warning)
+    assert "the time of this import, since the page does not say when it was saved" in warnings
+    assert "save the other pages too" in warnings
+    clean = at.dataframe[-1].value
+    assert "<script>window.__pwned=1</script>" in clean["title"].tolist()  # text, as typed
+    assert set(clean["reviewer"].dropna()) >= {"c00000000000000000000a01"}
+
+
+def test_the_readings_stay_with_the_dataset_in_the_session_and_the_workspace() -> None:
+    at = open_app("importer.py")
+    upload_pages(at, "trustpilot_saved_page.html", "trustpilot_saved_page_2.html")
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Kept"], metrics["Duplicates"]) == ("8", "7", "1")
+    assert len([i for i in at.info if "TrustScore" in i.value]) == 1  # the same, saved together
+    next(b for b in at.button if b.label == "Open in the dashboard").click().run()
+    (dataset,) = at.session_state["uploads"].values()
+    (reading,) = dataset.readings
+    assert (reading.score, reading.review_count) == (4.3, 1234)
+    assert dataset.report["published_readings"][0]["score"] == 4.3
+
+    at.switch_page("app_pages/importer.py").run()
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    assert not at.exception and "Saved as" in at.success[-1].value
+    with Workspace(default_workspace_path()) as ws:
+        (info,) = ws.list_datasets()
+
+    def readings_of_saved_dataset(key: str) -> None:
+        import streamlit as st
+
+        from ui import data
+
+        found = data.dataset_by_key(key)
+        st.write(f"{found.origin}: " + "; ".join(
+            f"{r.score} {r.review_count} {r.source}" for r in found.readings))
+
+    reopened = AppTest.from_function(readings_of_saved_dataset, args=(f"ws{info.id}",),
+                                     default_timeout=30).run()
+    assert not reopened.exception
+    assert reopened.markdown[0].value == (
+        f"workspace: 4.3 1234 saved Trustpilot page {PAGE_NAME}")
+
+
+def test_the_reviewer_column_can_be_changed_in_the_mapping() -> None:
+    data = b"date,rating,text,author,editor\n2024-01-05,5,Great,ann,x\n2024-01-05,5,Great,bob,x\n"
+    at = open_app("importer.py")
+    upload(at, ("people.csv", data))
+    assert {m.label: m.value for m in at.metric}["Kept"] == "2"  # two reviewers, two reviews
+    reviewer = at.selectbox(key="map_reviewer")
+    assert reviewer.value == "author"
+    reviewer.set_value("editor")
+    at.button(key="FormSubmitter:mapping-Apply the mapping and re-import").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Kept"], metrics["Duplicates"]) == ("1", "1")  # same 'editor': one review
+    mapping = next(d.value for d in at.dataframe if "Source column" in d.value.columns)
+    fields = dict(zip(mapping["Field"], mapping["Source column"], strict=True))
+    assert fields["Reviewer"] == "editor"

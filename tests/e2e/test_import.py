@@ -70,7 +70,7 @@ def test_import_report_mapping_rejected_and_workspace(
     page.goto(f"{app_url}/import")
     wait_idle(page)
     upload(page, path)
-    page.get_by_label("Name").fill("Shop <b>bold & 'quoted'")
+    page.get_by_label("Name", exact=True).fill("Shop <b>bold & 'quoted'")
     page.get_by_role("button", name="Save to workspace").click()
     wait_idle(page)
     saved = page.get_by_text(re.compile(r"Saved as .* \((\d+) reviews\)"))
@@ -90,3 +90,48 @@ def test_import_report_mapping_rejected_and_workspace(
     metric = fresh.get_by_test_id("stMetric").filter(has_text="Reviews").first
     expect(metric).to_contain_text(kept)
     screenshot(fresh, "saved-dataset-overview")
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+RELATIVE = (",Name,Review Rate,Review Time,Review Text\n"
+            "0,Cafe, 5 stars ,a year ago,Nice\n1,Cafe, 4 stars ,2 weeks ago,Good\n")
+
+
+def test_the_reading_option_a_file_needs_shows_under_its_message(
+    page: Page, app_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "scrape.csv"
+    path.write_text(RELATIVE, encoding="utf-8")
+    page.goto(f"{app_url}/import")
+    wait_idle(page)
+    upload(page, path)
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("Reference date for relative dates")
+    needed = page.locator(".st-key-import_needed")
+    field = needed.get_by_role("group", name="Reference date for relative dates")
+    expect(field).to_be_visible()
+    expect(field).to_be_in_viewport()
+    assert field.bounding_box()["y"] > error.bounding_box()["y"]  # under the message
+    screenshot(page, "import-needs-reference-date")
+    for part, typed in (("year", "2023"), ("month", "02"), ("day", "07")):
+        needed.get_by_role("spinbutton", name=f"{part}, Reference date for relative dates"
+                           ).press_sequentially(typed)
+    # Typing moves the calendar to the date; choosing the day there sets it.
+    page.get_by_role("gridcell").get_by_text("7", exact=True).first.click()
+    wait_idle(page)
+    expect(page.get_by_text("2 rows read, 2 kept, 0 duplicates, 0 rejected")).to_be_visible()
+
+
+def test_a_saved_trustpilot_page(page: Page, app_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "Fernhollow Bikes Reviews.html"
+    path.write_bytes((FIXTURES / "trustpilot_saved_page.html").read_bytes())
+    page.goto(f"{app_url}/import")
+    wait_idle(page)
+    upload(page, path)
+    expect(page.get_by_text("5 rows read, 5 kept, 0 duplicates, 0 rejected")).to_be_visible()
+    expect(page.get_by_text(re.compile(
+        r"The saved Trustpilot page Fernhollow Bikes Reviews\.html showed TrustScore 4\.3 "
+        r"with 1,234 reviews on \d+ \w+ \d{4}, \d\d:\d\d UTC\."))).to_be_visible()
+    screenshot(page, "import-saved-page")
+    assert page.evaluate("window.__pwned") is None  # the <script> title stayed text
+    assert page.locator("img[src=x]").count() == 0

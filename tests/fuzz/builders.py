@@ -237,6 +237,41 @@ def records_json(records: list[dict]) -> bytes:
     return json.dumps(records, ensure_ascii=False).encode("utf-8")
 
 
+# ---------------------------- saved Trustpilot pages -------------------------
+
+
+def next_data_json(data: object) -> str:
+    """JSON as Next.js writes it into a page: ``<``, ``>`` and ``&`` escaped."""
+    text = json.dumps(data, ensure_ascii=False)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def saved_page(script: str, head: str = "") -> bytes:
+    """A saved web page whose ``__NEXT_DATA__`` script holds ``script`` verbatim."""
+    return (
+        "<!DOCTYPE html><html><head><title>Reviews | Trustpilot</title>" + head + "</head>"
+        "<body><div id=\"__next\"></div><script id=\"__NEXT_DATA__\" "
+        "type=\"application/json\">" + script + "</script></body></html>"
+    ).encode("utf-8")
+
+
+def page_data(reviews: object, unit: object = None) -> dict:
+    """Trustpilot's page data (``props.pageProps``) around ``reviews`` and a
+    ``businessUnit``."""
+    props: dict[str, object] = {"reviews": reviews}
+    if unit is not None:
+        props["businessUnit"] = unit
+    return {"props": {"pageProps": props}, "page": "/review/[businessUnit]"}
+
+
+def page_review(date: object, rating: object, **fields: object) -> dict:
+    """A review in Trustpilot's page-data shape."""
+    return {"id": fields.pop("id", None), "rating": rating, "filtered": False,
+            "pending": False, "dates": {"publishedDate": date}, **fields}
+
+
 # ------------------------------ hostile tables ------------------------------
 
 

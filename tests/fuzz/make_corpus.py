@@ -288,7 +288,56 @@ def corpus() -> dict[str, bytes]:
         b'<script>x</script>,=1+1,"**date**",rating\n'
         b"a,b,2024-01-01,5\n"
     )
+    files |= _saved_pages(rows)
     return files
+
+
+def _saved_pages(hostile_rows: list[dict[str, object]]) -> dict[str, bytes]:
+    """Saved Trustpilot pages (HTML holding the page data): good, hostile, broken."""
+    unit = {"displayName": "Shop A", "trustScore": 4.3, "numberOfReviews": 1234}
+    good = builders.page_data(
+        [builders.page_review(f"{r[0]}T10:00:00.000Z", int(r[1]), title=r[2], text=r[3],
+                              id=f"6000000000000000000000{i:02d}",
+                              consumer={"id": f"c{i}", "displayName": f"User {i}"})
+         for i, r in enumerate(GOOD_ROWS)],
+        unit,
+    )
+    good_page = builders.saved_page(builders.next_data_json(good))
+    hostile = builders.page_data(
+        [builders.page_review(f"{r['date']}T10:00:00Z", r["rating"], title=r["title"],
+                              text=r["text"], consumer={"id": r["text"]})
+         for r in hostile_rows],
+        {"displayName": builders.HOSTILE_STRINGS[0], "trustScore": "NaN",
+         "numberOfReviews": {"total": True}},
+    )
+    login = {"props": {"pageProps": {"providers": ["google"]}}, "page": "/login"}
+    return {
+        "good_saved_page.html": good_page,
+        "truncated_half_saved_page.html": good_page[: len(good_page) // 2],
+        "hostile_saved_page.html": builders.saved_page(
+            builders.next_data_json(hostile),
+            head="<!-- saved date: Thu Feb 30 2025 99:00:00 GMT+9999 -->"
+            '<meta name="date" content="=HYPERLINK(1)">',
+        ),
+        "html_no_page_data.html": b"<!doctype html><html><body><p>Reviews</p></body></html>",
+        "html_login_page.html": builders.saved_page(json.dumps(login)),
+        "html_page_data_not_json.html": builders.saved_page("{not json"),
+        "html_page_data_deep.html": builders.saved_page(
+            builders.nested_json(10_000).decode()
+        ),
+        "html_unclosed_script.html": builders.saved_page(json.dumps(good))[:-len(
+            "</script></body></html>")],
+        "html_many_markers.html": b"<html>" + b"__NEXT_DATA__ " * 5_000 + b"</html>",
+        "html_reviews_not_objects.html": builders.saved_page(
+            json.dumps(builders.page_data([1, "x", None, [], {"rating": {"a": 1}}], unit))
+        ),
+        "html_odd_business_unit.html": builders.saved_page(json.dumps(builders.page_data(
+            good["props"]["pageProps"]["reviews"],
+            {"trustScore": 1e999, "numberOfReviews": -5, "score": [4]},
+        ), allow_nan=True)),
+        "html_named.csv": good_page,
+        "mhtml_page.mhtml": b"From: <Saved by Blink>\r\nMIME-Version: 1.0\r\n\r\n<html>",
+    }
 
 
 def main() -> None:

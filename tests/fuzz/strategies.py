@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import math
@@ -30,7 +31,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 #: Share of the total per strategy. Cheap cases (refused in microseconds) carry more
 #: weight; cases that reach the whole pipeline (~50 ms each) less.
 SHARES = {
-    "random_bytes": 0.46,
+    "random_bytes": 0.44,
     "magic_junk": 0.22,
     "mutated_corpus": 0.10,
     "csv_tables": 0.11,
@@ -38,6 +39,7 @@ SHARES = {
     "xlsx_tables": 0.03,
     "parquet_tables": 0.03,
     "several_files": 0.01,
+    "saved_pages": 0.02,
 }
 
 
@@ -58,6 +60,7 @@ pytestmark = pytest.mark.timeout(900)
 NAMES = st.sampled_from(
     ["reviews.csv", "reviews.tsv", "reviews.txt", "reviews.json", "reviews.jsonl",
      "reviews.ndjson", "reviews.xlsx", "reviews.parquet", "reviews.zip", "reviews",
+     "reviews.html",
      "reviews.CSV", "réviews ü.csv"]
 )
 SEEDS = {
@@ -113,7 +116,9 @@ def test_random_bytes(data: bytes, name: str) -> None:
 
 MAGIC = [b"PK\x03\x04", b"PK\x05\x06", b"PAR1", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff",
          b"[", b"{", b'[{"date":', b"sep=;\n", b"date,rating\n", b"date,rating\n2024-01-01,",
-         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<?xml", b"\x1f\x8b"]
+         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<?xml", b"\x1f\x8b", b"<!DOCTYPE html>",
+         b'<html><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":',
+         b"From: <Saved by Blink>\r\n"]
 
 
 @fuzz_settings("magic_junk")
@@ -274,6 +279,52 @@ def test_json_documents(document: object, form: str) -> None:
         data = builders.zip_bytes([(name, data)])
         name = "export.zip"
     check("json_documents", data, name)
+
+
+PAGE_REVIEW = st.builds(
+    lambda date, rating, extra: builders.page_review(date, rating, **extra),
+    mostly(GOOD_DATES, DATES),
+    mostly(st.integers(1, 5), RATINGS | JSON_SCALARS),
+    st.fixed_dictionaries(
+        {},
+        optional={key: mostly(JSON_SCALARS, JSON_VALUES, share=0.9)
+                  for key in ("id", "title", "text", "consumer", "filtered", "pending")},
+    ),
+)
+BUSINESS_UNITS = st.one_of(
+    st.none(),
+    JSON_VALUES,
+    st.fixed_dictionaries(
+        {},
+        optional={"displayName": JSON_SCALARS, "trustScore": JSON_SCALARS,
+                  "numberOfReviews": JSON_VALUES, "score": JSON_VALUES},
+    ),
+)
+SAVE_STAMPS = st.sampled_from([
+    "", '<meta name="date" content="2030-01-01T00:00:00Z">',
+    "<!-- saved date: Mon Jun 02 2025 10:00:00 GMT+0200 (CEST) -->",
+    "<!-- saved date: " + "9" * 150 + " -->", '<meta name="date" content="">',
+    "<meta name=date content=" + "<" * 600,
+])
+
+
+@fuzz_settings("saved_pages")
+@given(
+    reviews=mostly(st.lists(mostly(PAGE_REVIEW, JSON_VALUES), max_size=8), JSON_VALUES),
+    unit=BUSINESS_UNITS,
+    form=st.sampled_from(["escaped", "raw", "entities", "cut"]),
+    head=SAVE_STAMPS,
+)
+def test_saved_pages(reviews: object, unit: object, form: str, head: str) -> None:
+    """Saved Trustpilot pages: odd page data, save stamps, escaping, cut-off files."""
+    data = builders.page_data(reviews, unit)
+    script = builders.next_data_json(data) if form == "escaped" else json.dumps(data)
+    if form == "entities":
+        script = html.escape(script)
+    page = builders.saved_page(script, head)
+    if form == "cut":
+        page = page[: len(page) * 2 // 3]
+    check("saved_pages", page, "reviews.html")
 
 
 XLSX_CELLS = st.one_of(

@@ -33,7 +33,9 @@ MUST_IMPORT = {
     "nul_after_sample.csv", "xlsx_dimension_bomb.xlsx", "xlsx_formulas.xlsx",
     "zip_one_csv.zip", "zip_in_zip.zip", "csv_named.xlsx", "json_named.csv",
     "xlsx_named.csv", "parquet_named.csv", "ragged_rows.csv", "jsonl_mixed.jsonl",
-    "nested_record_depth_500.json", "parquet_typed.parquet",
+    "nested_record_depth_500.json", "parquet_typed.parquet", "good_saved_page.html",
+    "hostile_saved_page.html", "html_named.csv", "html_odd_business_unit.html",
+    "html_unclosed_script.html",
 }  # fmt: skip
 
 

@@ -30,7 +30,7 @@ MEMORY_LIMIT = int(float(os.environ.get("TRUSTLENS_FUZZ_MEMORY_GB", "3")) * (1 <
 #: Two workers of about equal length (see the shares in strategies.py).
 WORKERS = (
     ("test_json_documents", "test_mutated_corpus_files", "test_magic_prefix_then_junk",
-     "test_xlsx_tables"),
+     "test_xlsx_tables", "test_saved_pages"),
     ("test_csv_tables_with_hostile_cells", "test_random_bytes", "test_parquet_tables",
      "test_several_files_at_once"),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -141,6 +142,44 @@ def test_ambiguous_dates() -> None:
 
 def test_relative_dates_without_reference_date() -> None:
     raises(b"date,rating\na year ago,5\n", "scrape.csv", "relative", "reference_date=")
+
+
+def option_error(data: bytes, **options) -> ReviewDataError:
+    with pytest.raises(ReviewDataError) as info:
+        load_reviews(named(data, "f.csv"), **options)
+    return info.value
+
+
+def todays() -> set[str]:
+    """Today's date as YYYY-MM-DD, and yesterday's (the message may have been made just
+    before midnight)."""
+    today = dt.date.today()
+    return {today.isoformat(), (today - dt.timedelta(days=1)).isoformat()}
+
+
+def test_the_reference_date_example_is_today_and_names_the_option() -> None:
+    """The example is today's date, computed when the message is made: a fixed date
+    would read as the date to type."""
+    error = option_error(b"date,rating\na year ago,5\n")
+    assert any(f"reference_date='{day}'" in str(error) for day in todays()), str(error)
+    assert error.option == "reference_date"
+    bad = option_error(b"date,rating\n2024-01-01,5\n", reference_date="not a date")
+    assert "YYYY-MM-DD" in str(bad) and any(day in str(bad) for day in todays())
+    assert bad.option == "reference_date"
+
+
+def test_the_day_order_messages_give_the_format_and_name_the_option() -> None:
+    ambiguous = option_error(b"date,rating\n01/02/2025,5\n03/04/2025,4\n")
+    mixed = option_error(b"date,rating\n13/02/2025,5\n02/13/2025,4\n")
+    for error in (ambiguous, mixed):
+        assert "DD/MM/YYYY" in str(error) and "MM/DD/YYYY" in str(error)
+        assert error.option == "dayfirst"
+
+
+def test_the_rating_scale_message_names_the_option() -> None:
+    data = b"date,score\n" + b"".join(f"2024-01-0{i},{i + 4}\n".encode() for i in range(1, 7))
+    assert option_error(data).option == "rating_scale"
+    assert option_error(b"").option is None
 
 
 def test_every_row_rejected() -> None:

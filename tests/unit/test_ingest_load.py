@@ -54,6 +54,7 @@ def test_trustpilot_business_export_maps_every_column() -> None:
         "location": "Location Name",
         "company": "Webshop Name",
         "language": "Review Language",
+        "reviewer": "Review Consumer User ID",
     }
     reviews = result.reviews
     assert reviews["created_at"].dt.tz is not None

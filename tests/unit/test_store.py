@@ -61,6 +61,8 @@ def full_frame() -> pd.DataFrame:
                 format="ISO8601",
             ),
             "counts": pd.array([True, None, False, True], dtype="boolean"),
+            "reviewer": pd.Series(["5f00aa", None, "Zoë <b>", "https://x.example/u/1"],
+                                  dtype="str"),
         }
     )
 
@@ -119,6 +121,25 @@ def test_round_trip_survives_reopening_the_file(tmp_path: Path) -> None:
         loaded, report = ws.load_dataset(dataset_id)
     pd.testing.assert_frame_equal(loaded, full_frame())
     assert report == {}
+
+
+def test_workspace_written_before_the_reviewer_column_gains_it(tmp_path: Path) -> None:
+    """A workspace file from before ``reviewer`` existed opens, keeps its datasets, and
+    stores the new column from then on."""
+    path = tmp_path / "old.duckdb"
+    with Workspace(path) as ws:
+        old_id = ws.save_dataset("Old", minimal_frame()).id
+        with ws.cursor() as cur:
+            cur.execute('ALTER TABLE reviews DROP COLUMN "reviewer"')
+    with Workspace(path) as ws:
+        old, _ = ws.load_dataset(old_id)
+        pd.testing.assert_frame_equal(old, minimal_frame())
+        new_id = ws.save_dataset("New", full_frame()).id
+        loaded, _ = ws.load_dataset(new_id)
+    pd.testing.assert_frame_equal(loaded, full_frame())
+    assert loaded["reviewer"].tolist()[2] == "Zoë <b>"
+    with Workspace(path, read_only=True) as ws:  # opening again changes nothing
+        pd.testing.assert_frame_equal(ws.load_dataset(old_id)[0], minimal_frame())
 
 
 def test_minimal_and_coerced_inputs(workspace: Workspace) -> None:

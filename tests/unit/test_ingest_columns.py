@@ -1,0 +1,194 @@
+"""Column detection of the title under its other names, and of the reviewer; the
+reviewer telling apart rows that are otherwise alike."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scoring.ingest import load_many, load_reviews
+from tests.unit.test_ingest_load import assert_accounting, named
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+
+
+# ------------------------------------------------------------------------ title
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["heading", "Review Heading", "Summary", "summary", "Subject Line", "subject line",
+     "review_summary", "Review Summary", "reviewHeading"],
+)
+def test_title_under_other_names(header: str) -> None:
+    data = f"date,rating,{header},text\n2024-01-01,5,Short,The long review\n"
+    result = load_reviews(data.encode())
+    assert result.report.mapping["title"] == header
+    assert result.report.mapping["text"] == "text"
+    assert result.reviews["title"].tolist() == ["Short"]
+
+
+def test_a_summary_without_a_text_column_is_the_text() -> None:
+    """Some exports call the review itself 'Summary': with no other text column it is
+    read as the text, and the report says how to take it as the title instead."""
+    data = b"date,rating,Summary\n2024-01-01,5,The whole review\n"
+    result = load_reviews(data)
+    assert result.report.mapping["text"] == "Summary"
+    assert "title" not in result.report.mapping
+    assert result.reviews["text"].tolist() == ["The whole review"]
+    note = next(w for w in result.report.warnings if "'Summary'" in w)
+    assert "no other text column" in note and "mapping={'title': 'Summary'}" in note
+    as_title = load_reviews(data, mapping={"title": "Summary"})
+    assert as_title.report.mapping["title"] == "Summary"
+    assert "text" not in as_title.report.mapping
+
+
+def test_a_heading_without_a_text_column_stays_the_title() -> None:
+    result = load_reviews(b"date,rating,Heading\n2024-01-01,5,Nice\n")
+    assert result.report.mapping["title"] == "Heading"
+    assert "text" not in result.report.mapping
+
+
+def test_amazon_fine_food_layout() -> None:
+    """Summary and Text side by side; UserId is the reviewer; helpfulness is no rating."""
+    data = (
+        "Id,ProductId,UserId,ProfileName,HelpfulnessNumerator,HelpfulnessDenominator,Score,"
+        "Time,Summary,Text\n"
+        "1,B001,A3SGX,delmartian,1,1,5,1303862400,Good Quality,I have bought several\n"
+        "2,B002,A1D87,dll pa,0,0,1,1346976000,Not as Advertised,Product arrived\n"
+    )
+    result = load_reviews(data.encode())
+    mapping = result.report.mapping
+    assert (mapping["title"], mapping["text"]) == ("Summary", "Text")
+    assert (mapping["rating"], mapping["reviewer"]) == ("Score", "UserId")
+    assert result.reviews["reviewer"].tolist() == ["A3SGX", "A1D87"]
+
+
+# --------------------------------------------------------------------- reviewer
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Review Consumer User ID", "consumer.id", "consumer_id", "userId", "user_id", "author",
+     "Author Name", "reviewer", "Reviewer Name", "profile url", "Reviewer", "Customer Name",
+     "Review Username"],
+)
+def test_reviewer_under_its_names(header: str) -> None:
+    data = f"date,rating,{header}\n2024-01-01,5, someone \n2024-01-02,4,\n"
+    result = load_reviews(data.encode())
+    assert result.report.mapping["reviewer"] == header
+    reviewer = result.reviews["reviewer"]
+    assert reviewer.iloc[0] == "someone" and reviewer.isna().iloc[1]
+    assert str(reviewer.dtype) == "str"
+
+
+def test_an_id_is_preferred_to_a_display_name() -> None:
+    records = [{"id": "r1", "rating": 5, "dates": {"publishedDate": "2024-01-01T00:00:00Z"},
+                "consumer": {"id": "c1", "displayName": "Ann"}}]
+    with_id = load_reviews(named(json.dumps(records), "page.json"))
+    assert with_id.report.mapping["reviewer"] == "consumer.id"
+    del records[0]["consumer"]["id"]
+    without = load_reviews(named(json.dumps(records), "page.json"))
+    assert without.report.mapping["reviewer"] == "consumer.displayName"
+    assert without.reviews["reviewer"].tolist() == ["Ann"]
+
+
+def test_trustpilot_business_export_reviewer() -> None:
+    data = (
+        "Review ID,Review Created (UTC),Review Consumer User ID,Review Title,Review Content,"
+        "Review Stars,Review Username\n"
+        "65ea88b6c6fd585168bf8ffc,2024-03-08 03:39:02,5f00aa,Hi,Text,5,Ann\n"
+    )
+    assert load_reviews(data.encode()).report.mapping["reviewer"] == "Review Consumer User ID"
+
+
+def test_google_takeout_reviewer_display_name() -> None:
+    page = {"reviews": [{"name": "accounts/1/locations/9/reviews/r1",
+                         "reviewer": {"displayName": "Someone"}, "starRating": "FIVE",
+                         "createTime": "2023-01-02T10:00:00Z"}]}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Takeout/Google Business Profile/account-1/location-9/reviews.json",
+                         json.dumps(page))
+    result = load_reviews(buffer.getvalue())
+    assert result.report.mapping["reviewer"] == "reviewer.displayName"
+    assert result.reviews["reviewer"].tolist() == ["Someone"]
+
+
+def test_yelp_and_amazon_user_id() -> None:
+    yelp = ('{"review_id":"y1","user_id":"u1","business_id":"b","stars":4.0,'
+            '"date":"2019-01-01 10:00:00","text":"ok"}\n'
+            '{"review_id":"y2","user_id":"u2","business_id":"b","stars":5.0,'
+            '"date":"2019-01-02 10:00:00","text":"ok"}\n')
+    assert load_reviews(named(yelp, "yelp.jsonl")).report.mapping["reviewer"] == "user_id"
+    amazon = ('{"rating":5.0,"title":"t","text":"x","asin":"B1","parent_asin":"B1",'
+              '"user_id":"AG1","timestamp":1588687728923,"helpful_vote":2}\n'
+              '{"rating":4.0,"title":"t","text":"x","asin":"B1","parent_asin":"B1",'
+              '"user_id":"AG2","timestamp":1588687729923,"helpful_vote":0}\n')
+    result = load_reviews(named(amazon, "amazon.jsonl"))
+    assert result.report.mapping["reviewer"] == "user_id"
+    assert result.report.mapping["rating"] == "rating"
+
+
+def test_page_data_fixture_has_reviewers() -> None:
+    result = load_reviews(FIXTURES / "trustpilot_page_data.json")
+    assert result.report.mapping["reviewer"] == "consumer.displayName"
+    assert "consumer.numberOfReviews" not in result.report.mapping.values()
+
+
+# ----------------------------------------------------------- duplicates by reviewer
+
+
+def test_alike_rows_of_different_reviewers_are_two_reviews() -> None:
+    data = (
+        "date,rating,text,author\n"
+        "2024-01-01,5,Great,ann\n"
+        "2024-01-01,5,Great,bob\n"  # same content, another reviewer: kept
+        "2024-01-01,5,Great,ann\n"  # same content, same reviewer: a repeat
+    )
+    result = load_reviews(data.encode())
+    assert_accounting(result)
+    assert (result.report.kept, result.duplicates) == (2, 1)
+    assert result.reviews["reviewer"].tolist() == ["ann", "bob"]
+    assert any("'author'" in w and "counted once" in w for w in result.report.warnings)
+
+
+def test_alike_rows_without_a_reviewer_column_are_one_review() -> None:
+    result = load_reviews(b"date,rating,text\n2024-01-01,5,Great\n2024-01-01,5,Great\n")
+    assert (result.report.kept, result.duplicates) == (1, 1)
+
+
+def test_alike_rows_without_a_reviewer_value_are_one_review() -> None:
+    data = b"date,rating,text,author\n2024-01-01,5,Great,\n2024-01-01,5,Great,\n"
+    result = load_reviews(data)
+    assert (result.report.kept, result.duplicates) == (1, 1)
+
+
+def test_review_ids_decide_whatever_the_reviewer() -> None:
+    data = "id,date,rating,author\na,2024-01-01,5,ann\na,2024-01-01,5,bob\n"
+    result = load_reviews(data.encode())
+    assert (result.report.kept, result.duplicates) == (1, 1)
+
+
+def test_relative_dates_star_only_rule_is_kept_with_a_reviewer() -> None:
+    """Star-only rows with relative dates and the same reviewer follow today's rule
+    (kept: nothing but the reviewer tells them apart, and that is the same)."""
+    data = (b"Review Time,Review Rate,Review Text,Reviewer\n"
+            b"a year ago,5,,ann\na year ago,5,,ann\na year ago,5,,bob\n")
+    result = load_reviews(data, reference_date="2023-02-07")
+    assert_accounting(result)
+    assert (result.report.kept, result.duplicates) == (3, 0)
+
+
+def test_several_files_keep_alike_reviews_of_different_reviewers() -> None:
+    a = named("date,rating,text,author,company\n2024-01-01,5,Great,ann,X\n", "a.csv")
+    b = named("date,rating,text,author,company\n2024-01-01,5,Great,bob,X\n"
+              "2024-01-01,5,Great,ann,X\n", "b.csv")
+    result = load_many([a, b])
+    assert_accounting(result)
+    assert (result.report.kept, result.duplicates) == (2, 1)
+    assert sorted(result.reviews["reviewer"]) == ["ann", "bob"]
