@@ -157,7 +157,7 @@ def bench_model_change(
     and checks that the page now names it.
     """
     from ui.format import escape_markdown  # streamlit-side: imported only when run
-    from ui.settings import MODEL_NAMES
+    from ui.settings import MODEL_NAMES, ModelSettings
 
     dataset = dataset if dataset is not None else benchmark_dataset(rows)
     with private_workspace():
@@ -172,7 +172,8 @@ def bench_model_change(
             at.segmented_control(key="model").set_value(other)
             times.append(_timed_run(at))
             shown = " ".join(str(c.value) for c in at.caption)
-            if escape_markdown(f"{MODEL_NAMES[other]} model,") not in shown:
+            # A caption describes the view: the model's name and its (default) settings.
+            if escape_markdown(ModelSettings(model=other).describe()) not in shown:
                 raise RuntimeError(f"The page does not show the {other!r} model: {shown!r}")
             models.append(other)
             current = other
