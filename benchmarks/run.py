@@ -6,14 +6,19 @@ measures, as medians of repeated runs, on this machine:
 - the import of a 1,000,000-row Trustpilot export CSV (time, and peak memory of the
   importing process) (:mod:`benchmarks.bench_import`);
 - ``trust_score`` and a daily ``score_series`` over ten years at 100,000, 1,000,000
-  and 10,000,000 reviews, and a naive from-scratch recomputation of the same series
-  at equal sizes, with the speed-up and their agreement (:mod:`benchmarks.bench_scoring`);
+  and 10,000,000 reviews under the default model ("trustpilot"), the "decayed-prior"
+  series at the largest size for comparison, and a naive from-scratch recomputation
+  of the series for each model at equal sizes, with the speed-ups and their agreement
+  (:mod:`benchmarks.bench_scoring`);
+- the fidelity to published TrustScores: both models over the real companies of
+  ``../shared/data/fidelity`` (skipped when the folder is absent), and the best
+  (half-life, prior) on a grid (:mod:`benchmarks.bench_fidelity`);
 - the projection Monte Carlo, 2,000 paths x 730 days (:mod:`benchmarks.bench_projection`);
-- the server-side rerun of the Trends and Overview pages after a half-life change with
-  1,000,000 reviews loaded, and of the Planner after a change of the review requests
-  (:mod:`benchmarks.bench_app`);
+- the server-side rerun of the Trends and Overview pages after a half-life change and
+  after a change of the score model with 1,000,000 reviews loaded, and of the Planner
+  after a change of the review requests (:mod:`benchmarks.bench_app`);
 - ``score_table`` / ``score_series_by`` at 10,000 companies x 100 reviews and the SQL
-  path over Parquet (:mod:`benchmarks.bench_groups`).
+  path over Parquet, for each model (:mod:`benchmarks.bench_groups`).
 
 It writes a Markdown report (default ``benchmarks/RESULTS.md``): the results table
 with targets, the machine, the date and how to reproduce. ``--quick`` runs every
@@ -499,10 +504,16 @@ def _grid_text(grid, half_lives: tuple[float, ...], priors: tuple[float, ...], c
             if default["rank_within"] == 1 and better == 0:
                 text += " On this grid they are the best fit by both measures."
             elif default["rank_within"]:
+                errors = [float(row["mean_error"]) for row in ties]
+                span = max(errors) - min(errors)
                 text += (f" So they are not the unique best fit: {len(ties) - 1} other point(s) "
                          f"keep as many companies within 0.05, "
                          f"{int(default['rank_within']) - 1} of them with a lower mean error, "
-                         f"and {better} point(s) in all have a lower mean error.")
+                         f"and {better} point(s) in all have a lower mean error. The mean "
+                         f"errors of those {len(ties)} points span {span:.4f}")
+                text += (", far below the 0.05 a one-decimal score can show: the data are "
+                         "consistent with the published parameters without singling them out."
+                         if span < 0.01 else ".")
         parts.append(text)
     return "\n".join(parts)
 
@@ -742,22 +753,24 @@ def render(report: Report, machine_info: dict[str, str], load_before: str, load_
         "All data are generated from fixed seeds (`numpy.random.default_rng`) by "
         "`benchmarks/data.py`; big files go to `benchmarks/data/` (ignored by git) or a "
         "temporary folder and are removed afterwards. Each section can also run alone: "
-        "`python -m benchmarks.bench_import`, `bench_scoring`, `bench_projection`, "
-        "`bench_app`, `bench_groups`. `tests/unit/test_benchmarks_smoke.py` runs the quick "
-        "suite on every `make test`, so the benchmark cannot rot.",
+        "`python -m benchmarks.bench_import`, `bench_scoring`, `bench_fidelity`, "
+        "`bench_projection`, `bench_app`, `bench_groups`. "
+        "`tests/unit/test_benchmarks_smoke.py` runs the quick suite on every `make test`, so "
+        "the benchmark cannot rot.",
         "",
     ]
     return "\n".join(lines)
 
 
 NOTES = [
-    "Before this suite existed (commit 709e96b, measured on the same machine on "
-    "2026-11-23 with these benchmarks, load average about 1.5-3): daily `score_series` "
-    "over 10 years of 10,000,000 reviews 0.99 s median (0.91-2.05 s; 1.6-1.9 s under "
-    "heavier load), displayed clock 2.11 s, reviews in random order 4.83 s; "
-    "`trust_score` 489 ms; at 1,000,000 reviews 109 ms (series) and 41 ms "
+    "Before this suite existed (commit 709e96b, measured on 2026-11-23 with these "
+    "benchmarks on the machine of that day, an Intel Xeon @ 2.80GHz, load average about "
+    "1.5-3): daily `score_series` over 10 years of 10,000,000 reviews 0.99 s median "
+    "(0.91-2.05 s; 1.6-1.9 s under heavier load), displayed clock 2.11 s, reviews in random "
+    "order 4.83 s; `trust_score` 489 ms; at 1,000,000 reviews 109 ms (series) and 41 ms "
     "(`trust_score`). A half-life change with 1,000,000 reviews: Trends 609 ms, Overview "
-    "589 ms; the Planner 550 ms. The table above has the numbers now.",
+    "589 ms; the Planner 550 ms. The table above has the numbers now; the machine is "
+    "named under *Machine* (runs on different CPUs compare only roughly).",
     "",
     "- `score_series` and `trust_score` (`scoring/model.py`): the counted reviews' times "
     "and stars are taken as two arrays (the table itself is never copied, even with a "
@@ -768,20 +781,48 @@ NOTES = [
     "each review's period is computed by arithmetic (a division for days and weeks, a "
     "day -> period table for months and longer) and summed with `np.bincount`, instead of "
     "a stable argsort of all N times.",
+    "- Two model forms share that machinery. The running sums are the decayed stars A, the "
+    "decayed weights B and now the count n. Under the default `trustpilot` form, "
+    "`S = (m mu + n mean_w) / (m + n)`, the weighted mean is computed scale-free: each "
+    "period's reviews are weighted to that period's newest review and the sums carried "
+    "from one newest review to the next, so the weight sum never falls below 1 and "
+    "nothing underflows however short the half-life or long the quiet spell. That is one "
+    "more weighting pass over the reviews than the `decayed-prior` live series (whose "
+    "weights to the boundaries are still computed, for `effective_reviews`), about what "
+    "the displayed clock costs; the live and displayed clocks coincide under `trustpilot`, "
+    "so one series serves both. `trust_score` likewise measures ages from the newest "
+    "review (one more max over the reviews).",
+    "- `score_table_sql` (`scoring/sql.py`): to keep the weighted mean exact it first "
+    "finds each group's newest counted review (one aggregation), then joins it back to "
+    "every review to weigh it from there (a hash join of all N rows with the G groups) "
+    "and sums; the former query was one aggregation with weights from `as_of`. Measured "
+    "once on this machine (AMD EPYC, 2026-12-02, load average 1.8-3.5; same Parquet files, "
+    "runs interleaved, medians of 7): the former query (commit baeb515) 76 ms at 1,000,000 "
+    "reviews (10,000 companies) and 1.06 s at 10,000,000 (100,000 companies); the current "
+    "one 104 ms (`decayed-prior`) and 111 ms (`trustpilot`) at 1,000,000, 2.17 s for both "
+    "at 10,000,000 (an earlier try under a load of 3.5 gave 2.9 and 3.5 s). The extra pass "
+    "costs about 1.4x at 1,000,000 and 2x at 10,000,000, where joining every row to its "
+    "group's newest review dominates. (The 3.47 s at 10,000,000 in the previous results "
+    "was the former query on the Intel Xeon of that day.) A one-aggregation form would "
+    "do: weights from `as_of` as before plus each group's newest time in the same pass, "
+    "rescaled at the end; it is exact unless a group's newest review is some 1,000 "
+    "half-lives before `as_of` (its sums then underflow), and only such groups would need "
+    "the second pass.",
     "- Pages: the sidebar's filter choices (`value_counts` over four text columns) and "
     "the dataset's company name are computed once per dataset (`st.cache_data`, keyed on "
     "its content hash, bounded), not on every rerun; with no date window and no filter "
     "the reviews are no longer copied; the plain means, volume bars, star counts and "
     "companion metrics, which no model setting changes, are cached per dataset, date "
-    "window and filters (`ui/views.py`, bounded).",
-    "- What is left, by design, on a half-life change: the score series of each clock "
-    "shown, the Overview's snapshot (`scoring.snapshot`: three decayed sums, each "
+    "window and filters (`ui/views.py`, bounded). Score series are not cached, so a "
+    "change of half-life or of model recomputes them.",
+    "- What is left, by design, on a half-life or model change: the score series of each "
+    "clock shown, the Overview's snapshot (`scoring.snapshot`: several decayed sums, each "
     "validating the table again) and the plotly figures, whose building and JSON "
     "serialisation are now the larger part of a Trends rerun. At 10,000,000 reviews a "
     "series is a handful of passes over the reviews, of which validating the table "
-    "(`scoring/reviews.py`) is about a third; the Planner's rerun is the 2,000-path "
-    "projection plus its plotly figures. Timings on this shared 2-core machine vary by "
-    "up to 2x with the background load (see the spreads).",
+    "(`scoring/reviews.py`) is about a fifth to a third; the Planner's rerun is the "
+    "2,000-path projection plus its plotly figures. Timings on this shared 2-core machine "
+    "vary by up to 2x with the background load (see the spreads).",
 ]
 
 
