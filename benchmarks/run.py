@@ -642,6 +642,22 @@ def run_groups(config: Config, report: Report, workdir: Path | None) -> None:
                 note=f"{sql['files']} file(s), {sql['parquet_mb']:.1f} MB; "
                      f"{float(sql[f'rows_per_s_{model}']):,.0f} rows/s",
             ))
+        current = Timing(tuple(sql["query_current_runs_s"]))
+        former = Timing(tuple(sql["query_former_runs_s"]))
+        gap = float(sql["query_max_abs_diff"])
+        size = f"{_n(rows)} reviews, {_n(int(sql['groups']))} companies"
+        report.add(_timing_row(
+            "groups", "Its query alone, `decayed-prior` (newest review per group, joined back)",
+            size, current, note="run alternately with the former query",
+        ))
+        report.add(_timing_row(
+            "groups", "The former one-aggregation query (commit baeb515), `decayed-prior`", size,
+            former, note=f"the extra pass costs {current.median_s / former.median_s:.1f}x; "
+                         f"max |score difference| {gap:.1e}",
+        ))
+        if not gap <= 1e-9:
+            report.errors[f"sql {rows}"] = (
+                f"The current and former queries' scores differ by {gap:.3e} (> 1e-09).")
     report.detail("groups", (
         "Seeded reviews spread over 10,000 companies (100 each on average) and five years, "
         "5% not counting. `score_series_by` returns one row per company and month "
@@ -651,7 +667,12 @@ def run_groups(config: Config, report: Report, workdir: Path | None) -> None:
         "aggregation finds each group's newest counted review, a second, joined back to "
         "it, sums the weights measured from it (which keeps the weighted mean exact "
         "however old the reviews). Both models run the same query (a flag picks the "
-        "formula at the end), on the same files."
+        "formula at the end), on the same files. To see what that exactness costs, the "
+        "query alone (`score_table_query`, no Python around it) is timed against the one "
+        "it replaced (kept in `benchmarks/bench_groups.py` as `FORMER_QUERY`: one "
+        "aggregation, weights from `as_of`), alternating on the same files, under "
+        "`decayed-prior`, the only form the former query had; their scores agree to "
+        "float rounding."
     ))
 
 
@@ -795,19 +816,15 @@ NOTES = [
     "- `score_table_sql` (`scoring/sql.py`): to keep the weighted mean exact it first "
     "finds each group's newest counted review (one aggregation), then joins it back to "
     "every review to weigh it from there (a hash join of all N rows with the G groups) "
-    "and sums; the former query was one aggregation with weights from `as_of`. Measured "
-    "once on this machine (AMD EPYC, 2026-12-02, load average 1.8-3.5; same Parquet files, "
-    "runs interleaved, medians of 7): the former query (commit baeb515) 76 ms at 1,000,000 "
-    "reviews (10,000 companies) and 1.06 s at 10,000,000 (100,000 companies); the current "
-    "one 104 ms (`decayed-prior`) and 111 ms (`trustpilot`) at 1,000,000, 2.17 s for both "
-    "at 10,000,000 (an earlier try under a load of 3.5 gave 2.9 and 3.5 s). The extra pass "
-    "costs about 1.4x at 1,000,000 and 2x at 10,000,000, where joining every row to its "
-    "group's newest review dominates. (The 3.47 s at 10,000,000 in the previous results "
-    "was the former query on the Intel Xeon of that day.) A one-aggregation form would "
-    "do: weights from `as_of` as before plus each group's newest time in the same pass, "
-    "rescaled at the end; it is exact unless a group's newest review is some 1,000 "
-    "half-lives before `as_of` (its sums then underflow), and only such groups would need "
-    "the second pass.",
+    "and sums; the former query was one aggregation with weights from `as_of`. The "
+    "table's *query alone* and *former* rows measure the difference on the same files: "
+    "the extra work is the first aggregation and joining every row to its group's newest "
+    "review. (The previous results' 3.47 s at 10,000,000 was the former query "
+    "with its Python around it, on the Intel Xeon of that day, not on this machine.) A "
+    "one-aggregation form would do: weights from `as_of` as before plus each group's "
+    "newest time in the same pass, rescaled at the end; it is exact unless a group's "
+    "newest review is some 1,000 half-lives before `as_of` (its sums then underflow), and "
+    "only such groups would need the second pass.",
     "- Pages: the sidebar's filter choices (`value_counts` over four text columns) and "
     "the dataset's company name are computed once per dataset (`st.cache_data`, keyed on "
     "its content hash, bounded), not on every rerun; with no date window and no filter "

@@ -39,6 +39,8 @@ TABLE_ROWS = (
     *(f"`score_table` (every company at one instant), `{model}`" for model in MODELS),
     *(f"`score_series_by`, monthly, 5 years, `{model}`" for model in MODELS),
     *(f"`score_table_sql` (DuckDB over Parquet files), `{model}`" for model in MODELS),
+    "Its query alone, `decayed-prior`",
+    "The former one-aggregation query",
 )
 FIDELITY_ROWS = (
     "Read the companies through the importer",
