@@ -10,6 +10,10 @@ wall time is the server's share of what a user waits for after changing a contro
   a cold and a warm run, each timed run picks a different half-life in the sidebar
   (never one seen before in the session, so no cached score can answer it).
   Target: at most 1 s on the Trends page.
+- :func:`bench_model_change`: the same dataset and pages; each timed run switches the
+  sidebar's score model (the ``model`` segmented control) to the other form, from
+  "trustpilot" to "decayed-prior" and back. No score series is cached (only what no
+  model setting changes is), so every switch recomputes them. Target: at most 1 s.
 - :func:`bench_planner_change`: the Planner on the demo data; each timed run sets a
   different number of review requests (the projection, goal seek and charts rerun).
   Target: at most 1.5 s.
@@ -43,6 +47,9 @@ ROWS = 1_000_000
 HALF_LIVES = (30, 61, 91, 122, 365, 547, 730)
 """Half-lives the timed runs pick in turn: all differ from the default 182.5 days."""
 HALF_LIFE_TARGET_S = 1.0
+MODEL_CHANGES = 7
+"""Timed switches of the score model, alternating from the default."""
+MODEL_TARGET_S = 1.0
 PLANNER_TARGET_S = 1.5
 DATASET_KEY = "upload-benchmark"
 TIMEOUT_S = 600
@@ -82,6 +89,20 @@ def _timed_run(at: AppTest) -> float:
     return seconds
 
 
+def _open_page(page: str, dataset) -> tuple[AppTest, float, float]:
+    """A fresh session on ``page`` with ``dataset`` in view: (the app, cold s, warm s)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.session_state["uploads"] = {dataset.key: dataset}
+    at.session_state["dataset"] = dataset.key
+    if page != "home.py":
+        at.switch_page(str(PAGES / page))
+    cold = _timed_run(at)
+    if at.selectbox(key="dataset").value != dataset.key:
+        raise RuntimeError("The benchmark dataset is not the one in view.")
+    warm = _timed_run(at)
+    return at, cold, warm
+
+
 def benchmark_dataset(rows: int, seed: int = 1):  # -> ui.data.Dataset
     """``rows`` seeded reviews as an uploaded dataset of this session."""
     from ui.data import Dataset  # streamlit-side: imported only when run
@@ -102,15 +123,7 @@ def bench_half_life_change(
     dataset = dataset if dataset is not None else benchmark_dataset(rows)
     with private_workspace():
         _clear_caches()
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-        at.session_state["uploads"] = {dataset.key: dataset}
-        at.session_state["dataset"] = dataset.key
-        if page != "home.py":
-            at.switch_page(str(PAGES / page))
-        cold = _timed_run(at)
-        if at.selectbox(key="dataset").value != dataset.key:
-            raise RuntimeError("The benchmark dataset is not the one in view.")
-        warm = _timed_run(at)
+        at, cold, warm = _open_page(page, dataset)
         times = []
         for half_life in half_lives:
             at.select_slider(key="half_life").set_value(half_life)
@@ -127,6 +140,51 @@ def bench_half_life_change(
         "half_lives": list(half_lives),
         "timing": Timing(tuple(times)).as_dict(),
         "metrics": checks,
+    }
+
+
+def bench_model_change(
+    page: str = "trends.py",
+    rows: int = ROWS,
+    changes: int = MODEL_CHANGES,
+    *,
+    dataset=None,
+) -> dict[str, object]:
+    """Rerun time of ``page`` after a switch of the score model with ``rows`` reviews.
+
+    The session starts on the default model; each timed run sets the other one
+    ("decayed-prior", then "trustpilot", ...) with the sidebar's ``model`` control,
+    and checks that the page now names it.
+    """
+    from ui.format import escape_markdown  # streamlit-side: imported only when run
+    from ui.settings import MODEL_NAMES, ModelSettings
+
+    dataset = dataset if dataset is not None else benchmark_dataset(rows)
+    with private_workspace():
+        _clear_caches()
+        at, cold, warm = _open_page(page, dataset)
+        current = at.segmented_control(key="model").value
+        if current not in MODEL_NAMES:
+            raise RuntimeError(f"The sidebar's model control holds {current!r}.")
+        models, times = [], []
+        for _ in range(changes):
+            other = next(name for name in MODEL_NAMES if name != current)
+            at.segmented_control(key="model").set_value(other)
+            times.append(_timed_run(at))
+            shown = " ".join(str(c.value) for c in at.caption)
+            # A caption describes the view: the model's name and its (default) settings.
+            if escape_markdown(ModelSettings(model=other).describe()) not in shown:
+                raise RuntimeError(f"The page does not show the {other!r} model: {shown!r}")
+            models.append(other)
+            current = other
+        _clear_caches()
+    return {
+        "page": page,
+        "rows": len(dataset.reviews),
+        "cold_s": cold,
+        "warm_s": warm,
+        "models": models,
+        "timing": Timing(tuple(times)).as_dict(),
     }
 
 
@@ -165,5 +223,7 @@ if __name__ == "__main__":
     print(json.dumps({
         "trends": bench_half_life_change("trends.py", dataset=data),
         "overview": bench_half_life_change("home.py", dataset=data),
+        "trends_model": bench_model_change("trends.py", dataset=data),
+        "overview_model": bench_model_change("home.py", dataset=data),
         "planner": bench_planner_change(),
     }, indent=2, default=str))

@@ -2,35 +2,51 @@
 
 It runs ``python -m benchmarks.run --quick`` (every section at tiny sizes) in a
 subprocess, into a temporary report; the committed ``benchmarks/RESULTS.md`` is
-never touched.
+never touched. The fidelity section reads ``../shared/data/fidelity`` when it is
+there and must say it was skipped when it is not (checked with a missing folder).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.run import SECTIONS
+from benchmarks.bench_fidelity import FIDELITY_DIR, available
+from benchmarks.run import QUICK, SECTIONS, Report, render, run_fidelity
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "benchmarks" / "RESULTS.md"
+MODELS = ("trustpilot", "decayed-prior")
 TABLE_ROWS = (
     "Import a Trustpilot export CSV",
     "Peak memory of the importing process",
     "`trust_score`",
-    "Daily `score_series`, live clock, 10 years",
-    "Daily `score_series`, displayed clock",
-    "Naive daily recomputation",
-    "Speed-up of `score_series` over the naive one",
+    "Daily `score_series`, 10 years",
+    "Daily `score_series`, reviews in random order",
+    "Daily `score_series`, `decayed-prior`, live clock",
+    "Daily `score_series`, `decayed-prior`, displayed clock",
+    *(f"Naive daily recomputation, `{model}`" for model in MODELS),
+    *(f"Speed-up of `score_series` over the naive one, `{model}`" for model in MODELS),
     "`project()` Monte Carlo",
     "Trends page rerun after a half-life change",
     "Overview page rerun after a half-life change",
+    "Trends page rerun after a model change",
+    "Overview page rerun after a model change",
     "Planner page rerun after a change of review requests",
-    "`score_table` (every company at one instant)",
-    "`score_series_by`, monthly",
-    "`score_table_sql`",
+    *(f"`score_table` (every company at one instant), `{model}`" for model in MODELS),
+    *(f"`score_series_by`, monthly, 5 years, `{model}`" for model in MODELS),
+    *(f"`score_table_sql` (DuckDB over Parquet files), `{model}`" for model in MODELS),
+    "Its query alone, `decayed-prior`",
+    "The former one-aggregation query",
+)
+FIDELITY_ROWS = (
+    "Read the companies through the importer",
+    "`fidelity.evaluate`",
+    "Parameter grid:",
+    "Fidelity section, whole",
 )
 
 
@@ -59,8 +75,31 @@ def test_quick_benchmark_writes_a_full_report(tmp_path: Path) -> None:
     for what in TABLE_ROWS:
         assert any(line.startswith(f"| {what}") for line in table), what
     assert "Failed:" not in text and "**Errors:**" not in text
-    assert "within 1e-09" in text  # the fast and naive series agree
+    for model in MODELS:  # the fast and naive series agree, for each model
+        speedup = [line for line in table if line.startswith(
+            f"| Speed-up of `score_series` over the naive one, `{model}`")]
+        assert speedup and all("(within 1e-09)" in line for line in speedup), model
+    if available(FIDELITY_DIR):
+        for what in FIDELITY_ROWS:
+            assert any(line.startswith(f"| {what}") for line in table), what
+        for model in MODELS:
+            assert f"- `{model}`: mean absolute error" in text, model
+            assert f"- `{model}`: best by mean error" in text, model
+    else:
+        assert "Skipped: no fidelity data at" in text
     assert "CPU:" in text and "Python:" in text and "make bench" in text
     # Nothing generated is left behind, and the committed results are untouched.
     assert {p.name for p in tmp_path.iterdir()} <= {"RESULTS.md", "workspace.duckdb"}
     assert _stamp(COMMITTED) == committed_before
+
+
+def test_the_fidelity_section_is_skipped_without_its_data(tmp_path: Path) -> None:
+    """No fidelity folder: a note and a 'skipped' row, no error and no target judged."""
+    report = Report(QUICK, dt.datetime.now(dt.UTC))
+    missing = tmp_path / "no-such-folder"
+    run_fidelity(QUICK, report, missing)
+    assert not report.errors
+    assert [(row.value, row.met) for row in report.rows] == [("skipped", None)]
+    text = render(report, {"CPU": "test"}, "-", "-", 1.0, "python -m benchmarks.run --quick")
+    assert f"Skipped: no fidelity data at `{missing}`" in text
+    assert "Failed:" not in text and "Targets missed: none." in text
