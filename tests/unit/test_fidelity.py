@@ -64,10 +64,11 @@ def test_the_fitted_model_shows_every_published_score(table: pd.DataFrame) -> No
 @pytest.mark.parametrize(
     ("half_life_days", "prior_count"), [(150.0, 7.0), (240.0, 7.0), (182.5, 6.0), (182.5, 8.0)]
 )
-def test_only_the_published_parameters_keep_every_company_within_rounding(
+def test_the_issue_s_other_parameters_leave_a_company_outside_rounding(
     cases: list[fidelity.Case], half_life_days: float, prior_count: float
 ) -> None:
-    """The model page's claim: other half-lives and priors fit worse."""
+    """The issue's claim for 150 and 240 days and priors 6 and 8: each fits worse. (A
+    finer grid finds neighbours that fit as well: benchmarks/RESULTS.md.)"""
     other = fidelity.evaluate(cases, half_life_days=half_life_days, prior_count=prior_count)
     summary = fidelity.summarise(other, "trustpilot")
     assert summary.within_rounding < summary.companies
