@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.readings import PublishedReading
 from scoring.store import DatasetInfo, Workspace, WorkspaceError, default_workspace_path
 
 DEMO_PATH = Path(__file__).resolve().parents[1] / "data" / "demo_reviews.csv"
@@ -36,6 +37,7 @@ class Dataset:
     content_hash: str
     origin: str  # "demo", "upload" or "workspace"
     report: dict[str, Any] = field(default_factory=dict)
+    readings: tuple[PublishedReading, ...] = ()
 
     @property
     def business_name(self) -> str:
