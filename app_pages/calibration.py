@@ -16,13 +16,14 @@ if scoring.star_counts(view.reviews).sum() == 0:
     st.stop()
 calibration.company_hint(view)
 
-st.markdown("Type the TrustScore your Trustpilot profile shows now, and if you like its "
-            "review count and earlier readings (one row each). The whole file counts, up to "
-            "each reading's date.")
-parsed = calibration.readings_editor(view.dataset)
-for problem in parsed.problems:
-    st.error(fmt.escape_markdown(problem), icon=":material/error:")
-calibration.save_row(view.dataset, parsed)
+left, right = st.columns([3, 2], gap="medium")
+with right:
+    calibration.instructions()
+with left:
+    parsed = calibration.readings_editor(view.dataset)
+    for problem in parsed.problems:
+        st.error(fmt.escape_markdown(problem), icon=":material/error:")
+    calibration.save_row(view.dataset, parsed)
 if not parsed.readings:
     st.info("Type the TrustScore shown on the profile in the first row to compare.")
     st.stop()

@@ -199,6 +199,19 @@ def editor_key(dataset_key: str, version: int = 0) -> str:
     return f"calib_readings_{dataset_key}_{version}"
 
 
+def instructions() -> None:
+    """How to fill in the readings table."""
+    st.markdown(
+        "**What does your Trustpilot profile show?**  \n"
+        "Type the TrustScore it shows now in the first row, and the review count if you "
+        "like. Add earlier readings below, one per row, to check the model over time and to "
+        "fit it."
+    )
+    st.caption("A date alone means the end of that day (UTC). Every review in the file up "
+               "to a reading's date counts towards it. Rows found in a saved Trustpilot page "
+               "say so under Source.")
+
+
 def readings_editor(dataset: Dataset) -> ParsedReadings:
     """The editable table of readings; returns what its rows say."""
     entry = _entry(dataset)
@@ -215,13 +228,13 @@ def readings_editor(dataset: Dataset) -> ParsedReadings:
                 help="The day the profile showed the score, as 2026-06-25 (the end of that "
                 "day), or 2026-06-25 14:30 for a time of day (UTC)."),
             SCORE: st.column_config.NumberColumn(
-                SCORE, width="small", step=0.01,
+                SCORE, width="small", step=0.1, format="%.1f",
                 help="The TrustScore on the profile, e.g. 4.3."),
             COUNT: st.column_config.NumberColumn(
                 COUNT, width="small", min_value=0, step=1, format="%d",
                 help="Optional: the number of reviews the profile said it had then."),
             SOURCE: st.column_config.TextColumn(
-                SOURCE, disabled=True,
+                SOURCE, disabled=True, default="typed",
                 help="Where the reading came from: typed here, or a saved Trustpilot page."),
         },
     )
@@ -370,21 +383,23 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     for model in scoring.SCORE_MODELS:
         prefix, name = calibration.MODEL_COLUMNS[model], MODEL_NAMES[model]
         shown[name] = table[f"{prefix}_score"]
-        shown[f"{name} shows"] = table[f"{prefix}_display"]
         shown[f"{name} error"] = table[f"{prefix}_error"]
     shown["Source"] = table["source"]
     return shown
 
 
 def draw_table(table: pd.DataFrame) -> None:
+    """The comparison table: each model's raw value and its error, per reading."""
     number = st.column_config.NumberColumn
     config: dict[str, Any] = {"Published": number(format="%.1f"),
                               "Reviews shown": number(format="%d"),
                               "Reviews in file": number(format="%d")}
     for name in MODEL_NAMES.values():
-        config[name] = number(format="%.3f")
-        config[f"{name} shows"] = number(format="%.1f")
-        config[f"{name} error"] = number(format="%+.3f")
+        config[name] = number(format="%.3f", help=f"The {name} model's score at the reading.")
+        config[f"{name} error"] = number(
+            "Error", format="%+.3f",
+            help=f"The {name} model minus the published score: within ±0.05 it shows the same "
+            "one-decimal score.")
     st.dataframe(display_table(table), width="stretch", hide_index=True, column_config=config)
 
 
