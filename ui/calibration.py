@@ -466,6 +466,9 @@ def rounded_half_life(days: float) -> float:
     return round(days, 1) if days >= 10 else round(days, 2)
 
 
+PLURALS = {"half-life": "half-lives", "prior count": "prior counts", "fit": "fits"}
+
+
 def _span(found: calibration.Interval, unit: str, low_bound: float, high_bound: float,
           fmt: Any) -> str:
     if found.open_below and found.open_above:
@@ -476,8 +479,8 @@ def _span(found: calibration.Interval, unit: str, low_bound: float, high_bound: 
     if found.open_below:
         return f"any {unit} up to {fmt(found.high)} (from {fmt(low_bound)}, the search's start)"
     if found.high - found.low < 1e-6 * max(1.0, found.high):
-        return f"{unit}s within a hair of {fmt(found.low)}"
-    return f"{unit}s from {fmt(found.low)} to {fmt(found.high)}"
+        return f"{PLURALS[unit]} within a hair of {fmt(found.low)}"
+    return f"{PLURALS[unit]} from {fmt(found.low)} to {fmt(found.high)}"
 
 
 def range_sentence(result: calibration.Fit) -> str:
@@ -536,7 +539,7 @@ def issue_sentences(result: calibration.Fit) -> list[str]:
                     else f"{result.prior_count:g} reviews")
             sentences.append(
                 f"The model's score at the readings changes by less than "
-                f"{max(values['spread'], 0.0005):.3f} across {name}s from "
+                f"{max(values['spread'], 0.0005):.3f} across {PLURALS[name]} from "
                 f"{unit(values['low'])} to {unit(values['high'])}: the readings cannot tell "
                 f"them apart, so the fit keeps the sidebar's {kept}.")
         elif issue.code == "best_at_bound":

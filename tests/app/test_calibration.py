@@ -20,7 +20,7 @@ from scoring.readings import PublishedReading
 from scoring.store import Workspace
 from tests.app.conftest import ROOT, open_app
 from ui import calibration as ui_calibration
-from ui.data import DEMO_PATH
+from ui.data import DEMO_PATH, Dataset
 
 PAGE = "calibration.py"
 EDITOR = ui_calibration.editor_key("demo")
@@ -52,11 +52,11 @@ def shown_at(reviews: pd.DataFrame, day: str, half_life_days: float = 182.5) -> 
                                                      half_life_days=half_life_days))
 
 
-def open_dataset(key: str) -> AppTest:
+def open_dataset(key: str, at: AppTest | None = None) -> AppTest:
     """The page on a chosen dataset. (Under AppTest, a second session in the same process
     sometimes ignores the first ``set_value`` on the URL-bound selector; setting its
     session state is what the selector reads on every run.)"""
-    at = open_app(PAGE)
+    at = at if at is not None else open_app(PAGE)
     at.session_state["dataset"] = key
     at.run()
     assert not at.exception and at.selectbox(key="dataset").value == key
@@ -230,3 +230,29 @@ def test_readings_save_and_reload_with_a_workspace_dataset(demo: pd.DataFrame) -
     assert list(saved[COUNT]) == [480]
     assert again.button(key="calib_save").disabled  # nothing new to save
     assert "Saved with the dataset." in texts(again.caption)
+
+
+def test_readings_found_in_a_saved_page_come_prefilled_with_their_source(
+    demo: pd.DataFrame,
+) -> None:
+    """An import that found readings (a saved Trustpilot page) opens with them, marked
+    with where they came from; a hostile source name stays text in the tables."""
+    hostile = "saved page **x** <img src=x onerror=alert(1)>.html"
+    readings = (PublishedReading("2026-10-31T22:40:00Z", 4.3, len(demo), hostile),
+                PublishedReading("2026-01-15", 3.6, None, "saved page old.html"))
+    dataset = Dataset("upload-abc", "profile.html", demo, "abc" * 20, "upload",
+                      readings=readings)
+    at = open_app(PAGE)
+    at.session_state["uploads"] = {dataset.key: dataset}  # what "Open in the dashboard" does
+    at.run()
+    at = open_dataset(dataset.key, at)
+    assert not at.exception and not at.error
+    table = at.data_editor[0].value
+    assert list(table[ui_calibration.SOURCE]) == ["typed", hostile, "saved page old.html"]
+    assert list(table[DATE]) == [pd.Timestamp.now(tz="UTC").date().isoformat(),
+                                 "2026-10-31 22:40", "2026-01-15 00:00"]
+    shown_table = at.dataframe[-1].value
+    assert list(shown_table["Source"]) == [hostile, "saved page old.html"]
+    assert "Readings are kept for this session" in texts(at.caption)
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Published on 31 Oct 2026"] == "4.3"
