@@ -41,6 +41,7 @@ computed exactly.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -152,7 +153,8 @@ class Interval:
     open_above: bool = False
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, int | float) and self.low <= float(value) <= self.high
+        return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+                and self.low <= float(value) <= self.high)
 
     @property
     def bounded(self) -> bool:

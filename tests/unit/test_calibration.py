@@ -280,6 +280,13 @@ def test_fit_validates_its_inputs(profile: pd.DataFrame) -> None:
         fit(profile, reading, prior_count=-2.0)
 
 
+def test_an_interval_holds_numbers_of_any_kind() -> None:
+    found = Interval(10.0, 20.0)
+    assert 10 in found and np.float64(15.5) in found and np.int64(20) in found
+    assert 9.99 not in found and "15" not in found and True not in found
+    assert found.bounded and not Interval(1.0, 5.0, open_below=True).bounded
+
+
 def test_fit_profiles_shares_the_parameters(profile: pd.DataFrame) -> None:
     other = synthetic_profile(n=300, seed=9)
     first = published(profile, READING_DAYS[::2], half_life_days=150.0)
