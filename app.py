@@ -16,6 +16,8 @@ st.set_page_config(
 pages = [
     st.Page(HERE / "app_pages" / "home.py", title="Overview", icon=":material/dashboard:",
             default=True),
+    st.Page(HERE / "app_pages" / "calibration.py", title="Check against Trustpilot",
+            icon=":material/fact_check:", url_path="check"),
     st.Page(HERE / "app_pages" / "importer.py", title="Import", icon=":material/upload_file:",
             url_path="import"),
     st.Page(HERE / "app_pages" / "trends.py", title="Trends", icon=":material/show_chart:"),

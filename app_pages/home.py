@@ -17,6 +17,8 @@ st.caption(
     f"TrustScore as of {snap.as_of:%d %b %Y} · {fmt.escape_markdown(view.describe())} · "
     f"dataset: {fmt.escape_markdown(dataset.name)}"
 )
+st.page_link("app_pages/calibration.py", label="Does this match your Trustpilot profile? Check it",
+             icon=":material/fact_check:")
 
 if not snap.has_reviews:
     st.info("No reviews yet: the score starts once the first review that counts arrives.")

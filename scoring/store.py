@@ -18,6 +18,12 @@ One workspace is one DuckDB file (see :func:`default_workspace_path`). It holds
 ``scenarios``
     saved projection-planner scenarios: ``id``, ``name``, ``params`` (JSON text),
     ``created_at``, ``updated_at``.
+``readings``
+    the TrustScores a dataset's profile published (:class:`~scoring.readings.PublishedReading`),
+    keyed by ``dataset_id`` and ordered by ``position``: ``at TIMESTAMPTZ``,
+    ``score DOUBLE``, ``review_count BIGINT`` (NULL: unknown), ``source VARCHAR``.
+    Deleted with their dataset. Added to layout version 1 in place: opening an older
+    file read-write creates the table; a read-only older file simply has no readings.
 
 Threads and sessions
 --------------------
@@ -48,7 +54,7 @@ import json
 import os
 import threading
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,6 +66,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring.errors import ReviewDataError
+from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, REQUIRED_COLUMNS, validate_reviews
 
 SCHEMA_VERSION = 1
@@ -128,8 +136,18 @@ _SCHEMA_DDL: tuple[str, ...] = (
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 )""",
+    """CREATE TABLE IF NOT EXISTS readings (
+    dataset_id BIGINT NOT NULL,
+    "position" INTEGER NOT NULL,
+    "at" TIMESTAMPTZ NOT NULL,
+    score DOUBLE NOT NULL,
+    review_count BIGINT,
+    source VARCHAR NOT NULL
+)""",
 )
 _REQUIRED_TABLES = ("meta", "datasets", "reviews", "scenarios")
+"""Tables every workspace has; ``readings`` came later and may be absent from an older
+file opened read-only."""
 _DATASET_FIELDS = (
     'SELECT id, name, "rows", date_min, date_max, saved_at, content_hash, "columns" FROM datasets'
 )
@@ -554,7 +572,69 @@ class Workspace:
         with self._writing(f"delete dataset {dataset_id}") as cur:
             self._dataset_info(cur, dataset_id)  # raises if absent
             cur.execute("DELETE FROM reviews WHERE dataset_id = ?", [dataset_id])
+            if self._has_table(cur, "readings"):
+                cur.execute("DELETE FROM readings WHERE dataset_id = ?", [dataset_id])
             cur.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+
+    # -- published readings ----------------------------------------------------
+
+    def save_readings(self, dataset_id: int, readings: Sequence[PublishedReading]) -> int:
+        """Replace the published readings kept with a dataset (one transaction);
+        returns how many were saved. An empty sequence removes them all."""
+        dataset_id = _as_id(dataset_id)
+        rows = []
+        for position, reading in enumerate(readings):
+            if not isinstance(reading, PublishedReading):
+                raise WorkspaceError(
+                    f"Reading {position + 1} is a {type(reading).__name__}, not a "
+                    "PublishedReading; nothing was saved."
+                )
+            rows.append([dataset_id, position, reading.at.to_pydatetime(), reading.score,
+                         reading.review_count, reading.source])
+        with self._writing(f"save the readings of dataset {dataset_id}") as cur:
+            self._dataset_info(cur, dataset_id)  # raises if absent
+            cur.execute("DELETE FROM readings WHERE dataset_id = ?", [dataset_id])
+            if rows:
+                cur.executemany(
+                    'INSERT INTO readings (dataset_id, "position", "at", score, review_count, '
+                    "source) VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+        return len(rows)
+
+    def load_readings(self, dataset_id: int) -> list[PublishedReading]:
+        """The published readings kept with a dataset, in the order saved (empty when
+        there are none, or the file predates readings and is open read-only)."""
+        dataset_id = _as_id(dataset_id)
+        with self._cursor(f"load the readings of dataset {dataset_id}") as cur:
+            self._dataset_info(cur, dataset_id)  # raises if absent
+            if not self._has_table(cur, "readings"):
+                return []
+            rows = cur.execute(
+                'SELECT "at", score, review_count, source FROM readings WHERE dataset_id = ? '
+                'ORDER BY "position"',
+                [dataset_id],
+            ).fetchall()
+        found = []
+        for at, score, review_count, source in rows:
+            try:
+                found.append(PublishedReading(
+                    _utc(at), float(score), None if review_count is None else int(review_count),
+                    source,
+                ))
+            except ReviewDataError as exc:
+                raise WorkspaceError(
+                    f"A reading saved with dataset {dataset_id} in {self.path} is not valid "
+                    f"({exc}); save the readings again to replace them."
+                ) from None
+        return found
+
+    @staticmethod
+    def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
+        return _first(cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?",
+            [name],
+        ))[0] > 0
 
     # -- scenarios -------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Shared fixtures: the real review exports beside the checkout.
 
-The files in ../shared/data/real are read in place, never copied into the repo.
-When the folder is missing, tests that need it are skipped, unless
+The files in ../shared/data/real (and the fidelity benchmark in
+../shared/data/fidelity) are read in place, never copied into the repo.
+When a folder is missing, tests that need it are skipped, unless
 TRUSTLENS_REQUIRE_REAL_DATA=1 (set by .ci/run), in which case they fail.
 """
 
@@ -17,8 +18,8 @@ REAL_DATA = SHARED_DATA / "real"
 FIDELITY_DATA = SHARED_DATA / "fidelity"
 
 
-def _shared_folder(folder: Path, what: str) -> Path:
-    """``folder``; skip (or fail under TRUSTLENS_REQUIRE_REAL_DATA=1) if absent."""
+def _require(folder: Path, what: str) -> Path:
+    """``folder``; skip (or fail under TRUSTLENS_REQUIRE_REAL_DATA=1) if it is absent."""
     if not folder.is_dir():
         message = f"{what} not found at {folder}"
         if os.environ.get("TRUSTLENS_REQUIRE_REAL_DATA") == "1":
@@ -30,11 +31,14 @@ def _shared_folder(folder: Path, what: str) -> Path:
 @pytest.fixture(scope="session")
 def real_data() -> Path:
     """The real-data folder; skip (or fail under TRUSTLENS_REQUIRE_REAL_DATA=1) if absent."""
-    return _shared_folder(REAL_DATA, "real review exports")
+    return _require(REAL_DATA, "real review exports")
 
 
 @pytest.fixture(scope="session")
 def fidelity_data() -> Path:
-    """The companies with published TrustScores (../shared/data/fidelity); skip (or fail
-    under TRUSTLENS_REQUIRE_REAL_DATA=1) if absent."""
-    return _shared_folder(FIDELITY_DATA, "published-score data")
+    """The fidelity benchmark (published scores with complete review sets, see its
+    README); skip (or fail under TRUSTLENS_REQUIRE_REAL_DATA=1) if absent."""
+    folder = _require(FIDELITY_DATA, "the fidelity benchmark (published TrustScores)")
+    if not (folder / "published-scores.csv").is_file():
+        pytest.fail(f"{folder} has no published-scores.csv: the benchmark is incomplete.")
+    return folder

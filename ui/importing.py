@@ -411,6 +411,9 @@ def save(dataset: data.Dataset) -> None:
     else:
         try:
             info = found.save_dataset(name, dataset.reviews, dataset.report)
+            if dataset.readings and not found.load_readings(info.id):
+                # Scores a saved Trustpilot page showed go with the dataset (Check page).
+                found.save_readings(info.id, dataset.readings)
         except WorkspaceError as error:
             outcome = (False, str(error))
         else:

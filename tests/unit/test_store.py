@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scoring.readings import PublishedReading
 from scoring.store import (
     NAME_MAX_LENGTH,
     SCHEMA_VERSION,
@@ -348,6 +349,88 @@ def test_scenarios_crud(workspace: Workspace) -> None:
         workspace.save_scenario("Bad", {"f": lambda: 1})
     with pytest.raises(WorkspaceError, match="must be a dict"):
         workspace.save_scenario("Bad", [1, 2])  # type: ignore[arg-type]
+
+
+# -- published readings ------------------------------------------------------------
+
+
+READINGS = [
+    PublishedReading("2026-06-25T10:35:31.123456Z", 4.3, 1_204, "typed"),
+    PublishedReading("2025-01-02", 3.9, None, "saved page acme.html"),
+    PublishedReading("2026-01-01T00:00:00+02:00", 1.0, 0, SQLISH),
+]
+
+
+def test_readings_round_trip_in_the_order_saved(workspace: Workspace) -> None:
+    dataset_id = workspace.save_dataset("Profile", minimal_frame()).id
+    assert workspace.load_readings(dataset_id) == []
+    assert workspace.save_readings(dataset_id, READINGS) == 3
+    loaded = workspace.load_readings(dataset_id)
+    assert loaded == READINGS  # microseconds, UTC, a missing count, quotes in the source
+    assert str(loaded[2].at) == "2025-12-31 22:00:00+00:00"
+    assert workspace.load_dataset(dataset_id)[0].shape == (5, 2)  # tables intact
+
+
+def test_saving_readings_replaces_the_set(workspace: Workspace) -> None:
+    first = workspace.save_dataset("One", minimal_frame()).id
+    second = workspace.save_dataset("Two", minimal_frame(start="2024-06-01")).id
+    workspace.save_readings(first, READINGS)
+    workspace.save_readings(second, READINGS[:1])
+    workspace.save_readings(first, READINGS[1:2])
+    assert workspace.load_readings(first) == READINGS[1:2]
+    assert workspace.load_readings(second) == READINGS[:1]  # another dataset's untouched
+    assert workspace.save_readings(first, []) == 0
+    assert workspace.load_readings(first) == []
+
+
+def test_readings_are_deleted_with_their_dataset(workspace: Workspace) -> None:
+    dataset_id = workspace.save_dataset("Gone", minimal_frame()).id
+    workspace.save_readings(dataset_id, READINGS)
+    workspace.delete_dataset(dataset_id)
+    with workspace.cursor() as cur:
+        left = cur.execute("SELECT count(*) FROM readings WHERE dataset_id = ?",
+                           [dataset_id]).fetchall()
+    assert left == [(0,)]
+    for call in (lambda: workspace.load_readings(dataset_id),
+                 lambda: workspace.save_readings(dataset_id, READINGS)):
+        with pytest.raises(WorkspaceError, match=f"no dataset with id {dataset_id}"):
+            call()
+
+
+def test_bad_readings_are_refused_and_nothing_is_written(workspace: Workspace) -> None:
+    dataset_id = workspace.save_dataset("Profile", minimal_frame()).id
+    workspace.save_readings(dataset_id, READINGS[:1])
+    with pytest.raises(WorkspaceError, match="Reading 2 is a tuple"):
+        workspace.save_readings(dataset_id, [READINGS[1], ("2025-01-01", 4.0)])
+    assert workspace.load_readings(dataset_id) == READINGS[:1]
+
+
+def test_a_workspace_from_before_readings_gains_the_table(tmp_path: Path) -> None:
+    """A file written before readings existed opens read-write with the table created,
+    and read-only with no readings (not an error)."""
+    path = tmp_path / "ws.duckdb"
+    with Workspace(path) as ws:
+        dataset_id = ws.save_dataset("Old", minimal_frame()).id
+        with ws.cursor() as cur:
+            cur.execute("DROP TABLE readings")
+    with Workspace(path, read_only=True) as ws:
+        assert ws.load_readings(dataset_id) == []
+        assert [d.name for d in ws.list_datasets()] == ["Old"]
+    with Workspace(path) as ws:
+        ws.save_readings(dataset_id, READINGS)
+        ws.delete_dataset(ws.save_dataset("Other", minimal_frame(start="2020-01-01")).id)
+        assert ws.load_readings(dataset_id) == READINGS
+
+
+def test_readings_in_a_read_only_workspace(tmp_path: Path) -> None:
+    path = tmp_path / "ws.duckdb"
+    with Workspace(path) as ws:
+        dataset_id = ws.save_dataset("Saved", minimal_frame()).id
+        ws.save_readings(dataset_id, READINGS)
+    with Workspace(path, read_only=True) as ws:
+        assert ws.load_readings(dataset_id) == READINGS
+        with pytest.raises(WorkspaceError, match="open read-only"):
+            ws.save_readings(dataset_id, [])
 
 
 # -- paths -------------------------------------------------------------------------

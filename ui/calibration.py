@@ -1,0 +1,669 @@
+"""The "Check against Trustpilot" page's parts: the readings editor, the comparison,
+the fit and its sentences, saving readings with a dataset.
+
+Readings typed for a dataset live in this session (``st.session_state``, per dataset
+key); for a dataset saved in the workspace they are loaded from and saved to the store
+with it. Everything the user typed is shown as text: in the editor and tables (data
+grids), and escaped in messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import scoring
+from scoring import calibration
+from scoring.readings import MAX_SCORE, MIN_SCORE, PublishedReading
+from scoring.store import WorkspaceError
+from ui import calibration_charts, controls, views
+from ui.data import Dataset, workspace
+from ui.format import escape_markdown
+from ui.settings import MODEL_NAMES, ModelSettings
+
+DATE, SCORE, COUNT, SOURCE = "Date (UTC)", "TrustScore shown", "Reviews shown", "Source"
+TABLES = "calib_tables"  # session_state: dataset key -> the editor's tables
+FITS = "calib_fits"  # session_state: dataset key -> (inputs, Fit)
+APPLIED = "calib_applied"
+SAVED_MESSAGE = "calib_saved_message"
+END_OF_DAY = dt.time(23, 59, 59)
+_NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
+
+
+# -- readings <-> the editor's table ------------------------------------------------------
+
+
+def reading_time_text(at: pd.Timestamp) -> str:
+    """A reading's instant as typed: the date alone for the end of a day (what a date
+    alone means), else date and time to the minute (UTC)."""
+    if at.time() == END_OF_DAY:
+        return f"{at:%Y-%m-%d}"
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
+def parse_reading_date(text: object) -> pd.Timestamp:
+    """A typed date (UTC): "2026-06-25" (the end of that day), "2026-06-25 14:30",
+    ISO 8601, or with a month name ("25 Jun 2026"). All-numeric forms such as 01/02/2026
+    are refused: day and month could be read either way. Raises ValueError saying so."""
+    if isinstance(text, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(text)
+    elif isinstance(text, dt.date):
+        stamp = pd.Timestamp(dt.datetime.combine(text, END_OF_DAY))
+    else:
+        value = str(text).strip()
+        if _NUMERIC_DATE.match(value):
+            raise ValueError(f"“{value}” could be read day-first or month-first; type it as "
+                             "year-month-day, e.g. 2026-06-25")
+        try:
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"“{value}” is not a date; type it as 2026-06-25 (or "
+                             "2026-06-25 14:30 for a time of day, in UTC)") from None
+        if stamp is pd.NaT:
+            raise ValueError("the date is empty")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or (
+            stamp.time() == dt.time(0) and not re.search(r"\d:\d", value)
+        ):
+            stamp = pd.Timestamp(dt.datetime.combine(stamp.date(), END_OF_DAY))
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def readings_table(readings: Sequence[PublishedReading], today: dt.date) -> pd.DataFrame:
+    """The editor's table: a row for today waiting for its score, then ``readings``."""
+    rows = [{DATE: today.isoformat(), SCORE: math.nan, COUNT: pd.NA, SOURCE: "typed"}]
+    if any(reading.at.date() == today and reading_time_text(reading.at) == today.isoformat()
+           for reading in readings):
+        rows = []
+    rows += [{DATE: reading_time_text(r.at), SCORE: r.score,
+              COUNT: pd.NA if r.review_count is None else r.review_count, SOURCE: r.source}
+             for r in readings]
+    table = pd.DataFrame(rows, columns=[DATE, SCORE, COUNT, SOURCE])
+    return table.astype({DATE: "string", SCORE: "float64", COUNT: "Int64", SOURCE: "string"})
+
+
+@dataclass(frozen=True)
+class ParsedReadings:
+    """The readings of the editor's rows that hold a score, the (1-based) row each came
+    from, and one message per row that could not be read (naming the row)."""
+
+    readings: tuple[PublishedReading, ...]
+    rows: tuple[int, ...]
+    problems: tuple[str, ...]
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        missing = pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+    return bool(missing) if not hasattr(missing, "__len__") else False
+
+
+def parse_readings(table: pd.DataFrame, now: pd.Timestamp | None = None) -> ParsedReadings:
+    """Read the editor's rows. A row without a score is skipped (e.g. today's row until
+    the score is typed) unless it holds a review count; every problem names its row."""
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
+    readings, rows, problems = [], [], []
+    for position, row in enumerate(table.to_dict("records"), start=1):
+        date_value, score, count = row.get(DATE), row.get(SCORE), row.get(COUNT)
+        source = row.get(SOURCE)
+        source = "typed" if _blank(source) or not str(source).strip() else str(source)
+        date_blank = _blank(date_value) or not str(date_value).strip()
+        if _blank(score):
+            if not _blank(count):
+                problems.append(f"Row {position}: type the TrustScore the profile showed "
+                                "with that review count, or delete the row.")
+            continue
+        label = f"Row {position}" + ("" if date_blank else f" ({str(date_value).strip()})")
+        if date_blank:
+            problems.append(f"Row {position}: add the date the profile showed {score:g}, "
+                            "e.g. 2026-06-25.")
+            continue
+        try:
+            at = parse_reading_date(date_value)
+        except ValueError as error:
+            problems.append(f"Row {position}: {error}.")
+            continue
+        if at > now + pd.Timedelta(days=1):
+            problems.append(f"{label}: the date is in the future; type the day the profile "
+                            "showed the score.")
+            continue
+        try:
+            stars = float(score)
+        except (TypeError, ValueError):
+            problems.append(f"{label}: the TrustScore must be a number such as 4.3.")
+            continue
+        if not (math.isfinite(stars) and MIN_SCORE <= stars <= MAX_SCORE):
+            problems.append(f"{label}: a TrustScore runs from 1.0 to 5.0, and {stars:g} is "
+                            "not one; type the number the profile shows, e.g. 4.3.")
+            continue
+        review_count = None
+        if not _blank(count):
+            number = float(count)
+            if not (math.isfinite(number) and number >= 0 and number.is_integer()):
+                problems.append(f"{label}: the review count must be a whole number such as "
+                                "1204, or left empty.")
+                continue
+            review_count = int(number)
+        try:
+            reading = PublishedReading(at, stars, review_count, source)
+        except scoring.ReviewDataError as error:
+            problems.append(f"{label}: {error}")
+            continue
+        readings.append(reading)
+        rows.append(position)
+    return ParsedReadings(tuple(readings), tuple(rows), tuple(problems))
+
+
+# -- session state and the store -------------------------------------------------------
+
+
+def _saved_id(dataset: Dataset) -> int | None:
+    return int(dataset.key[2:]) if dataset.origin == "workspace" else None
+
+
+def _entry(dataset: Dataset) -> dict[str, Any]:
+    """This session's tables for ``dataset``: created from the readings saved with it
+    (workspace) or found by the importer, plus a row for today."""
+    tables = st.session_state.setdefault(TABLES, {})
+    entry = tables.get(dataset.key)
+    if entry is None:
+        readings: Sequence[PublishedReading] = dataset.readings
+        saved: tuple[PublishedReading, ...] | None = None
+        dataset_id = _saved_id(dataset)
+        found = workspace() if dataset_id is not None else None
+        if found is not None and dataset_id is not None:
+            try:
+                saved = tuple(found.load_readings(dataset_id))
+            except WorkspaceError as error:
+                st.warning(escape_markdown(f"The saved readings could not be read: {error}"))
+            else:
+                readings = saved or readings
+        table = readings_table(readings, pd.Timestamp.now(tz="UTC").date())
+        entry = {"base": table, "current": table, "version": 0, "saved": saved}
+        tables[dataset.key] = entry
+    return entry
+
+
+def editor_key(dataset_key: str, version: int = 0) -> str:
+    """The key of a dataset's readings editor (its edit state in session state)."""
+    return f"calib_readings_{dataset_key}_{version}"
+
+
+def instructions() -> None:
+    """How to fill in the readings table."""
+    st.markdown(
+        "**What does your Trustpilot profile show?**  \n"
+        "Type the TrustScore it shows now in the first row, and the review count if you "
+        "like. Add earlier readings below, one per row, to check the model over time and to "
+        "fit it."
+    )
+    st.caption("A date alone means the end of that day (UTC). Every review in the file up "
+               "to a reading's date counts towards it. Rows found in a saved Trustpilot page "
+               "say so under Source.")
+
+
+def readings_editor(dataset: Dataset) -> ParsedReadings:
+    """The editable table of readings; returns what its rows say."""
+    entry = _entry(dataset)
+    key = editor_key(dataset.key, entry["version"])
+    if key not in st.session_state:
+        # A fresh editor (first visit, or back from another page): start from the
+        # last edited table, so the edits survive page switches.
+        entry["base"] = entry["current"]
+    edited = st.data_editor(
+        entry["base"], key=key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            DATE: st.column_config.TextColumn(
+                DATE, width="small",
+                help="The day the profile showed the score, as 2026-06-25 (the end of that "
+                "day), or 2026-06-25 14:30 for a time of day (UTC)."),
+            SCORE: st.column_config.NumberColumn(
+                SCORE, width="small", step=0.1, format="%.1f",
+                help="The TrustScore on the profile, e.g. 4.3."),
+            COUNT: st.column_config.NumberColumn(
+                COUNT, width="small", min_value=0, step=1, format="%d",
+                help="Optional: the number of reviews the profile said it had then."),
+            SOURCE: st.column_config.TextColumn(
+                SOURCE, disabled=True, default="typed",
+                help="Where the reading came from: typed here, or a saved Trustpilot page."),
+        },
+    )
+    entry["current"] = edited
+    return parse_readings(edited)
+
+
+def _save(dataset_id: int, readings: tuple[PublishedReading, ...], dataset_key: str) -> None:
+    """Button callback: save the readings with the dataset; the outcome waits for the
+    rerun in ``st.session_state[SAVED_MESSAGE]``."""
+    found = workspace()
+    if found is None:
+        st.session_state[SAVED_MESSAGE] = (False, "The workspace is unavailable right now.")
+        return
+    try:
+        count = found.save_readings(dataset_id, readings)
+    except WorkspaceError as error:
+        st.session_state[SAVED_MESSAGE] = (False, str(error))
+        return
+    st.session_state[TABLES][dataset_key]["saved"] = readings
+    noun = "reading" if count == 1 else "readings"
+    st.session_state[SAVED_MESSAGE] = (True, f"Saved {count} {noun} with the dataset.")
+
+
+def save_row(dataset: Dataset, parsed: ParsedReadings) -> None:
+    """Save the readings with a workspace dataset, or say where they are kept."""
+    dataset_id = _saved_id(dataset)
+    if dataset_id is None:
+        st.caption("Readings are kept for this session. Save the dataset to the workspace "
+                   "(Import page) to keep them with it.")
+        return
+    entry = _entry(dataset)
+    changed = entry["saved"] != parsed.readings
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    left.button(
+        "Save readings", icon=":material/save:", key="calib_save",
+        disabled=bool(parsed.problems) or not changed,
+        on_click=_save, args=(dataset_id, parsed.readings, dataset.key),
+        help="Keep these readings with the saved dataset, for everyone who opens it.",
+    )
+    message = st.session_state.pop(SAVED_MESSAGE, None)
+    if message is not None:
+        ok, text = message
+        if ok:
+            right.success(text)
+        else:  # the workspace's message names a file path: shown as text
+            right.error(escape_markdown(text))
+    elif parsed.problems:
+        right.caption("Fix the rows above to save.")
+    elif changed:
+        right.caption("Not saved yet: these readings differ from the ones saved with the "
+                      "dataset.")
+    else:
+        right.caption("Saved with the dataset.")
+
+
+# -- comparing --------------------------------------------------------------------------
+
+
+def _reading_key(readings: Sequence[PublishedReading]) -> tuple[tuple[Any, ...], ...]:
+    return tuple((r.at.isoformat(), r.score, r.review_count, r.source) for r in readings)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _compare(key: str, readings: tuple[tuple[Any, ...], ...], half_life_days: float,
+             prior_count: float, prior_mean: float, _reviews: pd.DataFrame) -> pd.DataFrame:
+    del key  # identifies _reviews
+    found = [PublishedReading(pd.Timestamp(at), score, count, source)
+             for at, score, count, source in readings]
+    return calibration.compare_readings(_reviews, found, half_life_days=half_life_days,
+                                        prior_count=prior_count, prior_mean=prior_mean)
+
+
+def compare(view: controls.View, readings: Sequence[PublishedReading]) -> pd.DataFrame:
+    """:func:`scoring.calibration.compare_readings` under the sidebar's settings, cached
+    on the reviews' key and the readings."""
+    model = view.model
+    return _compare(views.reviews_key(view), _reading_key(readings), model.half_life_days,
+                    model.prior_count, model.prior_mean, view.reviews)
+
+
+def company_hint(view: controls.View) -> None:
+    """Trustpilot shows one score per company: say so when the view mixes several."""
+    if "company" in view.reviews.columns and "company" not in view.filters:
+        companies = view.reviews["company"].dropna().nunique()
+        if companies > 1:
+            st.info(f"This dataset holds {companies:,} companies and Trustpilot shows one "
+                    "score per company: pick the company under Filters in the sidebar.")
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.3f}" if round(value, 3) != 0 else "±0.000"
+
+
+def latest_metrics(table: pd.DataFrame) -> None:
+    """The newest reading beside each model form's value (raw, shown, error)."""
+    latest = table.loc[table["at"].idxmax()]
+    cols = st.columns(3)
+    cols[0].metric(
+        f"Published on {latest['at']:%d %b %Y}", f"{latest['published_score']:.1f}",
+        delta=(f"{int(latest['published_count']):,} reviews"
+               if not pd.isna(latest["published_count"]) else "review count not given"),
+        delta_color="off", delta_arrow="off", border=True,
+    )
+    for col, model in zip(cols[1:], scoring.SCORE_MODELS, strict=True):
+        prefix = calibration.MODEL_COLUMNS[model]
+        error = float(latest[f"{prefix}_error"])
+        matches = bool(latest[f"{prefix}_matches"])
+        col.metric(
+            f"{MODEL_NAMES[model]} model", f"{latest[f'{prefix}_score']:.3f}",
+            delta=f"{_signed(error)} · shows {latest[f'{prefix}_display']:.1f}"
+            + (" ✓" if matches else " ✗"),
+            delta_color="off", delta_arrow="off", border=True,
+            help=f"The {MODEL_NAMES[model]} model's score at the reading's instant, its error "
+            "(model minus published) and what it would show to one decimal.",
+        )
+
+
+def summary_sentence(table: pd.DataFrame) -> str:
+    """How each form does over all readings, in one sentence (numbers only)."""
+    parts = []
+    total = len(table)
+    for model in scoring.SCORE_MODELS:
+        prefix = calibration.MODEL_COLUMNS[model]
+        matched = int(table[f"{prefix}_matches"].sum())
+        worst = float(table[f"{prefix}_error"].abs().max())
+        name = MODEL_NAMES[model]
+        if matched == total:
+            parts.append(f"the {name} model shows every published score to the decimal "
+                         f"(largest error {worst:.3f})")
+        else:
+            parts.append(f"the {name} model shows {matched} of {total} to the decimal "
+                         f"(largest error {worst:.3f})")
+    sentence = "; ".join(parts)
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison as the page shows it (the user's source kept as plain text)."""
+    shown = pd.DataFrame({
+        "Date (UTC)": [reading_time_text(at) for at in table["at"]],
+        "Published": table["published_score"],
+        "Reviews shown": table["published_count"],
+        "Reviews in file": table["reviews_in_file"],
+    })
+    for model in scoring.SCORE_MODELS:
+        prefix, name = calibration.MODEL_COLUMNS[model], MODEL_NAMES[model]
+        shown[name] = table[f"{prefix}_score"]
+        shown[f"{name} error"] = table[f"{prefix}_error"]
+    shown["Source"] = table["source"]
+    return shown
+
+
+def draw_table(table: pd.DataFrame) -> None:
+    """The comparison table: each model's raw value and its error, per reading."""
+    number = st.column_config.NumberColumn
+    config: dict[str, Any] = {"Published": number(format="%.1f"),
+                              "Reviews shown": number(format="%d"),
+                              "Reviews in file": number(format="%d")}
+    for name in MODEL_NAMES.values():
+        config[name] = number(format="%.3f", help=f"The {name} model's score at the reading.")
+        config[f"{name} error"] = number(
+            "Error", format="%+.3f",
+            help=f"The {name} model minus the published score: within ±0.05 it shows the same "
+            "one-decimal score.")
+    st.dataframe(display_table(table), width="stretch", hide_index=True, column_config=config)
+
+
+def draw_chart(view: controls.View, table: pd.DataFrame) -> None:
+    """The score under both forms from the first review (or reading) to the last one."""
+    first_review = view.reviews["created_at"].min()
+    start = min(first_review, table["at"].min()).floor("D")
+    end = max(view.reviews["created_at"].max(), table["at"].max())
+    lines = {}
+    for settings in (view.model, view.model.other_model()):
+        series, _ = views.trend(view.reviews, settings, start=start, end=end, clock="live")
+        lines[settings.model] = (MODEL_NAMES[settings.model], series["score"])
+    ordered = {model: lines[model] for model in scoring.SCORE_MODELS}
+    figure = calibration_charts.readings_figure(ordered, table)
+    st.plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
+    st.caption("Lines: each model's score under the sidebar's half-life and prior (the "
+               "decayed-prior one on the live clock). Diamonds: the published TrustScores, "
+               "with the ±0.05 of raw scores that show as that decimal; rings: each model "
+               "at the reading's instant.")
+
+
+# -- incompleteness -----------------------------------------------------------------------
+
+
+def incompleteness_note(view: controls.View, readings: Sequence[PublishedReading]) -> None:
+    """Warn when the newest reading with a review count says the file lacks reviews."""
+    counted = [r for r in readings if r.review_count is not None]
+    if not counted:
+        return
+    latest = max(counted, key=lambda reading: reading.at)
+    model = view.model
+    params = scoring.ScoreParams(model.half_life_days, model.prior_count, model.prior_mean,
+                                 model.model)
+    found = calibration.incompleteness(view.reviews, latest, params=params)
+    if found is None:
+        return
+    low = scoring.display_score(found.lowest)
+    high = scoring.display_score(found.highest)
+    text = (
+        f"The file holds {found.reviews_in_file:,} of the {found.published_count:,} reviews "
+        f"the profile counted on {found.at:%d %b %Y} ({found.missing:,} missing, "
+        f"{found.share_missing:.0%}). The missing ones could move the score anywhere from "
+        f"{low:.1f} (all 1-star) to {high:.1f} (all 5-star), against {found.score:.2f} on the "
+        "file."
+    )
+    if found.warn:
+        st.warning(text + " The file is incomplete: export every review (all dates, all "
+                   "stars) before trusting the comparison or the fit.",
+                   icon=":material/warning:")
+    else:
+        st.caption(text + " A review or two is usual (removed or very new reviews).")
+
+
+# -- fitting ------------------------------------------------------------------------------
+
+
+def days_text(days: float) -> str:
+    """A half-life for a sentence: "191 days", "47.3 days", "3,650 days"."""
+    return f"{days:,.0f} days" if days >= 100 else f"{days:.1f} days"
+
+
+def rounded_half_life(days: float) -> float:
+    """The fitted half-life as applied to the sidebar (one decimal, two below 10 days)."""
+    return round(days, 1) if days >= 10 else round(days, 2)
+
+
+PLURALS = {"half-life": "half-lives", "prior count": "prior counts", "fit": "fits"}
+
+
+def _span(found: calibration.Interval, unit: str, low_bound: float, high_bound: float,
+          fmt: Any) -> str:
+    if found.open_below and found.open_above:
+        return f"any {unit} from {fmt(low_bound)} to {fmt(high_bound)}"
+    if found.open_above:
+        return (f"any {unit} above {fmt(found.low)} (up to {fmt(high_bound)}, the end of "
+                "the search range)")
+    if found.open_below:
+        return f"any {unit} up to {fmt(found.high)} (from {fmt(low_bound)}, the search's start)"
+    if found.high - found.low < 1e-6 * max(1.0, found.high):
+        return f"{PLURALS[unit]} within a hair of {fmt(found.low)}"
+    return f"{PLURALS[unit]} from {fmt(found.low)} to {fmt(found.high)}"
+
+
+def range_sentence(result: calibration.Fit) -> str:
+    """Which half-lives (and prior counts) reproduce every reading, in words."""
+    if not result.half_life_ranges:
+        return "No half-life reproduces every reading to the decimal."
+    low, high = result.half_life_bounds
+    spans = [_span(found, "half-life", low, high, days_text)
+             for found in result.half_life_ranges]
+    sentence = " or ".join(spans)
+    sentence = sentence[0].upper() + sentence[1:] + " reproduce"
+    sentence += "s" if len(spans) == 1 and spans[0].startswith("any") else ""
+    sentence += " every reading (each shows the published score to the decimal)"
+    if result.fitted_prior and result.prior_count_ranges:
+        m_low, m_high = result.prior_count_bounds
+        priors = " or ".join(_span(found, "prior count", m_low, m_high,
+                                   lambda x: f"{x:.1f} reviews")
+                             for found in result.prior_count_ranges)
+        sentence += f", with {priors} (each with a suitable half-life)"
+    return sentence + "."
+
+
+def issue_sentences(result: calibration.Fit) -> list[str]:
+    """The fit's issues in words, one sentence each."""
+    names = {"half_life_days": "half-life", "prior_count": "prior count", None: "fit"}
+    sentences = []
+    for issue in result.issues:
+        values, name = issue.values, names.get(issue.parameter, "fit")
+        if issue.code == "too_few_readings":
+            readings = int(values["readings"])
+            parameters = int(values["parameters"])
+            sentences.append(
+                f"{readings} reading{'s' if readings != 1 else ''} with different reviews "
+                f"behind {'them' if readings != 1 else 'it'} cannot pin {parameters} "
+                "parameters: many pairs of half-life and prior count fit equally well. Add an "
+                "earlier reading (a date when the profile had fewer reviews), or fit the "
+                "half-life alone.")
+        elif issue.code == "no_reviews_before_readings":
+            sentences.append(
+                f"Every reading is dated before the file's first review, so the model shows "
+                f"the prior ({result.prior_mean:g}) whatever the parameters: check the dates.")
+        elif issue.code == "reviews_same_age":
+            sentences.append(
+                "The reviews behind the readings were all written at the same moment, so "
+                "their weighted average is the same for every half-life: the readings "
+                "cannot tell half-lives apart.")
+        elif issue.code == "reviews_same_stars":
+            sentences.append(
+                "The reviews behind the readings all have the same stars, so their weighted "
+                "average is those stars for every half-life: the readings cannot tell "
+                "half-lives apart.")
+        elif issue.code == "flat_objective":
+            unit = days_text if issue.parameter == "half_life_days" else (
+                lambda x: f"{x:g} reviews")
+            kept = (days_text(result.half_life_days) if issue.parameter == "half_life_days"
+                    else f"{result.prior_count:g} reviews")
+            sentences.append(
+                f"The model's score at the readings changes by less than "
+                f"{max(values['spread'], 0.0005):.3f} across {PLURALS[name]} from "
+                f"{unit(values['low'])} to {unit(values['high'])}: the readings cannot tell "
+                f"them apart, so the fit keeps the sidebar's {kept}.")
+        elif issue.code == "best_at_bound":
+            lower = values["bound"] == min(
+                result.half_life_bounds if issue.parameter == "half_life_days"
+                else result.prior_count_bounds)
+            shown = (days_text(values["bound"]) if issue.parameter == "half_life_days"
+                     else f"{values['bound']:g} reviews")
+            sentences.append(
+                f"The best {name} is the end of the search range ({shown}): the readings may "
+                f"want {'an even smaller' if lower else 'an even larger'} one.")
+        elif issue.code == "range_unbounded":
+            if values["open_below"] and values["open_above"]:
+                sentences.append(f"Every {name} in the search range reproduces the readings.")
+            elif values["open_above"]:
+                low = (days_text(values["low"]) if issue.parameter == "half_life_days"
+                       else f"{values['low']:.1f} reviews")
+                sentences.append(
+                    f"Any {name} above {low} reproduces every reading: the readings set only "
+                    "a lower limit.")
+            else:
+                high = (days_text(values["high"]) if issue.parameter == "half_life_days"
+                        else f"{values['high']:.1f} reviews")
+                sentences.append(
+                    f"Any {name} up to {high} reproduces every reading: the readings set only "
+                    "an upper limit.")
+        elif issue.code == "several_ranges":
+            sentences.append(
+                f"{int(values['count'])} separate ranges of the {name} reproduce every "
+                "reading; the fit picks the least-squares value among them.")
+        elif issue.code == "no_exact_fit":
+            sentences.append(
+                f"No value reproduces every reading to the decimal (the best misses by "
+                f"{values['max_abs_error']:.2f}): the file may lack reviews, a date may be off, "
+                "or the profile counts reviews the file does not mark.")
+    return sentences
+
+
+def _fit_inputs(view: controls.View, readings: Sequence[PublishedReading], fit_prior: bool
+                ) -> tuple[Any, ...]:
+    """What a fit depends on (not the sidebar's half-life: it is only the fallback)."""
+    model = view.model
+    return (views.reviews_key(view), _reading_key(readings), fit_prior, model.model,
+            model.prior_mean, None if fit_prior else model.prior_count)
+
+
+def _apply(half_life_days: float, prior_count: float | None) -> None:
+    """Button callback: set the sidebar to the fitted values."""
+    controls.apply_fit(half_life_days, prior_count)
+    st.session_state[APPLIED] = (half_life_days, prior_count)
+
+
+def fit_section(view: controls.View, readings: Sequence[PublishedReading]) -> None:
+    """Fit the half-life (optionally the prior), show how well the readings pin it, and
+    offer to apply it to the sidebar."""
+    model = view.model
+    st.subheader("Fit the model to the readings", anchor=False)
+    st.caption(f"Finds the half-life (1 to 3,650 days) that minimises the squared error "
+               f"between the {MODEL_NAMES[model.model]} model and the published scores, with "
+               f"the sidebar's prior of {model.prior_mean:g} stars.")
+    left, right = st.columns([1, 2], vertical_alignment="center")
+    fit_prior = right.checkbox("Also fit the prior count (0 to 50 reviews)", key="calib_prior",
+                               help="Needs at least two readings with different reviews "
+                               "behind them.")
+    inputs = _fit_inputs(view, readings, fit_prior)
+    fits = st.session_state.setdefault(FITS, {})
+    if left.button("Fit the half-life", type="primary", icon=":material/tune:",
+                   key="calib_fit"):
+        with st.spinner("Fitting the half-life to the readings…", show_time=True):
+            result = calibration.fit(
+                view.reviews, list(readings), fit_prior=fit_prior, model=model.model,
+                half_life_days=model.half_life_days, prior_count=model.prior_count,
+                prior_mean=model.prior_mean,
+            )
+        fits[view.dataset.key] = (inputs, result)
+    stored = fits.get(view.dataset.key)
+    if stored is None:
+        return
+    stored_inputs, result = stored
+    if stored_inputs != inputs:
+        st.info("The readings or settings changed since the last fit: fit again to update it.")
+        return
+    draw_fit(result, model)
+
+
+def draw_fit(result: calibration.Fit, model: ModelSettings) -> None:
+    """The fit's numbers, its ranges and identifiability in words, and the apply button."""
+    cols = st.columns(4 if result.fitted_prior else 3)
+    cols[0].metric("Best half-life", days_text(result.half_life_days), border=True)
+    cols[1].metric("RMSE", f"{result.rmse:.3f}", border=True,
+                   help="Root mean squared error against the published scores (stars).")
+    cols[2].metric("Largest miss", f"{result.max_abs_error:.3f}", border=True,
+                   delta="within rounding" if result.reproduces_every_reading
+                   else "beyond rounding",
+                   delta_color="off", delta_arrow="off",
+                   help="A miss up to 0.05 still shows the published score to the decimal.")
+    if result.fitted_prior:
+        cols[3].metric("Best prior count", f"{result.prior_count:.1f} reviews", border=True)
+    parameters = "the half-life and the prior count" if result.fitted_prior else "the half-life"
+    sentence = range_sentence(result)
+    if result.identifiable and result.half_life_ranges:
+        st.success(f"The readings pin {parameters}. {sentence}", icon=":material/check:")
+    elif result.identifiable:
+        st.warning(f"The readings pin {parameters}, but the model does not reproduce them "
+                   f"all. {sentence}", icon=":material/help:")
+    else:
+        st.warning(f"The readings do not pin {parameters} down. {sentence}",
+                   icon=":material/help:")
+    for line in issue_sentences(result):
+        st.markdown(f"- {line}")
+    st.plotly_chart(calibration_charts.fit_figure(result), width="stretch", theme=None,
+                    config={"displaylogo": False})
+    st.caption("The error against the readings at each half-life (with the best prior count "
+               "there, when fitted). Shaded: the half-lives whose every reading shows the "
+               "published score to the decimal.")
+    half_life = rounded_half_life(result.half_life_days)
+    prior = round(result.prior_count, 1) if result.fitted_prior else None
+    label = f"Apply {half_life:g} days" + (f" and a prior of {prior:g}" if prior is not None
+                                           else "") + " to the sidebar"
+    st.button(label, icon=":material/check_circle:", key="calib_apply", on_click=_apply,
+              args=(half_life, prior))
+    applied = st.session_state.pop(APPLIED, None)
+    if applied is not None:
+        st.success(f"The sidebar now uses a half-life of {applied[0]:g} days"
+                   + (f" and a prior of {applied[1]:g} reviews" if applied[1] is not None
+                      else "")
+                   + f" ({MODEL_NAMES[model.model]} model); every page follows it.")
