@@ -100,7 +100,7 @@ def test_typing_a_reading_shows_both_models_and_their_errors(demo: pd.DataFrame)
     expected = compare_readings(demo, readings)
     metrics = {metric.label: metric for metric in at.metric}
     assert metrics[f"Published on {now:%d %b %Y}"].value == "4.1"
-    fitted = metrics["Trustpilot (fitted) model"]
+    fitted = metrics["Trustpilot model"]
     assert fitted.value == f"{expected['trustpilot_score'].iloc[0]:.3f}"
     assert f"{expected['trustpilot_error'].iloc[0]:+.3f}" in fitted.proto.delta
     decayed = metrics["Decayed prior model"]
@@ -108,7 +108,7 @@ def test_typing_a_reading_shows_both_models_and_their_errors(demo: pd.DataFrame)
     assert f"{expected['decayed_prior_error'].iloc[0]:+.3f}" in decayed.proto.delta
     table = at.dataframe[-1].value
     assert list(table["Published"]) == [4.1, 3.6]
-    assert table["Trustpilot (fitted) error"].to_numpy() == pytest.approx(
+    assert table["Trustpilot error"].to_numpy() == pytest.approx(
         expected["trustpilot_error"].to_numpy())
     assert table["Decayed prior error"].to_numpy() == pytest.approx(
         expected["decayed_prior_error"].to_numpy())

@@ -120,7 +120,7 @@ def test_type_readings_fit_and_apply(page: Page, app_url: str) -> None:
     table = ReadingsTable(page)
     table.type_into(0, 1, f"{now_shown:.1f}")
     models = page.get_by_test_id("stMetric")
-    expect(models.filter(has_text="Trustpilot (fitted) model")).to_be_visible()
+    expect(models.filter(has_text="Trustpilot model")).to_be_visible()
     expect(models.filter(has_text="Decayed prior model")).to_be_visible()
     expect(models.filter(has_text=f"Published on {pd.Timestamp(today):%d %b %Y}")
            ).to_contain_text(f"{now_shown:.1f}")
