@@ -83,8 +83,8 @@ def half_life_options() -> tuple[float, ...]:
 
 def apply_fit(half_life_days: float, prior_count: float | None = None) -> None:
     """Set the sidebar's half-life (and prior count) to fitted values; call it from a
-    widget callback, so the sidebar shows them on the next run. The model form is
-    set to the fitted one, which the fit is for."""
+    widget callback, so the sidebar shows them on the next run. The model form stays
+    as it is: the fit was made under it."""
     days = parse_half_life(half_life_days)
     if days is None:
         raise ValueError(
