@@ -211,7 +211,7 @@ async def user(browser, url: str, tenant: Tenant, folder: Path) -> None:
         )
         slider = page.get_by_role("slider", name="Half-life")
         await slider.focus()
-        captions = page.get_by_test_id("stCaptionContainer")
+        captions = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer")
         moved = captions.filter(has_text="half-life 152 days").first
         await timed(page, tenant, "move the half-life",
                     lambda: page.keyboard.press("ArrowLeft"), moved)
