@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-import scoring
 from ui import charts, controls, downloads, views
 
 MAX_LINES = 12
@@ -36,21 +35,8 @@ layout = right.segmented_control(
     key="compare_layout", bind="query-params", persist_state="session",
 ) or "overlay"
 
-grouped = reviews.assign(**{by: reviews[by].astype("string").fillna("(none)")})
-ranking = scoring.score_table(grouped, by=by, as_of=view.end, **model.score_kwargs())
-ranking = ranking[ranking["reviews"] > 0]
-top = ranking.sort_values("reviews", ascending=False).index[:MAX_LINES]
-subset = grouped[grouped[by].isin(top)]
-first = view.start if view.start is not None else subset["created_at"].min()
-last = view.end if view.end is not None else subset["created_at"].max()
-freq = view.freq or "M"
-finest = charts.display_freq(first, last, max_points=max(60, charts.MAX_POINTS // len(top)))
-order = ["D", "W", "M", "Q", "Y"]
-freq = freq if order.index(freq) >= order.index(finest) else finest
-series = scoring.score_series_by(
-    subset, by=by, freq=freq, start=first, end=last, clock=model.clock, **model.score_kwargs(),
-)
-series = series[series["reviews"] > 0]  # no line before a group's first review
+compared = views.comparison(view, by, max_lines=MAX_LINES)
+ranking, series, freq = compared.ranking, compared.series, compared.freq
 if len(ranking) > MAX_LINES:
     st.caption(f"Chart: the {MAX_LINES} groups with most reviews; the table ranks all "
                f"{len(ranking)}.")

@@ -36,14 +36,15 @@ bands = scoring.KpiBands(
 )
 
 series, freq = views.trend(view.reviews, model, start=view.start, end=view.end)
-index = (series["score"] - 1) / 4 * 100
+index = scoring.kpi_index(series["score"])
 snap = scoring.snapshot(view.reviews, as_of=view.end, **model.score_kwargs())
 band = scoring.kpi_band(snap.kpi_index, bands)
 cols = st.columns(3)
 cols[0].metric("Trust index now", f"{snap.kpi_index:.1f}", delta=band, delta_color="off",
                delta_arrow="off", border=True,
                help="(TrustScore - 1) / 4 x 100: 1 star = 0, 5 stars = 100.")
-cols[1].metric("Change in 90 days", f"{snap.change_90d * 25:+.1f} points", border=True)
+cols[1].metric("Change in 90 days", f"{scoring.kpi_points(snap.change_90d):+.1f} points",
+               border=True)
 gap = ref_b - snap.kpi_index
 cols[2].metric(f"Distance to {ref_b:g}", f"{gap:+.1f} points" if gap > 0 else "reached",
                border=True)
@@ -59,7 +60,7 @@ quarters = scoring.score_series(
 )
 table = pd.DataFrame({
     "Quarter": [f"{p.year} Q{p.quarter}" for p in quarters.index],
-    "Index at quarter end": (quarters["score"] - 1) / 4 * 100,
+    "Index at quarter end": scoring.kpi_index(quarters["score"]),
     "TrustScore": quarters["score"],
     "New reviews": quarters["new_reviews"],
 })

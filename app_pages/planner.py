@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.errors import WorkspaceError
 from scoring.projection import mix_mean
-from scoring.store import WorkspaceError
 from ui import controls, data, export
 from ui import format as fmt
 from ui import planner_inputs as pi

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.attribution import largest_moves
+from scoring.periods import periods_in
 from ui import charts, controls, downloads, views
 from ui.settings import MODEL_NAMES
 
@@ -95,7 +96,7 @@ table["effective_reviews"] = series["effective_reviews"]
 table["new_reviews"] = series["new_reviews"]
 table["mean_rating"] = series["mean_rating"]
 
-window = max(1, round(90 / {"D": 1, "W": 7, "M": 30.4, "Q": 91.3, "Y": 365}[freq]))
+window = periods_in(90, freq)
 moves = largest_moves(lines[0].values, window=window, n=3) if lines else None
 figure = charts.trend_figure(lines, volume=volume, volume_freq=bar_freq, moves=moves,
                              height=560)

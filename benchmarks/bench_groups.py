@@ -29,7 +29,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scoring.groups import score_series_by, score_table
-from scoring.model import NS_PER_DAY, SCORE_MODELS
+from scoring.model import (
+    SCORE_MODELS,
+)
+from scoring.periods import (
+    NS_PER_DAY,
+)
 from scoring.sql import score_table_query, score_table_sql
 
 START = pd.Timestamp("2020-01-01", tz="UTC")

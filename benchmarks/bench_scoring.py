@@ -30,12 +30,14 @@ from scoring.model import (
     DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
-    NS_PER_DAY,
     SCORE_MODELS,
     ScoreModel,
     ScoreParams,
     score_series,
     trust_score,
+)
+from scoring.periods import (
+    NS_PER_DAY,
 )
 
 SIZES = (100_000, 1_000_000, 10_000_000)

@@ -19,6 +19,7 @@ from scoring.display import (
     gaps,
     kpi_band,
     kpi_index,
+    kpi_points,
     label,
     star_rating,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "half_life_sensitivity",
     "kpi_band",
     "kpi_index",
+    "kpi_points",
     "label",
     "load_many",
     "load_reviews",

@@ -43,13 +43,15 @@ from scoring.model import (
     DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
-    NS_PER_DAY,
     ScoreModel,
     ScoreParams,
     counted_reviews,
     decay_factor,
     score_from_sums,
     times_ns,
+)
+from scoring.periods import (
+    NS_PER_DAY,
     to_utc_timestamp,
 )
 

@@ -56,12 +56,14 @@ from scoring.model import (
     DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
-    NS_PER_DAY,
     SCORE_MODELS,
     ScoreModel,
     ScoreParams,
     _counted_times_stars,
     score_state,
+)
+from scoring.periods import (
+    NS_PER_DAY,
 )
 from scoring.readings import PublishedReading
 

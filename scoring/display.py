@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+ScoreLike = TypeVar("ScoreLike", float, np.ndarray, pd.Series)
 
 _TOLERANCE = 1e-9
 
@@ -67,9 +73,21 @@ def label(x: float, bands: LabelBands = DEFAULT_LABEL_BANDS) -> str:
     return "Bad"
 
 
-def kpi_index(x: float) -> float:
-    """The 0-100 KPI index: ``(S - 1) / 4 * 100`` (1 star = 0, 5 stars = 100)."""
-    return (float(x) - 1.0) / 4.0 * 100.0
+def kpi_index(x: ScoreLike) -> ScoreLike:
+    """The 0-100 KPI index: ``(S - 1) / 4 * 100`` (1 star = 0, 5 stars = 100).
+
+    A score gives a float; an array or a Series gives the same, element-wise.
+    """
+    if isinstance(x, int | float):
+        return (float(x) - 1.0) / 4.0 * 100.0
+    return (x - 1.0) / 4.0 * 100.0
+
+
+def kpi_points(change: ScoreLike) -> ScoreLike:
+    """A change of the score in KPI points: ``change / 4 * 100`` (0.1 stars = 2.5 points)."""
+    if isinstance(change, int | float):
+        return float(change) / 4.0 * 100.0
+    return change / 4.0 * 100.0
 
 
 @dataclass(frozen=True)

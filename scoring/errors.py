@@ -1,4 +1,13 @@
-"""The package's own exception type for data it cannot use."""
+"""The package's own exception types.
+
+- :class:`ReviewDataError`: a review table or file the engine cannot use;
+- :class:`ParameterError`: a parameter out of its range (a half-life of 0, a share
+  of 1.5, an unknown model);
+- :class:`WorkspaceError`: the workspace (the DuckDB file of saved datasets) cannot do
+  what was asked.
+
+All three are ``ValueError`` subclasses, so ``except ValueError`` still catches them.
+"""
 
 from __future__ import annotations
 
@@ -16,3 +25,15 @@ class ReviewDataError(ValueError):
     def __init__(self, message: str = "", *, option: str | None = None) -> None:
         super().__init__(message)
         self.option = option
+
+
+class ParameterError(ValueError):
+    """A parameter the engine cannot use; the message names it, its range and the value."""
+
+
+class WorkspaceError(ValueError):
+    """The workspace cannot do what was asked.
+
+    The message says what went wrong, which file (or name, or id) it concerns,
+    and what the user can do about it.
+    """

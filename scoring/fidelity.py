@@ -31,6 +31,8 @@ from scoring.model import (
     SCORE_MODELS,
     ScoreParams,
     score_state,
+)
+from scoring.periods import (
     to_utc_timestamp,
 )
 

@@ -44,15 +44,17 @@ from scoring.model import (
     DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
-    NS_PER_DAY,
     Clock,
     ScoreModel,
     ScoreParams,
     decay_factor,
     score_from_sums,
     score_series,
-    series_edges,
     times_ns,
+)
+from scoring.periods import (
+    NS_PER_DAY,
+    series_edges,
     to_utc_timestamp,
 )
 from scoring.reviews import validate_reviews

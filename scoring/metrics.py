@@ -19,10 +19,12 @@ import pandas as pd
 from scoring.model import (
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
-    NS_PER_DAY,
     counted_reviews,
-    series_edges,
     times_ns,
+)
+from scoring.periods import (
+    NS_PER_DAY,
+    series_edges,
 )
 
 STARS = (1, 2, 3, 4, 5)

@@ -36,7 +36,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from scoring.errors import ReviewDataError
+from scoring import validation
+from scoring.periods import NS_PER_DAY, series_edges, to_utc_timestamp
 from scoring.reviews import validate_reviews
 
 DEFAULT_HALF_LIFE_DAYS = 182.5
@@ -45,29 +46,12 @@ DEFAULT_PRIOR_MEAN = 3.5
 DAILY_RECALCULATION_ABOVE = 10_000
 """Above this many reviews the displayed score is recalculated once a day."""
 
-NS_PER_DAY = 86_400 * 10**9
 
 Clock = Literal["live", "displayed"]
 ScoreModel = Literal["trustpilot", "decayed-prior"]
-SCORE_MODELS: tuple[str, ...] = ("trustpilot", "decayed-prior")
+SCORE_MODELS: tuple[str, ...] = validation.MODELS
 """The model forms: the fitted one (default) first."""
 DEFAULT_MODEL: ScoreModel = "trustpilot"
-
-_FREQ_ALIASES: dict[str, str] = {
-    "D": "D",
-    "W": "W",
-    "W-MON": "W",
-    "M": "M",
-    "MS": "M",
-    "ME": "M",
-    "Q": "Q",
-    "QS": "Q",
-    "QE": "Q",
-    "Y": "Y",
-    "YS": "Y",
-    "YE": "Y",
-}
-
 
 @dataclass(frozen=True)
 class ScoreParams:
@@ -85,17 +69,10 @@ class ScoreParams:
     model: ScoreModel = DEFAULT_MODEL
 
     def __post_init__(self) -> None:
-        h = float(self.half_life_days)
-        if not (h > 0):
-            raise ValueError(f"half_life_days must be positive or math.inf, got {h!r}.")
-        if not (math.isfinite(self.prior_count) and self.prior_count >= 0):
-            raise ValueError(f"prior_count must be a finite number >= 0, got {self.prior_count!r}.")
-        if not math.isfinite(self.prior_mean):
-            raise ValueError(f"prior_mean must be a finite number, got {self.prior_mean!r}.")
-        if self.model not in SCORE_MODELS:
-            raise ValueError(
-                f"model must be one of {', '.join(map(repr, SCORE_MODELS))}; got {self.model!r}."
-            )
+        object.__setattr__(self, "half_life_days", validation.half_life(self.half_life_days))
+        object.__setattr__(self, "prior_count", validation.prior_count(self.prior_count))
+        object.__setattr__(self, "prior_mean", validation.prior_mean(self.prior_mean))
+        object.__setattr__(self, "model", validation.model(self.model))
 
     @property
     def is_trustpilot(self) -> bool:
@@ -169,17 +146,6 @@ def bayesian_score(
         mean = float(relative @ values / relative.sum())
     return float(score_from_sums(weights @ values, weights.sum(), len(values), params,
                                  weighted_mean=mean))
-
-
-def to_utc_timestamp(value: object, what: str = "as_of") -> pd.Timestamp:
-    """Read ``value`` as a UTC timestamp; a naive value is taken to be UTC."""
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise ReviewDataError(f"{what} {value!r} is not a date or time: {error}") from None
-    if stamp is pd.NaT:
-        raise ReviewDataError(f"{what} is empty (NaT); give a date such as '2025-06-30'.")
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def counted_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
@@ -337,63 +303,6 @@ def trust_score(
     """
     params = ScoreParams(half_life_days, prior_count, prior_mean, model)
     return score_state(reviews, as_of=as_of, half_life_days=params.half_life_days).score(params)
-
-
-def normalise_freq(freq: str) -> str:
-    """Map a period name ("D", "W", "M", "Q", "Y" and pandas spellings) to one letter."""
-    key = str(freq).upper()
-    if key not in _FREQ_ALIASES:
-        raise ValueError(f"freq must be one of D, W, M, Q, Y; got {freq!r}.")
-    return _FREQ_ALIASES[key]
-
-
-def period_start(stamp: pd.Timestamp, freq: str) -> pd.Timestamp:
-    """The start (00:00 UTC) of the day, week (Monday), month, quarter or year holding ``stamp``."""
-    letter = normalise_freq(freq)
-    day = to_utc_timestamp(stamp).floor("D")
-    if letter == "D":
-        return day
-    if letter == "W":
-        return day - pd.Timedelta(days=day.day_of_week)
-    if letter == "M":
-        return day.replace(day=1)
-    if letter == "Q":
-        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
-    return day.replace(month=1, day=1)
-
-
-def period_starts(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
-    """Period starts from the period of ``start`` to that of ``end``, plus the next one.
-
-    The extra last element is the exclusive end of the last period.
-    """
-    letter = normalise_freq(freq)
-    offset = {
-        "D": pd.offsets.Day(1),
-        "W": pd.offsets.Week(1, weekday=0),
-        "M": pd.offsets.MonthBegin(1),
-        "Q": pd.offsets.QuarterBegin(1, startingMonth=1),
-        "Y": pd.offsets.YearBegin(1),
-    }[letter]
-    first, last = period_start(start, letter), period_start(end, letter)
-    if last < first:
-        raise ValueError(f"end {end} is before start {start}.")
-    starts = pd.date_range(first, last + offset, freq=offset)
-    return pd.DatetimeIndex(starts).as_unit("ns")
-
-
-def series_edges(times: np.ndarray, start: object, end: object, freq: str) -> pd.DatetimeIndex:
-    """Period starts for a series over sorted ``times`` (ns), plus the exclusive end.
-
-    ``start``/``end`` default to the first and last review's periods.
-    """
-    if (start is None or end is None) and len(times) == 0:
-        raise ReviewDataError(
-            "There are no counted reviews to draw a series from; give start and end."
-        )
-    first = to_utc_timestamp(start if start is not None else int(times[0]), "start")
-    last = to_utc_timestamp(end if end is not None else int(times[-1]), "end")
-    return period_starts(first, last, freq)
 
 
 def _period_numbers(times: np.ndarray, first_start_ns: int, bounds_ns: np.ndarray

@@ -91,13 +91,15 @@ from scoring.model import (
     DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
-    NS_PER_DAY,
     ScoreModel,
     ScoreParams,
     counted_reviews,
     score_from_sums,
     score_state,
     times_ns,
+)
+from scoring.periods import (
+    NS_PER_DAY,
     to_utc_timestamp,
 )
 

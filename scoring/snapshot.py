@@ -32,6 +32,8 @@ from scoring.model import (
     counted_reviews,
     score_state,
     times_ns,
+)
+from scoring.periods import (
     to_utc_timestamp,
 )
 

@@ -70,9 +70,11 @@ from scoring.model import (
     DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
-    NS_PER_DAY,
     ScoreModel,
     ScoreParams,
+)
+from scoring.periods import (
+    NS_PER_DAY,
     to_utc_timestamp,
 )
 

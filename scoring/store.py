@@ -66,7 +66,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.errors import ReviewDataError
+from scoring.errors import ReviewDataError, WorkspaceError
 from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, REQUIRED_COLUMNS, validate_reviews
 
@@ -151,14 +151,6 @@ file opened read-only."""
 _DATASET_FIELDS = (
     'SELECT id, name, "rows", date_min, date_max, saved_at, content_hash, "columns" FROM datasets'
 )
-
-
-class WorkspaceError(ValueError):
-    """The workspace cannot do what was asked.
-
-    The message says what went wrong, which file (or name, or id) it concerns,
-    and what the user can do about it.
-    """
 
 
 @dataclass(frozen=True)

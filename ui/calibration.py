@@ -21,9 +21,9 @@ import streamlit as st
 
 import scoring
 from scoring import calibration
+from scoring.errors import WorkspaceError
 from scoring.readings import MAX_SCORE, MIN_SCORE, PublishedReading
-from scoring.store import WorkspaceError
-from ui import calibration_charts, controls, views
+from ui import cache, calibration_charts, controls, views
 from ui.data import Dataset, workspace
 from ui.format import escape_markdown
 from ui.settings import MODEL_NAMES, ModelSettings
@@ -298,13 +298,12 @@ def _reading_key(readings: Sequence[PublishedReading]) -> tuple[tuple[Any, ...],
     return tuple((r.at.isoformat(), r.score, r.review_count, r.source) for r in readings)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _compare(key: str, readings: tuple[tuple[Any, ...], ...], half_life_days: float,
-             prior_count: float, prior_mean: float, _reviews: pd.DataFrame) -> pd.DataFrame:
-    del key  # identifies _reviews
+@cache.by_key(max_entries=32)
+def _compare(reviews: pd.DataFrame, readings: tuple[tuple[Any, ...], ...],
+             half_life_days: float, prior_count: float, prior_mean: float) -> pd.DataFrame:
     found = [PublishedReading(pd.Timestamp(at), score, count, source)
              for at, score, count, source in readings]
-    return calibration.compare_readings(_reviews, found, half_life_days=half_life_days,
+    return calibration.compare_readings(reviews, found, half_life_days=half_life_days,
                                         prior_count=prior_count, prior_mean=prior_mean)
 
 
@@ -312,8 +311,8 @@ def compare(view: controls.View, readings: Sequence[PublishedReading]) -> pd.Dat
     """:func:`scoring.calibration.compare_readings` under the sidebar's settings, cached
     on the reviews' key and the readings."""
     model = view.model
-    return _compare(views.reviews_key(view), _reading_key(readings), model.half_life_days,
-                    model.prior_count, model.prior_mean, view.reviews)
+    return _compare(views.reviews_key(view), view.reviews, _reading_key(readings),
+                    model.half_life_days, model.prior_count, model.prior_mean)
 
 
 def company_hint(view: controls.View) -> None:

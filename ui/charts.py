@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from scoring.display import DEFAULT_LABEL_BANDS, LabelBands, label_threshold
+from scoring.periods import period_days
 from ui.format import LABEL_COLOURS
 
 MAX_POINTS = 1500
@@ -24,8 +25,8 @@ FREQ_NAMES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"
 def display_freq(start: pd.Timestamp, end: pd.Timestamp, max_points: int = MAX_POINTS) -> str:
     """The finest period (day, week, month, quarter) that keeps a chart under ``max_points``."""
     days = max((end - start).days, 1)
-    for freq, length in (("D", 1), ("W", 7), ("M", 30.4), ("Q", 91.3)):
-        if days / length <= max_points:
+    for freq in ("D", "W", "M", "Q"):
+        if days / period_days(freq) <= max_points:
             return freq
     return "Y"
 

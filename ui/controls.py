@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring.store import WorkspaceError
+from scoring.errors import WorkspaceError
+from ui import cache
 from ui.data import DEMO_KEY, Dataset, available_datasets, dataset_by_key, workspace
 from ui.format import escape_markdown
 from ui.settings import MODEL_NAMES, ModelSettings
@@ -199,17 +200,16 @@ def _date_range(reviews: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestam
     return start, end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _filter_options(content_hash: str, _reviews: pd.DataFrame) -> dict[str, list[str]]:
+@cache.by_key(max_entries=16)
+def _filter_options(reviews: pd.DataFrame) -> dict[str, list[str]]:
     """Per filter column, its most frequent values (at most ``MAX_FILTER_OPTIONS``).
 
     Counted once per dataset (keyed on its content hash), not on every rerun.
     """
-    del content_hash  # identifies _reviews
     options: dict[str, list[str]] = {}
     for column in FILTER_COLUMNS:
-        if column in _reviews.columns:
-            values = _reviews[column].dropna().astype(str)
+        if column in reviews.columns:
+            values = reviews[column].dropna().astype(str)
             options[column] = values.value_counts().index[:MAX_FILTER_OPTIONS].tolist()
     return options
 

@@ -18,8 +18,10 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.errors import WorkspaceError
 from scoring.readings import PublishedReading, readings_from_dicts
-from scoring.store import DatasetInfo, Workspace, WorkspaceError, default_workspace_path
+from scoring.store import DatasetInfo, Workspace, default_workspace_path
+from ui import cache
 
 DEMO_PATH = Path(__file__).resolve().parents[1] / "data" / "demo_reviews.csv"
 DEMO_KEY = "demo"
@@ -51,28 +53,27 @@ class Dataset:
         return company if company is not None else self.name
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _single_company(content_hash: str, _reviews: pd.DataFrame) -> str | None:
+@cache.by_key(max_entries=16)
+def _single_company(reviews: pd.DataFrame) -> str | None:
     """The one company a dataset holds (None when it holds none or several); once per
     dataset, keyed on its content hash."""
-    del content_hash  # identifies _reviews
-    if "company" in _reviews.columns:
-        names = _reviews["company"].dropna().unique()
+    if "company" in reviews.columns:
+        names = reviews["company"].dropna().unique()
         if len(names) == 1:
             return str(names[0])
     return None
 
 
-@st.cache_data(max_entries=2, show_spinner="Loading the demo dataset…")
-def _load_demo(content_hash: str) -> pd.DataFrame:
-    del content_hash  # the cache key: a changed file reloads
-    return scoring.load_reviews(DEMO_PATH).reviews
+@cache.by_key(max_entries=2, spinner="Loading the demo dataset…")
+def _load_demo(path: Path) -> pd.DataFrame:
+    return scoring.load_reviews(path).reviews
 
 
 def demo_dataset() -> Dataset:
     """The bundled demo dataset, read once per server through the same importer as uploads."""
     content_hash = hashlib.sha256(DEMO_PATH.read_bytes()).hexdigest()
-    return Dataset(DEMO_KEY, DEMO_NAME, _load_demo(content_hash), content_hash, "demo")
+    return Dataset(DEMO_KEY, DEMO_NAME, _load_demo(content_hash, DEMO_PATH), content_hash,
+                   "demo")
 
 
 @st.cache_resource(max_entries=4)
@@ -102,9 +103,8 @@ def saved_datasets() -> list[DatasetInfo]:
         return []
 
 
-@st.cache_data(max_entries=8, show_spinner="Opening the saved dataset…")
-def _load_saved(path: str, dataset_id: int, content_hash: str) -> tuple[pd.DataFrame, dict]:
-    del content_hash  # part of the key: a replaced dataset reloads
+@cache.by_key(max_entries=8, spinner="Opening the saved dataset…")
+def _load_saved(path: str, dataset_id: int) -> tuple[pd.DataFrame, dict]:
     return _workspace(path).load_dataset(dataset_id)
 
 
@@ -138,8 +138,9 @@ def dataset_by_key(key: str | None) -> Dataset:
         dataset_id = int(key[2:])
         for info in saved_datasets():
             if info.id == dataset_id:
+                # Keyed on the content hash: a replaced dataset reloads.
                 reviews, report = _load_saved(
-                    str(default_workspace_path()), dataset_id, info.content_hash
+                    info.content_hash, str(default_workspace_path()), dataset_id
                 )
                 return Dataset(key, info.name, reviews, info.content_hash, "workspace", report,
                                saved_readings(report))

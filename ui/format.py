@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 import scoring
+from scoring.periods import DAYS_PER_MONTH, DAYS_PER_YEAR
 from scoring.readings import PublishedReading
 
 STAR_GREEN = "#00b67a"
@@ -84,8 +85,8 @@ def time_span(span: pd.Timedelta) -> str:
         whole = round(days)
         return f"{whole} day" if whole == 1 else f"{whole} days"
     if days < 730:
-        return f"{round(days / 30.44)} months"
-    return f"{days / 365.25:.1f} years"
+        return f"{round(days / DAYS_PER_MONTH)} months"
+    return f"{days / DAYS_PER_YEAR:.1f} years"
 
 
 def reading_text(reading: PublishedReading) -> str:

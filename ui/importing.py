@@ -18,10 +18,10 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.errors import WorkspaceError
 from scoring.ingest.readers import read_table
 from scoring.readings import readings_to_dicts
 from scoring.reviews import CANONICAL_COLUMNS
-from scoring.store import WorkspaceError
 from ui import data, export
 from ui import format as fmt
 

@@ -10,21 +10,23 @@ key never matches another user's different data).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 import scoring
 from scoring.model import counted_reviews
-from ui.charts import display_freq
+from ui import cache
+from ui.charts import MAX_POINTS, display_freq
 from ui.settings import ModelSettings
 
 if TYPE_CHECKING:
     from ui.controls import View
 
 COARSER = {"D": "W", "W": "M", "M": "Q", "Q": "Y", "Y": "Y"}
+FREQ_ORDER = ("D", "W", "M", "Q", "Y")
 CACHE_ENTRIES = 64
 
 
@@ -75,14 +77,56 @@ def trend(
     """The score series over the window at ``freq``, coarsened if needed to keep the
     chart under its point budget; returns the series and the period used."""
     first, last = window(reviews, start, end)
-    finest = display_freq(first, last)
-    order = ["D", "W", "M", "Q", "Y"]
-    chosen = freq if freq is not None and order.index(freq) >= order.index(finest) else finest
+    chosen = chart_freq(first, last, freq)
     series = scoring.score_series(
         reviews, freq=chosen, start=first, end=last, clock=clock or settings.clock,
         **settings.score_kwargs(),
     )
     return series, chosen
+
+
+def chart_freq(first: pd.Timestamp, last: pd.Timestamp, wanted: str | None,
+               max_points: int = MAX_POINTS) -> str:
+    """``wanted``, or a coarser period when ``wanted`` would put more than ``max_points``
+    points on a chart from ``first`` to ``last`` (the finest that fits when None)."""
+    finest = display_freq(first, last, max_points=max_points)
+    if wanted is not None and FREQ_ORDER.index(wanted) >= FREQ_ORDER.index(finest):
+        return wanted
+    return finest
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Groups side by side: every group's row at the as-of date (``ranking``, groups
+    with reviews only) and the score per period of the ``shown`` groups with most
+    reviews (``series``, long format, from each group's first review), at ``freq``."""
+
+    ranking: pd.DataFrame
+    series: pd.DataFrame
+    freq: str
+    shown: int
+
+
+def comparison(view: View, by: str, *, max_lines: int) -> Comparison:
+    """The Compare page's numbers: :func:`scoring.score_table` of every value of ``by``
+    and :func:`scoring.score_series_by` of the ``max_lines`` with most reviews, under
+    the view's model; a missing value is the group "(none)"."""
+    reviews = view.reviews
+    model = view.model
+    grouped = reviews.assign(**{by: reviews[by].astype("string").fillna("(none)")})
+    ranking = scoring.score_table(grouped, by=by, as_of=view.end, **model.score_kwargs())
+    ranking = ranking[ranking["reviews"] > 0]
+    top = ranking.sort_values("reviews", ascending=False).index[:max_lines]
+    subset = grouped[grouped[by].isin(top)]
+    first = view.start if view.start is not None else subset["created_at"].min()
+    last = view.end if view.end is not None else subset["created_at"].max()
+    freq = chart_freq(first, last, view.freq or "M",
+                      max_points=max(60, MAX_POINTS // max(len(top), 1)))
+    series = scoring.score_series_by(
+        subset, by=by, freq=freq, start=first, end=last, clock=model.clock,
+        **model.score_kwargs(),
+    )
+    return Comparison(ranking, series[series["reviews"] > 0], freq, len(top))
 
 
 def reviews_key(view: View) -> str:
@@ -91,13 +135,12 @@ def reviews_key(view: View) -> str:
     return f"{view.dataset.content_hash}|end={view.end}|filters={filters!r}"
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@cache.by_key(max_entries=CACHE_ENTRIES)
 def _companion_series(
-    key: str, freq: str, start: pd.Timestamp, end: pd.Timestamp, windows_days: tuple[int, ...],
-    _reviews: pd.DataFrame,
+    reviews: pd.DataFrame, freq: str, start: pd.Timestamp, end: pd.Timestamp,
+    windows_days: tuple[int, ...],
 ) -> pd.DataFrame:
-    del key  # identifies _reviews
-    return scoring.companion_series(_reviews, freq=freq, start=start, end=end,
+    return scoring.companion_series(reviews, freq=freq, start=start, end=end,
                                     windows_days=windows_days)
 
 
@@ -107,26 +150,21 @@ def companion_series(
 ) -> pd.DataFrame:
     """:func:`scoring.companion_series` of ``view.reviews``, cached (no model setting
     enters it)."""
-    return _companion_series(reviews_key(view), freq, start, end, tuple(windows_days),
-                             view.reviews)
+    return _companion_series(reviews_key(view), view.reviews, freq, start, end,
+                             tuple(windows_days))
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def _summary(key: str, prior_count: float, prior_mean: float, _reviews: pd.DataFrame
-             ) -> scoring.Summary:
-    del key
-    return scoring.summary(_reviews, prior_count=prior_count, prior_mean=prior_mean)
+@cache.by_key(max_entries=CACHE_ENTRIES)
+def _summary(reviews: pd.DataFrame, prior_count: float, prior_mean: float) -> scoring.Summary:
+    return scoring.summary(reviews, prior_count=prior_count, prior_mean=prior_mean)
 
 
 def summary(view: View, *, prior_count: float, prior_mean: float) -> scoring.Summary:
     """:func:`scoring.summary` of ``view.reviews``, cached (the half-life does not enter)."""
-    return _summary(reviews_key(view), float(prior_count), float(prior_mean), view.reviews)
+    return _summary(reviews_key(view), view.reviews, float(prior_count), float(prior_mean))
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def _star_counts(key: str, _reviews: pd.DataFrame) -> np.ndarray:
-    del key
-    return scoring.star_counts(_reviews)
+_star_counts = cache.by_key(max_entries=CACHE_ENTRIES)(scoring.star_counts)
 
 
 def star_counts(view: View) -> np.ndarray:

@@ -21,6 +21,7 @@ import pytest
 
 from scoring.store import Workspace
 from tests.app.conftest import open_app
+from tests.helpers import plain
 from tests.unit.test_store import (  # noqa: F401  (unwritable is a fixture)
     LOCK_HOLDER,
     REPO,
@@ -31,9 +32,6 @@ from tests.unit.test_store import (  # noqa: F401  (unwritable is a fixture)
 
 GOOD = b"Date,Stars,Comment\n2024-01-05,5,Great\n2024-02-10,4,Fine\n2024-03-01,1,Bad\n"
 
-
-def plain(text: str) -> str:
-    return text.replace("\\", "")
 
 
 def sidebar_warnings(at) -> str:

@@ -10,6 +10,7 @@ import pytest
 from scoring.store import Workspace, default_workspace_path
 from tests.app.conftest import open_app
 from tests.fuzz import builders
+from tests.helpers import plain
 
 CORPUS = Path(__file__).resolve().parents[1] / "fuzz" / "corpus"
 GOOD = b"Date,Stars,Comment\n2024-01-05,5,Great\n2024-02-10,4,Fine\n"
@@ -27,10 +28,6 @@ REFUSED = [
     ("mixed_encodings.csv", "text/csv"),
 ]
 
-
-def plain(text: str) -> str:
-    """Markdown-escaped text as the user reads it."""
-    return text.replace("\\", "")
 
 
 def upload(at, files: list[tuple[str, bytes, str]]) -> None:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 import scoring
 from scoring.store import Workspace, default_workspace_path
 from tests.app.conftest import open_app
+from tests.helpers import plain
 
 GOOD = (
     b"Date,Stars,Comment,Reviewer reviews\n"
@@ -22,10 +23,6 @@ GOOD = (
     b"2024-04-01,=HYPERLINK(\"http://x\"),Evil,2\n"
 )
 
-
-def plain(text: str) -> str:
-    """Markdown-escaped text as the user reads it."""
-    return text.replace("\\", "")
 
 
 def upload(at, *files: tuple[str, bytes]) -> None:

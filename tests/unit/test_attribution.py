@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -13,18 +14,13 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring.attribution import explain_change, heaviest_reviews, largest_moves
+from tests.helpers import reviews_at
 
 T0 = pd.Timestamp("2024-01-01", tz="UTC")
 
 
-def table(rows: list[tuple[float, int]]) -> pd.DataFrame:
-    """(day offset from T0, stars) pairs."""
-    return pd.DataFrame(
-        {
-            "created_at": pd.to_datetime([T0 + pd.Timedelta(days=d) for d, _ in rows], utc=True),
-            "rating": pd.array([s for _, s in rows], dtype="int64"),
-        }
-    )
+table = partial(reviews_at, T0, later=True)
+"""A review table from (days after T0, stars) pairs."""
 
 
 MODELS = ("trustpilot", "decayed-prior")

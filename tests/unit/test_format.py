@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 
 from scoring.ingest import load_reviews
+from tests.helpers import named
 from ui import format as fmt
 
 
@@ -26,11 +25,6 @@ def test_escape_markdown_keeps_the_text() -> None:
     assert escaped.replace("\\", "") == text
     assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch in "*[]():<>")
 
-
-def named(data: bytes, name: str) -> io.BytesIO:
-    buffer = io.BytesIO(data)
-    buffer.name = name
-    return buffer
 
 
 def test_summary_counts_in_words() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scoring.ingest import load_many, load_reviews
-from tests.unit.test_ingest_load import assert_accounting, named
+from tests.helpers import assert_accounting, named
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 

@@ -12,12 +12,7 @@ import pytest
 
 from scoring.errors import ReviewDataError
 from scoring.ingest import load_reviews
-
-
-def named(data: bytes, name: str) -> io.BytesIO:
-    buffer = io.BytesIO(data)
-    buffer.name = name
-    return buffer
+from tests.helpers import named
 
 
 def raises(data: bytes, name: str, *patterns: str, **options) -> str:

@@ -3,39 +3,19 @@ rejected rows and the accounting invariant."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from scoring.errors import ReviewDataError
-from scoring.ingest import ImportReport, ImportResult, load_many, load_reviews
+from scoring.ingest import ImportReport, load_many, load_reviews
 from scoring.ingest.columns import normalise_header
-from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
+from tests.helpers import assert_accounting, named
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 
 
-def named(text: str | bytes, name: str) -> io.BytesIO:
-    buffer = io.BytesIO(text.encode() if isinstance(text, str) else text)
-    buffer.name = name
-    return buffer
-
-
-def assert_accounting(result: ImportResult) -> None:
-    report = result.report
-    assert report.kept + report.duplicates + report.rejected == report.rows_read
-    assert report.kept == len(result.reviews)
-    assert report.rejected == len(result.rejected)
-    assert report.duplicates == result.duplicates
-    assert sum(report.rejected_by_reason.values()) == report.rejected
-    validate_reviews(result.reviews)
-    assert list(result.reviews.columns) == [
-        c for c in CANONICAL_COLUMNS if c in result.reviews.columns
-    ]
-    assert result.reviews["created_at"].is_monotonic_increasing
-    assert isinstance(result.reviews.index, pd.RangeIndex)
 
 
 def test_trustpilot_business_export_maps_every_column() -> None:

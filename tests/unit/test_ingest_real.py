@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scoring.ingest import ImportResult, load_many, load_reviews
-from scoring.reviews import validate_reviews
+from scoring.ingest import load_many, load_reviews
+from tests.helpers import assert_accounting
 
 pytestmark = pytest.mark.real_data
 
@@ -28,15 +28,6 @@ def csv_files(root: Path, folder: str) -> list[Path]:
     assert files, f"no CSV files in {root / folder}"
     return files
 
-
-def assert_accounting(result: ImportResult) -> None:
-    report = result.report
-    assert report.kept + report.duplicates + report.rejected == report.rows_read
-    assert len(result.reviews) == report.kept
-    assert len(result.rejected) == report.rejected
-    assert (result.rejected["reason"] != "").all()
-    validate_reviews(result.reviews)
-    assert result.reviews["created_at"].is_monotonic_increasing
 
 
 def options_for(folder: str) -> dict:

@@ -18,7 +18,7 @@ from scoring.errors import ReviewDataError
 from scoring.ingest import load_many, load_reviews
 from scoring.readings import PublishedReading, readings_from_dicts, readings_to_dicts
 from scoring.store import Workspace
-from tests.unit.test_ingest_load import assert_accounting, named
+from tests.helpers import assert_accounting, named
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 PAGE = FIXTURES / "trustpilot_saved_page.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -11,19 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scoring
-from scoring.model import NS_PER_DAY
+from scoring.periods import NS_PER_DAY
+from tests.helpers import reviews_at
 
 T = pd.Timestamp("2025-01-01", tz="UTC")
 
 
-def reviews_aged(rows: list[tuple[float, int]]) -> pd.DataFrame:
-    """A review table from (age in days at T, stars) pairs."""
-    return pd.DataFrame(
-        {
-            "created_at": pd.to_datetime([T - pd.Timedelta(days=age) for age, _ in rows], utc=True),
-            "rating": pd.array([stars for _, stars in rows], dtype="int64"),
-        }
-    )
+reviews_aged = partial(reviews_at, T)
+"""A review table from (age in days at T, stars) pairs."""
 
 
 MODELS = ("trustpilot", "decayed-prior")

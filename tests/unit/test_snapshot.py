@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import pytest
 
 import scoring
+from tests.helpers import reviews_at
 
 T = pd.Timestamp("2025-06-30 12:00", tz="UTC")
 
 
-def table(rows: list[tuple[float, int]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "created_at": pd.to_datetime([T - pd.Timedelta(days=a) for a, _ in rows], utc=True),
-            "rating": [s for _, s in rows],
-        }
-    )
+table = partial(reviews_at, T)
+"""A review table from (age in days at T, stars) pairs."""
 
 
 MODELS = ("trustpilot", "decayed-prior")
