@@ -4,6 +4,7 @@ what does it take to reach a target by a date?"""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from ui import controls, data, export
 from ui import format as fmt
 from ui import planner_inputs as pi
 from ui import projection_charts as charts
+from ui import projection_text as text
 
 view = controls.sidebar(period=False)
 model = view.model
@@ -35,7 +37,7 @@ as_of = view.end  # None: from the newest counted review
 now_score = scoring.trust_score(view.reviews, as_of=as_of, **model.score_kwargs())
 defaults = pi.Defaults.from_rates(rates, now_score)
 view_key = f"{view.describe()}|end={view.end}|filters={sorted(view.filters.items())!r}"
-key = (view.dataset.content_hash, view_key, as_of)
+key = f"{view.dataset.content_hash}|{view_key}"  # identifies view.reviews for the caches
 
 
 def flash(kind: str, text: str, where: str = "inputs") -> None:
@@ -96,9 +98,9 @@ days_to_target = int((plan.target_timestamp - defaults.as_of.floor("D")) // pd.T
 simulated_days = max(plan.horizon_days, days_to_target)
 inputs = plan.inputs(model, simulated_days)
 with st.spinner(f"Simulating {pi.PATHS:,} paths…"):
-    outlook = pi.cached_outlook(*key, inputs, plan.target, plan.target_kind, plan.target_date,
-                                view.reviews)
-    history, baseline, stop = pi.cached_context(*key, simulated_days, model, view.reviews)
+    outlook = pi.cached_outlook(key, view.reviews, as_of, inputs, plan.target, plan.target_kind,
+                                plan.target_date)
+    history, baseline, stop = pi.cached_context(key, view.reviews, as_of, simulated_days, model)
 horizon_day = outlook.expected.index[plan.horizon_days - 1]
 at_horizon = float(outlook.expected.iloc[plan.horizon_days - 1])
 date_text = pi.day_text(plan.target_date)
@@ -144,16 +146,11 @@ cols[3].metric(
        if model.is_trustpilot else "."),
 )
 
-reach = scoring.reachability(
-    threshold, invited_mix=plan.invited_mix, organic_per_day=plan.organic_per_day,
-    organic_mix=plan.organic_mix, response_rate=plan.response_rate,
-    start_score=outlook.start_score,
-    target_name="" if plan.target_kind == "score" else f"'{target_text}'",
-    **model.score_kwargs(),
-)
+named = text.target_name(plan.target, plan.target_kind)
+reach = scoring.reachability(inputs, threshold, start_score=outlook.start_score)
 if not reach.reachable:
-    st.error(f"Out of reach at any volume with this star mix. {reach.message}",
-             icon=":material/block:")
+    st.error("Out of reach at any volume with this star mix. "
+             + text.reachability_sentence(reach, named), icon=":material/block:")
 
 history_name = "Score so far" if model.is_trustpilot else "Live score so far"
 figure = charts.projection_figure(
@@ -194,17 +191,16 @@ st.download_button(
 # --------------------------------------------------------------------------- goal seek
 
 st.subheader(f"What it takes to reach {target_text} by {date_text}", anchor=False)
-goal_args = (*key, plan.target, plan.target_kind, plan.target_date, plan.response_rate,
-             plan.invited_mix, plan.organic_per_day, plan.organic_mix, model)
+# The goal seek does not depend on the volume set: the same inputs without it.
+goal_inputs = replace(plan.inputs(model), requests_per_day=0.0, horizon_days=1)
+goal_args = (key, view.reviews, as_of, goal_inputs, plan.target, plan.target_kind,
+             plan.target_date)
 with st.spinner("Searching for the smallest volume…"):
-    expected_goal = pi.cached_goal_seek(*goal_args, None, view.reviews)
-    likely_goal = pi.cached_goal_seek(*goal_args, pi.PROBABILITY_GOAL, view.reviews)
+    expected_goal = pi.cached_goal_seek(*goal_args, None)
+    likely_goal = pi.cached_goal_seek(*goal_args, pi.PROBABILITY_GOAL)
 reached_on = scoring.date_reached(
-    view.reviews, target=plan.target, target_kind=plan.target_kind,
-    requests_per_day=plan.requests_per_day, response_rate=plan.response_rate,
-    invited_mix=plan.invited_mix, organic_per_day=plan.organic_per_day,
-    organic_mix=plan.organic_mix, as_of=as_of, horizon_days=pi.DATE_SEARCH_DAYS,
-    **model.score_kwargs(),
+    view.reviews, inputs, target=plan.target, target_kind=plan.target_kind, as_of=as_of,
+    horizon_days=pi.DATE_SEARCH_DAYS,
 )
 
 
@@ -217,7 +213,7 @@ def per_month(goal: scoring.GoalSeek) -> int | None:
 def goal_sentence(goal: scoring.GoalSeek, needed: int | None) -> str:
     """The goal seek's answer per month; the engine's own words when there is none."""
     if needed is None or goal.already_met or goal.expected_score is None:
-        return goal.message
+        return text.goal_sentence(goal, named)
     invited = needed * plan.response_rate
     if goal.probability is None:
         return (f"{needed:,} requests ({invited:,.0f} invited reviews) a month lift the expected "
@@ -276,7 +272,7 @@ with goal_cols[2].container(border=True):
 # --------------------------------------------------------------------------- half-life
 
 st.subheader("How much the half-life matters", anchor=False)
-sensitivity = pi.cached_sensitivity(*key, plan.inputs(model), view.reviews)
+sensitivity = pi.cached_sensitivity(key, view.reviews, as_of, plan.inputs(model))
 chart_col, text_col = st.columns([2, 1], gap="medium")
 chart_col.plotly_chart(
     charts.sensitivity_figure(sensitivity, current_half_life_days=model.half_life_days,
@@ -403,9 +399,9 @@ if len(candidates) > 1:
     rows, paths = [], []
     with st.spinner("Projecting the scenarios…"):
         for name, candidate in candidates:
-            result = pi.cached_outlook(*key, candidate.inputs(model, simulated_days),
-                                       plan.target, plan.target_kind, plan.target_date,
-                                       view.reviews)
+            result = pi.cached_outlook(key, view.reviews, as_of,
+                                       candidate.inputs(model, simulated_days), plan.target,
+                                       plan.target_kind, plan.target_date)
             paths.append((name, result.expected.iloc[: plan.horizon_days]))
             rows.append({
                 "Scenario": name,

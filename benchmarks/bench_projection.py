@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from scoring.projection import project, requests_needed
+from scoring.projection import ProjectionInputs, project, requests_needed
 
 BUDGET_SECONDS = 1.0
 PATHS = 2000
@@ -63,12 +63,8 @@ def bench_monte_carlo(repeats: int = 5) -> dict:
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats!r}.")
     reviews = synthetic_reviews()
-    times = _timed(
-        lambda: project(
-            reviews, horizon_days=HORIZON_DAYS, paths=PATHS, seed=0, as_of=AS_OF, **SCENARIO
-        ),
-        repeats,
-    )
+    inputs = ProjectionInputs(horizon_days=HORIZON_DAYS, paths=PATHS, seed=0, **SCENARIO)
+    times = _timed(lambda: project(reviews, inputs, as_of=AS_OF), repeats)
     median = statistics.median(times)
     return {
         "name": "projection.monte_carlo_2000x730",
@@ -92,17 +88,10 @@ def bench_goal_seek_probability(repeats: int = 3) -> dict:
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats!r}.")
     reviews = synthetic_reviews()
-    scenario = {k: v for k, v in SCENARIO.items() if k != "requests_per_day"}
+    inputs = ProjectionInputs(horizon_days=1, paths=PATHS, **SCENARIO)
     times = _timed(
-        lambda: requests_needed(
-            reviews,
-            target=4.5,
-            by=AS_OF + pd.Timedelta(days=365),
-            probability=0.8,
-            paths=PATHS,
-            as_of=AS_OF,
-            **scenario,
-        ),
+        lambda: requests_needed(reviews, inputs, target=4.5, by=AS_OF + pd.Timedelta(days=365),
+                                probability=0.8, as_of=AS_OF),
         repeats,
     )
     return {

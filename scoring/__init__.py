@@ -1,56 +1,50 @@
 """TrustLens scoring engine: the time-decayed Bayesian TrustScore and its companions.
 
-Pure Python + numpy/pandas; never imports streamlit. Start with::
+Pure Python + numpy/pandas: no streamlit. Start with::
 
     import scoring
+    reviews = scoring.load_reviews("export.csv").reviews
     scoring.trust_score(reviews)             # the score Trustpilot shows now
     scoring.score_series(reviews, freq="M")  # the score at each month's end
     scoring.trust_score(reviews, model="decayed-prior")  # the older form, for comparison
+
+What a notebook needs is listed in ``__all__``: loading exports, the score and its
+series, how it is shown, companion metrics, many businesses at once, why it moved,
+projections and goal seek, and checking against published scores. Internals live in
+the modules (``scoring.model``, ``scoring.periods``, ...). Two modules touch the outside
+world and are imported on their own: ``scoring.store`` (the DuckDB workspace file of
+saved datasets) and ``scoring.sql`` (the score table as SQL over Parquet).
 """
 
+from scoring.attribution import Attribution, explain_change, heaviest_reviews, largest_moves
+from scoring.calibration import compare_readings, fit, incompleteness
 from scoring.display import (
     DEFAULT_KPI_BANDS,
     DEFAULT_LABEL_BANDS,
-    Gaps,
     KpiBands,
     LabelBands,
     display_score,
-    five_stars_needed,
     gaps,
     kpi_band,
     kpi_index,
     kpi_points,
     label,
     star_rating,
+    target_threshold,
 )
-from scoring.errors import ReviewDataError
+from scoring.errors import ParameterError, ReviewDataError, WorkspaceError
 from scoring.fidelity import PUBLISHED_FIT, FitSummary
 from scoring.groups import score_series_by, score_table
 from scoring.ingest import ImportReport, ImportResult, load_many, load_reviews
-from scoring.metrics import (
-    Summary,
-    bayesian_average,
-    companion_series,
-    dirichlet_rating,
-    net_score,
-    star_counts,
-    summary,
-    wilson_lower_bound,
-)
+from scoring.metrics import Summary, companion_series, star_counts, summary
 from scoring.model import (
     DEFAULT_HALF_LIFE_DAYS,
     DEFAULT_MODEL,
     DEFAULT_PRIOR_COUNT,
     DEFAULT_PRIOR_MEAN,
     SCORE_MODELS,
-    ScoreModel,
     ScoreParams,
-    ScoreState,
-    bayesian_score,
-    decayed_sums,
-    score_from_sums,
     score_series,
-    score_state,
     trust_score,
 )
 from scoring.projection import (
@@ -69,8 +63,6 @@ from scoring.projection import (
     requests_needed,
     status_quo,
     stop_collecting,
-    target_threshold,
-    validate_mix,
 )
 from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
@@ -86,51 +78,49 @@ __all__ = [
     "DEFAULT_PRIOR_MEAN",
     "PUBLISHED_FIT",
     "SCORE_MODELS",
+    "Attribution",
     "CrossingTimes",
     "FitSummary",
-    "Gaps",
     "GoalSeek",
     "ImportReport",
     "ImportResult",
     "KpiBands",
     "LabelBands",
+    "ParameterError",
     "Projection",
     "ProjectionInputs",
     "PublishedReading",
     "Reachability",
     "RecentRates",
     "ReviewDataError",
-    "ScoreModel",
     "ScoreParams",
-    "ScoreState",
     "Snapshot",
     "Summary",
-    "bayesian_average",
-    "bayesian_score",
+    "WorkspaceError",
     "companion_series",
+    "compare_readings",
     "date_reached",
-    "decayed_sums",
-    "dirichlet_rating",
     "display_score",
     "expected_path",
-    "five_stars_needed",
+    "explain_change",
+    "fit",
     "gaps",
     "half_life_sensitivity",
+    "heaviest_reviews",
+    "incompleteness",
     "kpi_band",
     "kpi_index",
     "kpi_points",
     "label",
+    "largest_moves",
     "load_many",
     "load_reviews",
-    "net_score",
     "project",
     "reachability",
     "recent_rates",
     "requests_needed",
-    "score_from_sums",
     "score_series",
     "score_series_by",
-    "score_state",
     "score_table",
     "snapshot",
     "star_counts",
@@ -140,7 +130,5 @@ __all__ = [
     "summary",
     "target_threshold",
     "trust_score",
-    "validate_mix",
     "validate_reviews",
-    "wilson_lower_bound",
 ]

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from scoring import validation
+from scoring.errors import ParameterError
+
 ScoreLike = TypeVar("ScoreLike", float, np.ndarray, pd.Series)
 
-_TOLERANCE = 1e-9
+SCORE_TOLERANCE = 1e-9
+"""A score within this of a boundary counts as reaching it (float noise like 4.2499999)."""
 
 
 def _round_half_up(x: float, step: float) -> float:
-    units = math.floor(x / step + 0.5 + _TOLERANCE)
+    units = math.floor(x / step + 0.5 + SCORE_TOLERANCE)
     return round(units * step, 10)
 
 
@@ -62,13 +66,17 @@ class LabelBands:
 
 DEFAULT_LABEL_BANDS = LabelBands()
 LABELS: tuple[str, ...] = ("Excellent", "Great", "Average", "Poor", "Bad")
+"""Every label, best first: the one list of them."""
+TARGET_LABELS: tuple[str, ...] = LABELS[:-1]
+"""The labels a target can name ("Bad" is reached by every score)."""
+TargetKind = Literal["score", "stars", "label"]
 
 
 def label(x: float, bands: LabelBands = DEFAULT_LABEL_BANDS) -> str:
     """The label of a score, judged on its displayed value (4.25 shows 4.3: Excellent)."""
     shown = display_score(x)
     for name, lower in bands.thresholds():
-        if shown >= lower - _TOLERANCE:
+        if shown >= lower - SCORE_TOLERANCE:
             return name
     return "Bad"
 
@@ -203,7 +211,7 @@ def five_stars_needed(
     m, mu, a, b = prior_count, prior_mean, decayed_stars, decayed_count
     if model == "decayed-prior":
         k = (target * (m + b) - (m * mu + a)) / (5.0 - target)
-        return max(0, math.ceil(k - _TOLERANCE))
+        return max(0, math.ceil(k - SCORE_TOLERANCE))
     if model != "trustpilot":
         raise ValueError(f"model must be 'trustpilot' or 'decayed-prior', got {model!r}.")
     if reviews is None:
@@ -216,7 +224,7 @@ def five_stars_needed(
         mean = (a + 5.0 * k) / (b + k) if b + k > 0 else 5.0
         return (prior + (n + k) * mean) / (m + n + k)
 
-    if score_after(0) >= target - _TOLERANCE:
+    if score_after(0) >= target - SCORE_TOLERANCE:
         return 0
     quadratic = 5.0 - target
     linear = a + 5.0 * n + prior - target * (m + n + b)
@@ -224,9 +232,60 @@ def five_stars_needed(
     root = (-linear + math.sqrt(max(linear * linear - 4 * quadratic * constant, 0.0))) / (
         2 * quadratic
     )
-    k = max(1, math.ceil(root - _TOLERANCE))
-    while k > 1 and score_after(k - 1) >= target - _TOLERANCE:
+    k = max(1, math.ceil(root - SCORE_TOLERANCE))
+    while k > 1 and score_after(k - 1) >= target - SCORE_TOLERANCE:
         k -= 1
-    while score_after(k) < target - _TOLERANCE:
+    while score_after(k) < target - SCORE_TOLERANCE:
         k += 1
     return k
+
+
+def target_threshold(
+    target: float | str,
+    *,
+    kind: TargetKind = "score",
+    bands: LabelBands = DEFAULT_LABEL_BANDS,
+) -> float:
+    """The lowest raw score that meets ``target``.
+
+    - ``kind="score"``: ``target`` is a raw score, returned as is (4.2 -> 4.2);
+    - ``kind="stars"``: a half-star rating 1, 1.5, ..., 5; the score shows as that many
+      stars from ``stars - 0.25`` (4.5 stars -> 4.25, :func:`star_threshold`);
+    - ``kind="label"``: "Excellent", "Great", "Average" or "Poor" (any case); the
+      displayed score must reach the band's lower bound, so the raw score must reach
+      ``bound - 0.05`` ("Excellent" -> 4.3 - 0.05 = 4.25, :func:`label_threshold`).
+
+    Raises :class:`~scoring.errors.ParameterError` for anything else.
+    """
+    names = [name.lower() for name in TARGET_LABELS]
+    listed = ", ".join(TARGET_LABELS)
+    if kind == "label":
+        if not isinstance(target, str):
+            raise ParameterError(f"A label target must be one of {listed}; got {target!r}.")
+        name = target.strip().lower()
+        if name == LABELS[-1].lower():
+            raise ParameterError(f"'{LABELS[-1]}' is the lowest label: every score reaches it.")
+        if name not in names:
+            raise ParameterError(f"A label target must be one of {listed}; got {target!r}.")
+        return label_threshold(dict(bands.thresholds())[TARGET_LABELS[names.index(name)]])
+    if kind not in ("score", "stars"):
+        raise ParameterError(f"kind must be 'score', 'stars' or 'label', got {kind!r}.")
+    if isinstance(target, str):
+        text = target.strip()
+        if text.lower() in (*names, LABELS[-1].lower()):
+            raise ParameterError(f"{target!r} is a label; pass kind='label'.")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ParameterError(f"target must be a number, got {target!r}.") from None
+    else:
+        value = validation.number("target", target)
+    if not math.isfinite(value):
+        raise ParameterError(f"target must be a finite number, got {target!r}.")
+    if kind == "stars":
+        if not (1.0 <= value <= 5.0 and (2.0 * value).is_integer()):
+            raise ParameterError(
+                f"A star target must be a half star from 1 to 5 (1, 1.5, ..., 5); got {target!r}."
+            )
+        return star_threshold(value)
+    return value

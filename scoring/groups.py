@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from scoring.display import DEFAULT_LABEL_BANDS, LabelBands
+from scoring.display import DEFAULT_LABEL_BANDS, SCORE_TOLERANCE, LabelBands
 from scoring.errors import ReviewDataError
 from scoring.model import (
     DEFAULT_HALF_LIFE_DAYS,
@@ -83,7 +83,6 @@ SERIES_COLUMNS: tuple[str, ...] = (
 )
 """The columns of :func:`score_series_by` after the group columns."""
 
-_TOLERANCE = 1e-9  # the same float-noise allowance as scoring.display
 
 
 def group_keys(by: str | Sequence[str]) -> list[str]:
@@ -171,13 +170,13 @@ def _sums_at(
 
 def displayed_scores(scores: np.ndarray) -> np.ndarray:
     """:func:`scoring.display.display_score` on an array: one decimal, halves up."""
-    units = np.floor(np.asarray(scores, dtype="float64") / 0.1 + 0.5 + _TOLERANCE)
+    units = np.floor(np.asarray(scores, dtype="float64") / 0.1 + 0.5 + SCORE_TOLERANCE)
     return units / 10.0
 
 
 def star_ratings(scores: np.ndarray) -> np.ndarray:
     """:func:`scoring.display.star_rating` on an array: nearest half star, halves up."""
-    units = np.floor(np.asarray(scores, dtype="float64") / 0.5 + 0.5 + _TOLERANCE)
+    units = np.floor(np.asarray(scores, dtype="float64") / 0.5 + 0.5 + SCORE_TOLERANCE)
     return units / 2.0
 
 
@@ -185,7 +184,7 @@ def labels(scores: np.ndarray, bands: LabelBands = DEFAULT_LABEL_BANDS) -> np.nd
     """:func:`scoring.display.label` on an array, judged on the displayed score."""
     shown = displayed_scores(scores)
     thresholds = bands.thresholds()
-    conditions = [shown >= lower - _TOLERANCE for _, lower in thresholds]
+    conditions = [shown >= lower - SCORE_TOLERANCE for _, lower in thresholds]
     names = [name for name, _ in thresholds]
     return np.select(conditions, names, default="Bad").astype(object)
 

@@ -12,7 +12,7 @@
   as underscore arguments, never hashed.
 
 Requests and reviews are entered per month and converted with
-``DAYS_PER_MONTH = 365.25 / 12`` (the engine works per day).
+``scoring.periods.DAYS_PER_MONTH`` (the engine works per day).
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring import periods
 from scoring.projection import CrossingTimes, GoalSeek, ProjectionInputs, RecentRates
+from ui import cache
 from ui.settings import ModelSettings
 
-DAYS_PER_MONTH = 365.25 / 12
+DAYS_PER_MONTH = periods.DAYS_PER_MONTH
 PATHS = 2000
 SEED = 20240601
 """Fixed, so the same inputs always give the same bands and probabilities."""
@@ -296,10 +298,7 @@ class Plan:
             invited_mix=self.invited_mix,  # type: ignore[arg-type]
             organic_per_day=self.organic_per_day,
             organic_mix=self.organic_mix,  # type: ignore[arg-type]
-            half_life_days=model.half_life_days,
-            prior_count=model.prior_count,
-            prior_mean=model.prior_mean,
-            model=model.model,
+            params=model.params,
             paths=PATHS,
             seed=SEED,
         )
@@ -536,22 +535,14 @@ class Outlook:
     crossing: CrossingTimes
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache.by_key(max_entries=32)
 def cached_outlook(
-    content_hash: str, view_key: str, as_of: pd.Timestamp | None, inputs: ProjectionInputs,
-    target: float | str, target_kind: str, target_date: dt.date, _reviews: pd.DataFrame,
+    reviews: pd.DataFrame, as_of: pd.Timestamp | None, inputs: ProjectionInputs,
+    target: float | str, target_kind: str, target_date: dt.date,
 ) -> Outlook:
-    """Project with ``inputs`` and read off the target (``_reviews`` identified by the
-    dataset's content hash and the view: model, dates, filters)."""
-    del content_hash, view_key  # the cache key for _reviews
-    projection = scoring.project(
-        _reviews, horizon_days=inputs.horizon_days, requests_per_day=inputs.requests_per_day,
-        response_rate=inputs.response_rate, invited_mix=inputs.invited_mix,
-        organic_per_day=inputs.organic_per_day, organic_mix=inputs.organic_mix,
-        half_life_days=inputs.half_life_days, prior_count=inputs.prior_count,
-        prior_mean=inputs.prior_mean, paths=inputs.paths, seed=inputs.seed, as_of=as_of,
-        model=inputs.model,
-    )
+    """Project with ``inputs`` and read off the target; the key identifies the reviews
+    (the dataset's content hash and the view: dates, filters)."""
+    projection = scoring.project(reviews, inputs, as_of=as_of)
     probability = projection.probability_at_or_above(
         target, pd.Timestamp(target_date, tz="UTC"), kind=target_kind,  # type: ignore[arg-type]
     )
@@ -566,52 +557,38 @@ def cached_outlook(
     )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache.by_key(max_entries=32)
 def cached_goal_seek(
-    content_hash: str, view_key: str, as_of: pd.Timestamp | None, target: float | str,
-    target_kind: str, by: dt.date, response_rate: float, invited_mix: tuple[float, ...],
-    organic_per_day: float, organic_mix: tuple[float, ...], model: ModelSettings,
-    probability: float | None, _reviews: pd.DataFrame,
+    reviews: pd.DataFrame, as_of: pd.Timestamp | None, inputs: ProjectionInputs,
+    target: float | str, target_kind: str, by: dt.date, probability: float | None,
 ) -> GoalSeek:
     """``scoring.requests_needed`` (in expectation, or with ``probability``)."""
-    del content_hash, view_key
     return scoring.requests_needed(
-        _reviews, target=target, target_kind=target_kind, by=pd.Timestamp(by, tz="UTC"),  # type: ignore[arg-type]
-        response_rate=response_rate, invited_mix=invited_mix, organic_per_day=organic_per_day,
-        organic_mix=organic_mix, probability=probability, paths=PATHS, seed=SEED, as_of=as_of,
-        **model.score_kwargs(),
+        reviews, inputs, target=target, target_kind=target_kind,  # type: ignore[arg-type]
+        by=pd.Timestamp(by, tz="UTC"), probability=probability, as_of=as_of,
     )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache.by_key(max_entries=32)
 def cached_context(
-    content_hash: str, view_key: str, as_of: pd.Timestamp | None, horizon_days: int,
-    model: ModelSettings, _reviews: pd.DataFrame,
+    reviews: pd.DataFrame, as_of: pd.Timestamp | None, horizon_days: int, model: ModelSettings,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """The score over the last year, the status-quo path and the stop-collecting path."""
-    del content_hash, view_key
-    kwargs = model.score_kwargs()
-    end = as_of if as_of is not None else scoring.recent_rates(_reviews).as_of
+    end = as_of if as_of is not None else scoring.recent_rates(reviews).as_of
     history = scoring.score_series(
-        _reviews, freq="D", start=end - pd.Timedelta(days=HISTORY_DAYS), end=end,
-        clock="live", **kwargs,
+        reviews, freq="D", start=end - pd.Timedelta(days=HISTORY_DAYS), end=end,
+        clock="live", **model.score_kwargs(),
     )["score"]
-    baseline = scoring.status_quo(_reviews, horizon_days=horizon_days, as_of=as_of, **kwargs)
-    stop = scoring.stop_collecting(_reviews, horizon_days=horizon_days, as_of=as_of, **kwargs)
+    baseline = scoring.status_quo(reviews, horizon_days=horizon_days, as_of=as_of,
+                                  params=model.params)
+    stop = scoring.stop_collecting(reviews, horizon_days=horizon_days, as_of=as_of,
+                                   params=model.params)
     return history, baseline["score"], stop["score"]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cache.by_key(max_entries=32)
 def cached_sensitivity(
-    content_hash: str, view_key: str, as_of: pd.Timestamp | None, inputs: ProjectionInputs,
-    _reviews: pd.DataFrame,
+    reviews: pd.DataFrame, as_of: pd.Timestamp | None, inputs: ProjectionInputs,
 ) -> pd.DataFrame:
     """``scoring.half_life_sensitivity`` for half-lives of 1 to 12 months."""
-    del content_hash, view_key
-    return scoring.half_life_sensitivity(
-        _reviews, horizon_days=inputs.horizon_days, requests_per_day=inputs.requests_per_day,
-        response_rate=inputs.response_rate, invited_mix=inputs.invited_mix,
-        organic_per_day=inputs.organic_per_day, organic_mix=inputs.organic_mix,
-        prior_count=inputs.prior_count, prior_mean=inputs.prior_mean, as_of=as_of,
-        model=inputs.model,
-    )
+    return scoring.half_life_sensitivity(reviews, inputs, as_of=as_of)

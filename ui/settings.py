@@ -32,6 +32,12 @@ class ModelSettings:
         return params
 
     @property
+    def params(self) -> scoring.ScoreParams:
+        """The engine's parameter object for these settings."""
+        return scoring.ScoreParams(self.half_life_days, self.prior_count, self.prior_mean,
+                                   self.model)  # type: ignore[arg-type]
+
+    @property
     def is_trustpilot(self) -> bool:
         """Whether the fitted form is in use (one clock)."""
         return self.model == "trustpilot"

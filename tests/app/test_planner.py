@@ -15,6 +15,8 @@ import scoring
 from tests.app.conftest import open_app
 from ui import planner_inputs as pi
 from ui.data import DEMO_PATH
+from ui.projection_text import reachability_sentence
+from ui.settings import ModelSettings
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +58,7 @@ def engine_projection(reviews: pd.DataFrame, plan: pi.Plan) -> scoring.Projectio
     as_of = scoring.recent_rates(reviews).as_of
     days = max(plan.horizon_days,
                (plan.target_timestamp - as_of.floor("D")) // pd.Timedelta(days=1))
-    return scoring.project(
-        reviews, horizon_days=days, requests_per_day=plan.requests_per_day,
-        response_rate=plan.response_rate, invited_mix=plan.invited_mix,
-        organic_per_day=plan.organic_per_day, organic_mix=plan.organic_mix,
-        paths=pi.PATHS, seed=pi.SEED,
-    )
+    return scoring.project(reviews, plan.inputs(ModelSettings(), days))
 
 
 def test_planner_renders_the_demo(reviews: pd.DataFrame) -> None:
@@ -114,14 +111,11 @@ def test_unreachable_target_says_so(reviews: pd.DataFrame) -> None:
     assert not at.exception
     plan = plan_from_page(at)
     start = scoring.trust_score(reviews)
-    reach = scoring.reachability(
-        plan.threshold, invited_mix=plan.invited_mix, organic_per_day=plan.organic_per_day,
-        organic_mix=plan.organic_mix, response_rate=plan.response_rate, start_score=start,
-        target_name="'Excellent'",
-    )
+    reach = scoring.reachability(plan.inputs(ModelSettings()), plan.threshold, start_score=start)
     assert not reach.reachable
     errors = [e.value for e in at.error]
-    assert errors == [f"Out of reach at any volume with this star mix. {reach.message}"]
+    sentence = reachability_sentence(reach, "'Excellent'")
+    assert errors == [f"Out of reach at any volume with this star mix. {sentence}"]
     assert "'Excellent' needs 4.25" in errors[0]
     assert metric_starting(at, "Requests a month, on average") == "Out of reach"
 
@@ -129,24 +123,18 @@ def test_unreachable_target_says_so(reviews: pd.DataFrame) -> None:
 def test_goal_seek_matches_the_engine(reviews: pd.DataFrame) -> None:
     at = open_app("planner.py")
     plan = plan_from_page(at)
-    common = dict(
-        target=plan.target, target_kind=plan.target_kind, by=plan.target_timestamp,
-        response_rate=plan.response_rate, invited_mix=plan.invited_mix,
-        organic_per_day=plan.organic_per_day, organic_mix=plan.organic_mix,
-        paths=pi.PATHS, seed=pi.SEED,
-    )
-    expected = scoring.requests_needed(reviews, **common)
-    likely = scoring.requests_needed(reviews, probability=0.8, **common)
+    common = dict(target=plan.target, target_kind=plan.target_kind, by=plan.target_timestamp)
+    inputs = plan.inputs(ModelSettings())
+    expected = scoring.requests_needed(reviews, inputs, **common)
+    likely = scoring.requests_needed(reviews, inputs, probability=0.8, **common)
     assert expected.requests_per_day is not None and likely.requests_per_day is not None
     for goal, label in ((expected, "Requests a month, on average"),
                         (likely, "Requests a month, 80% chance")):
         per_month = math.ceil(round(goal.requests_per_day * pi.DAYS_PER_MONTH, 6))
         assert metric_starting(at, label) == f"{per_month:,}"
     reached = scoring.date_reached(
-        reviews, target=plan.target, target_kind=plan.target_kind,
-        requests_per_day=plan.requests_per_day, response_rate=plan.response_rate,
-        invited_mix=plan.invited_mix, organic_per_day=plan.organic_per_day,
-        organic_mix=plan.organic_mix, horizon_days=pi.DATE_SEARCH_DAYS,
+        reviews, plan.inputs(ModelSettings()), target=plan.target, target_kind=plan.target_kind,
+        horizon_days=pi.DATE_SEARCH_DAYS,
     )
     assert reached is not None
     assert metric_starting(at, "Reaches ") == pi.day_text(reached)
@@ -290,11 +278,7 @@ def test_planner_follows_the_sidebar_model(reviews: pd.DataFrame) -> None:
     days = max(plan.horizon_days,
                (plan.target_timestamp - as_of.floor("D")) // pd.Timedelta(days=1))
     projection = scoring.project(
-        reviews, horizon_days=days, requests_per_day=plan.requests_per_day,
-        response_rate=plan.response_rate, invited_mix=plan.invited_mix,
-        organic_per_day=plan.organic_per_day, organic_mix=plan.organic_mix,
-        paths=pi.PATHS, seed=pi.SEED, model="decayed-prior",
-    )
+        reviews, plan.inputs(ModelSettings(model="decayed-prior"), days))
     at_horizon = projection.expected["score"].iloc[plan.horizon_days - 1]
     assert metric_starting(at, "Expected score on ") == f"{at_horizon:.2f}"
     assert metric_starting(at, "Long-run score") == f"{projection.long_run_score:.2f}"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scoring
-from scoring.display import LabelBands
+from scoring.display import LabelBands, five_stars_needed
 
 
 @pytest.mark.parametrize(
@@ -73,9 +73,9 @@ def test_five_stars_needed_matches_a_direct_check(model: str) -> None:
     # Nothing yet: prior only (3.5). To reach 4.25 (shown 4.3 / 4.5 stars): 7 five-stars.
     empty = {"decayed_stars": 0.0, "decayed_count": 0.0, "prior_count": 7, "prior_mean": 3.5,
              "reviews": 0, "model": model}
-    assert scoring.five_stars_needed(4.25, **empty) == 7
-    assert scoring.five_stars_needed(3.0, **empty) == 0
-    assert scoring.five_stars_needed(5.0, **empty) is None
+    assert five_stars_needed(4.25, **empty) == 7
+    assert five_stars_needed(3.0, **empty) == 0
+    assert five_stars_needed(5.0, **empty) is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -89,7 +89,7 @@ def test_five_stars_needed_under_the_fitted_model_is_the_smallest_count(
     """Against a plain count-up: add 5-star reviews today one by one."""
     b = weight_share * reviews
     a = mean * b
-    got = scoring.five_stars_needed(target, decayed_stars=a, decayed_count=b, prior_count=7,
+    got = five_stars_needed(target, decayed_stars=a, decayed_count=b, prior_count=7,
                                     prior_mean=3.5, reviews=reviews)
 
     def score_after(k: int) -> float:
@@ -103,5 +103,5 @@ def test_five_stars_needed_under_the_fitted_model_is_the_smallest_count(
 
 def test_five_stars_needed_wants_the_count_under_the_fitted_model() -> None:
     with pytest.raises(ValueError, match="review count"):
-        scoring.five_stars_needed(4.0, decayed_stars=1.0, decayed_count=1.0, prior_count=7,
+        five_stars_needed(4.0, decayed_stars=1.0, decayed_count=1.0, prior_count=7,
                                   prior_mean=3.5)

@@ -11,7 +11,7 @@ import pytest
 
 import scoring
 from scoring.groups import TABLE_COLUMNS, score_series_by, score_table
-from scoring.model import counted_reviews
+from scoring.model import counted_reviews, decayed_sums
 from scoring.sql import quote_identifier, score_table_query, score_table_sql
 
 AS_OF = pd.Timestamp("2024-09-15 12:00", tz="UTC")
@@ -117,7 +117,7 @@ def reference_table(
         then = scoring.trust_score(
             group, as_of=as_of - pd.Timedelta(days=change_days), **params
         )
-        _, effective, count = scoring.decayed_sums(
+        _, effective, count = decayed_sums(
             group, as_of=as_of, half_life_days=half_life_days
         )
         counted = counted_reviews(group)["created_at"]

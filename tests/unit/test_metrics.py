@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring.metrics import companion_series
+from scoring.metrics import companion_series, dirichlet_rating, wilson_lower_bound
 
 T = pd.Timestamp("2024-06-01", tz="UTC")
 
@@ -26,16 +26,16 @@ def table(stars: list[int], days: list[int] | None = None) -> pd.DataFrame:
 
 def test_wilson_lower_bound_known_value() -> None:
     # 8 of 10 at z = 1.96: 0.4902 (standard tables).
-    assert scoring.wilson_lower_bound(8, 10) == pytest.approx(0.4902, abs=1e-4)
-    assert scoring.wilson_lower_bound(0, 0) == 0.0
+    assert wilson_lower_bound(8, 10) == pytest.approx(0.4902, abs=1e-4)
+    assert wilson_lower_bound(0, 0) == 0.0
 
 
 def test_dirichlet_rating_uniform_prior() -> None:
-    mean, lower = scoring.dirichlet_rating(np.zeros(5))
+    mean, lower = dirichlet_rating(np.zeros(5))
     assert mean == pytest.approx(3.0)
     # Variance of a uniform 1..5 draw is 2; sqrt(2 / 6) * 1.96.
     assert lower == pytest.approx(3.0 - 1.96 * math.sqrt(2 / 6))
-    mean, _ = scoring.dirichlet_rating(np.array([0, 0, 0, 0, 5]))
+    mean, _ = dirichlet_rating(np.array([0, 0, 0, 0, 5]))
     assert mean == pytest.approx((1 + 2 + 3 + 4 + 5 * 6) / 10)
 
 

@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scoring
+from scoring.metrics import bayesian_average
+from scoring.model import bayesian_score, decayed_sums
 from scoring.periods import NS_PER_DAY
 from tests.helpers import reviews_at
 
@@ -125,7 +127,7 @@ def test_a_new_five_star_can_lower_the_displayed_score() -> None:
 def test_legacy_ten_point_scale(model: str) -> None:
     # Before 2019: 5 stars = 10, prior 7 reviews worth 7.0; all reviews today.
     got = [
-        scoring.bayesian_score([10.0] * n, [0.0] * n, prior_mean=7.0, model=model)
+        bayesian_score([10.0] * n, [0.0] * n, prior_mean=7.0, model=model)
         for n in (2, 3, 4)
     ]
     assert got == pytest.approx([7.6667, 7.9000, 8.0909], abs=5e-5)
@@ -231,7 +233,7 @@ def test_no_decay_is_the_bayesian_average(
     else:
         expected = (prior_count * prior_mean + sum(stars)) / (prior_count + len(stars))
     assert score == pytest.approx(expected, rel=1e-12, abs=1e-12)
-    bayes = scoring.bayesian_average(reviews, prior_count=prior_count, prior_mean=prior_mean)
+    bayes = bayesian_average(reviews, prior_count=prior_count, prior_mean=prior_mean)
     assert bayes == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
@@ -263,7 +265,7 @@ def naive_series(
             subset = reviews[reviews["created_at"] < bound]
             ages = (bound - subset["created_at"]).dt.total_seconds() / 86400
             out.append(
-                scoring.bayesian_score(
+                bayesian_score(
                     subset["rating"].to_numpy(), ages.to_numpy(), half_life_days=half_life,
                     model=model,
                 )
@@ -325,7 +327,7 @@ def test_series_effective_reviews_and_means() -> None:
     reviews = random_reviews(11, 250, 4)
     series = scoring.score_series(reviews, freq="M", half_life_days=90)
     last_bound = series.index[-1] + pd.offsets.MonthBegin(1)
-    _, b, _ = scoring.decayed_sums(reviews, as_of=last_bound, half_life_days=90)
+    _, b, _ = decayed_sums(reviews, as_of=last_bound, half_life_days=90)
     assert series["effective_reviews"].iloc[-1] == pytest.approx(b, rel=1e-12)
     month = reviews["created_at"].dt.tz_convert(None).dt.to_period("M")
     plain = reviews.groupby(month)["rating"].mean()
@@ -353,7 +355,7 @@ def test_a_tiny_half_life_after_a_long_quiet_spell_keeps_the_fitted_mean() -> No
     )
     series = scoring.score_series(reviews, freq="M", end=later, half_life_days=1.0)
     assert series["score"].iloc[-1] == pytest.approx(expected, abs=1e-12)
-    assert scoring.decayed_sums(reviews, as_of=later, half_life_days=1.0)[1] == 0.0
+    assert decayed_sums(reviews, as_of=later, half_life_days=1.0)[1] == 0.0
 
 
 def test_displayed_clock_recalculates_daily_above_ten_thousand_reviews() -> None:

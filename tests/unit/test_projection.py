@@ -12,6 +12,12 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring import projection as pj
+from scoring.display import target_threshold
+from scoring.model import ScoreParams, decayed_sums
+from scoring.projection.goal_seek import AtDate
+from scoring.projection.rates import UNIFORM_MIX
+from scoring.projection.simulation import PoissonSampler
+from scoring.validation import star_mix
 
 T = pd.Timestamp("2025-06-30 12:00", tz="UTC")
 HALF_LIFE = 182.5
@@ -43,6 +49,70 @@ SCENARIO = dict(
 )
 
 
+PARAM_KEYS = ("half_life_days", "prior_count", "prior_mean", "model")
+
+
+def plan(**kw: object) -> pj.ProjectionInputs:
+    """ProjectionInputs from keywords: the plan's fields and the model's (ScoreParams)."""
+    params = ScoreParams(**{key: kw.pop(key) for key in PARAM_KEYS if key in kw})
+    kw.setdefault("horizon_days", 1)
+    kw.setdefault("requests_per_day", 0.0)
+    return pj.ProjectionInputs(params=params, **kw)
+
+
+# The engine's functions take one ProjectionInputs; these take the tests' keywords.
+
+
+def project(reviews: pd.DataFrame, *, as_of: object = None, **kw: object) -> pj.Projection:
+    return pj.project(reviews, plan(**kw), as_of=as_of)
+
+
+def requests_needed(reviews: pd.DataFrame, *, target: object, by: object,
+                    target_kind: str = "score", probability: float | None = None,
+                    as_of: object = None, max_requests_per_day: float = 10_000.0,
+                    **kw: object) -> pj.GoalSeek:
+    return pj.requests_needed(reviews, plan(**kw), target=target, by=by,
+                              target_kind=target_kind, probability=probability, as_of=as_of,
+                              max_requests_per_day=max_requests_per_day)
+
+
+def date_reached(reviews: pd.DataFrame, *, target: object, as_of: object = None,
+                 horizon_days: int = 730, **kw: object) -> pd.Timestamp | None:
+    return pj.date_reached(reviews, plan(**kw), target=target, as_of=as_of,
+                           horizon_days=horizon_days)
+
+
+def reachability(threshold: float, *, start_score: float | None = None,
+                 response_rate: float = 1.0, **kw: object) -> pj.Reachability:
+    return pj.reachability(plan(response_rate=response_rate, **kw), threshold,
+                           start_score=start_score)
+
+
+def expected_path(reviews: pd.DataFrame, *, horizon_days: int, arrivals_per_day: float,
+                  mean_new_stars: float, as_of: object = None, **params: object
+                  ) -> pd.DataFrame:
+    return pj.expected_path(reviews, horizon_days=horizon_days,
+                            arrivals_per_day=arrivals_per_day, mean_new_stars=mean_new_stars,
+                            params=ScoreParams(**params), as_of=as_of)
+
+
+def status_quo(reviews: pd.DataFrame, *, horizon_days: int, as_of: object = None,
+               **params: object) -> pd.DataFrame:
+    return pj.status_quo(reviews, horizon_days=horizon_days, params=ScoreParams(**params),
+                         as_of=as_of)
+
+
+def stop_collecting(reviews: pd.DataFrame, *, horizon_days: int, as_of: object = None,
+                    **params: object) -> pd.DataFrame:
+    return pj.stop_collecting(reviews, horizon_days=horizon_days,
+                              params=ScoreParams(**params), as_of=as_of)
+
+
+def half_life_sensitivity(reviews: pd.DataFrame, *, as_of: object = None, **kw: object
+                          ) -> pd.DataFrame:
+    return pj.half_life_sensitivity(reviews, plan(**kw), as_of=as_of)
+
+
 def mix_mean(mix: tuple[float, ...]) -> float:
     return float(STARS @ np.asarray(mix))
 
@@ -63,7 +133,7 @@ def expected_score_at(reviews: pd.DataFrame, requests: float, by: pd.Timestamp, 
     rate = invited + organic
     mean = (invited * mix_mean(kw["invited_mix"]) + organic * mix_mean(kw["organic_mix"])) / rate
     h = int((by.floor("D") - T.floor("D")).days)
-    path = pj.expected_path(
+    path = expected_path(
         reviews, horizon_days=h, arrivals_per_day=rate, mean_new_stars=mean, as_of=T,
         model=kw.get("model", "trustpilot"),
     )
@@ -75,7 +145,7 @@ def expected_score_at(reviews: pd.DataFrame, requests: float, by: pd.Timestamp, 
 
 @pytest.mark.parametrize("half_life", [HALF_LIFE, 30.0, math.inf])
 def test_monte_carlo_means_match_closed_form(half_life: float) -> None:
-    proj = pj.project(
+    proj = project(
         REVIEWS,
         horizon_days=365,
         paths=600,
@@ -84,7 +154,7 @@ def test_monte_carlo_means_match_closed_form(half_life: float) -> None:
         half_life_days=half_life,
         **SCENARIO,
     )
-    a0, b0, _ = scoring.decayed_sums(REVIEWS, as_of=T, half_life_days=half_life)
+    a0, b0, _ = decayed_sums(REVIEWS, as_of=T, half_life_days=half_life)
     inputs = proj.inputs
     rate, mean = inputs.arrivals_per_day, inputs.mean_new_stars
     days = np.array([1, 7, 30, 91, 182, 365])
@@ -112,7 +182,7 @@ def test_monte_carlo_means_match_closed_form(half_life: float) -> None:
 
 @pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
 def test_expected_path_is_the_ratio_of_expected_sums(model: str) -> None:
-    proj = pj.project(REVIEWS, horizon_days=30, paths=50, as_of=T, model=model, **SCENARIO)
+    proj = project(REVIEWS, horizon_days=30, paths=50, as_of=T, model=model, **SCENARIO)
     e = proj.expected
     if model == "trustpilot":
         count = len(REVIEWS) + proj.inputs.arrivals_per_day * np.arange(1, 31)
@@ -133,8 +203,8 @@ def test_expected_path_is_the_ratio_of_expected_sums(model: str) -> None:
 
 def test_day_one_adds_one_day_of_arrivals_at_full_weight() -> None:
     """Arrivals are counted at the day's end: A_1 = q A_0 + r mu_new exactly."""
-    proj = pj.project(REVIEWS, horizon_days=1, paths=10, as_of=T, **SCENARIO)
-    a0, b0, _ = scoring.decayed_sums(REVIEWS, as_of=T)
+    proj = project(REVIEWS, horizon_days=1, paths=10, as_of=T, **SCENARIO)
+    a0, b0, _ = decayed_sums(REVIEWS, as_of=T)
     q = 2 ** (-1 / HALF_LIFE)
     inputs = proj.inputs
     assert proj.expected["decayed_stars"].iloc[0] == pytest.approx(
@@ -144,13 +214,13 @@ def test_day_one_adds_one_day_of_arrivals_at_full_weight() -> None:
         q * b0 + inputs.arrivals_per_day, rel=1e-12
     )
     # Without arrivals, day 1 is the live score one day later.
-    flat = pj.stop_collecting(REVIEWS, horizon_days=1, as_of=T)
+    flat = stop_collecting(REVIEWS, horizon_days=1, as_of=T)
     later = scoring.trust_score(REVIEWS, as_of=T + pd.Timedelta(days=1))
     assert flat["score"].iloc[0] == pytest.approx(later, abs=1e-12)
 
 
 def test_percentile_bands_match_numpy() -> None:
-    proj = pj.project(
+    proj = project(
         REVIEWS,
         horizon_days=20,
         paths=301,
@@ -171,14 +241,14 @@ def test_long_run_limit() -> None:
     rate, mean = 6.5, 4.2
     q = 2 ** (-1 / HALF_LIFE)
     want = (7 * 3.5 + rate * mean / (1 - q)) / (7 + rate / (1 - q))
-    path = pj.expected_path(
+    path = expected_path(
         REVIEWS, horizon_days=3660, arrivals_per_day=rate, mean_new_stars=mean, as_of=T,
         model="decayed-prior",
     )
     assert path["score"].iloc[-1] == pytest.approx(want, abs=1e-5)
     gaps = np.abs(path["score"].to_numpy() - want)
     assert gaps[-1] < gaps[364] < gaps[29]
-    proj = pj.project(
+    proj = project(
         REVIEWS,
         horizon_days=10,
         paths=20,
@@ -200,20 +270,20 @@ def test_long_run_limit() -> None:
 def test_long_run_under_the_fitted_model_is_the_new_reviews_mean() -> None:
     """The prior fades against the growing count: the score tends to mu_new itself."""
     rate, mean = 6.5, 4.2
-    path = pj.expected_path(
+    path = expected_path(
         REVIEWS, horizon_days=3660, arrivals_per_day=rate, mean_new_stars=mean, as_of=T
     )
     gaps = np.abs(path["score"].to_numpy() - mean)
     assert gaps[-1] < gaps[364] < gaps[29]
     # After ten years: 7 prior reviews against about 24,000 reviews of mean 4.2.
     assert path["score"].iloc[-1] == pytest.approx(mean, abs=0.005)
-    proj = pj.project(REVIEWS, horizon_days=10, paths=20, as_of=T, **SCENARIO)
+    proj = project(REVIEWS, horizon_days=10, paths=20, as_of=T, **SCENARIO)
     assert proj.long_run_score == pytest.approx(proj.inputs.mean_new_stars, rel=1e-12)
 
 
 def test_long_run_without_decay_is_the_new_reviews_mean() -> None:
     rate, mean = 10.0, 4.6
-    path = pj.expected_path(
+    path = expected_path(
         REVIEWS,
         horizon_days=3660,
         arrivals_per_day=rate,
@@ -225,10 +295,10 @@ def test_long_run_without_decay_is_the_new_reviews_mean() -> None:
     assert np.all(np.diff(gaps) < 0)
     assert gaps[-1] < 0.02
     # With no decay A_h = A_0 + r mu h exactly.
-    a0, b0, n = scoring.decayed_sums(REVIEWS, as_of=T, half_life_days=math.inf)
+    a0, b0, n = decayed_sums(REVIEWS, as_of=T, half_life_days=math.inf)
     assert b0 == n
     assert path["decayed_stars"].iloc[99] == pytest.approx(a0 + rate * mean * 100)
-    proj = pj.project(
+    proj = project(
         REVIEWS, horizon_days=5, paths=10, as_of=T, half_life_days=math.inf, **SCENARIO
     )
     assert proj.long_run_score == pytest.approx(proj.inputs.mean_new_stars)
@@ -238,17 +308,17 @@ def test_stop_collecting_drifts_to_the_prior() -> None:
     dp = {"model": "decayed-prior"}
     start = scoring.trust_score(REVIEWS, as_of=T, **dp)
     assert start > 3.6
-    path = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T, **dp)["score"].to_numpy()
+    path = stop_collecting(REVIEWS, horizon_days=3660, as_of=T, **dp)["score"].to_numpy()
     assert np.all(np.diff(path) < 0)
     assert np.all(path > 3.5)
     assert path[-1] == pytest.approx(3.5, abs=1e-3)
-    a0, b0, _ = scoring.decayed_sums(REVIEWS, as_of=T)
+    a0, b0, _ = decayed_sums(REVIEWS, as_of=T)
     q365 = 2 ** (-365 / HALF_LIFE)
     assert path[364] == pytest.approx((7 * 3.5 + q365 * a0) / (7 + q365 * b0), rel=1e-12)
     # A different prior: the drift goes to that prior.
-    other = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T, prior_mean=4.0, **dp)
+    other = stop_collecting(REVIEWS, horizon_days=3660, as_of=T, prior_mean=4.0, **dp)
     assert other["score"].iloc[-1] == pytest.approx(4.0, abs=1e-3)
-    proj = pj.project(
+    proj = project(
         REVIEWS,
         horizon_days=5,
         paths=10,
@@ -268,10 +338,10 @@ def test_stop_collecting_drifts_to_the_prior() -> None:
 @pytest.mark.parametrize("half_life", [HALF_LIFE, 1.0])
 def test_stop_collecting_is_flat_under_the_fitted_model(half_life: float) -> None:
     start = scoring.trust_score(REVIEWS, as_of=T, half_life_days=half_life)
-    path = pj.stop_collecting(REVIEWS, horizon_days=3660, as_of=T, half_life_days=half_life)
+    path = stop_collecting(REVIEWS, horizon_days=3660, as_of=T, half_life_days=half_life)
     # Flat for ten years, even where the decayed sums underflow (H = 1 day).
     np.testing.assert_allclose(path["score"], start, rtol=0, atol=1e-12)
-    proj = pj.project(
+    proj = project(
         REVIEWS, horizon_days=2000, paths=10, as_of=T, half_life_days=half_life,
         requests_per_day=0, response_rate=0.5, invited_mix=INVITED_MIX, organic_per_day=0,
         organic_mix=ORGANIC_MIX,
@@ -283,7 +353,7 @@ def test_stop_collecting_is_flat_under_the_fitted_model(half_life: float) -> Non
 def test_monte_carlo_score_under_the_fitted_model_centres_on_the_expected_path() -> None:
     """The simulated score's mean is the expected path up to the Jensen term (small with
     600 reviews), and each path's count grows by its own arrivals."""
-    proj = pj.project(REVIEWS, horizon_days=365, paths=800, seed=3, as_of=T, **SCENARIO)
+    proj = project(REVIEWS, horizon_days=365, paths=800, seed=3, as_of=T, **SCENARIO)
     days = np.array([1, 30, 182, 365]) - 1
     mean = proj.mean_paths["score"].iloc[days].to_numpy()
     se = proj.mean_paths["score_se"].iloc[days].to_numpy()
@@ -304,7 +374,7 @@ def test_first_reaching_is_the_smallest_volume_that_reaches(
     """The quadratic's smallest root against a fine scan of S(x), even where S is not
     monotone in the volume (a prior above the target, a low weighted mean)."""
     weights = weight_share * max(count, 1.0)
-    at = pj._AtDate(
+    at = AtDate(
         stars=min(stars, 5 * weights) if weights else 0.0, weights=weights, slope=slope,
         mu_inv=mu_inv, params=scoring.ScoreParams(), count=count, count_slope=count_slope,
         start_mean=3.0,
@@ -327,10 +397,10 @@ def test_status_quo_continues_the_last_90_days() -> None:
         rates.organic_per_day * rates.organic_mean_stars
         + rates.invited_per_day * rates.invited_mean_stars
     ) / rate
-    want = pj.expected_path(
+    want = expected_path(
         REVIEWS, horizon_days=200, arrivals_per_day=rate, mean_new_stars=mean, as_of=T
     )
-    got = pj.status_quo(REVIEWS, horizon_days=200, as_of=T)
+    got = status_quo(REVIEWS, horizon_days=200, as_of=T)
     pd.testing.assert_frame_equal(got, want)
     # 600 reviews spread over 400 days: about 1.5 a day in any 90-day window.
     assert 1.0 < rate < 2.0
@@ -339,23 +409,19 @@ def test_status_quo_continues_the_last_90_days() -> None:
 # ------------------------------------------------------------------ reachability and goal seek
 
 
-def test_unreachable_target_is_reported_with_a_sentence() -> None:
+def test_unreachable_target_is_reported_with_a_reason() -> None:
     mix = (0.05, 0.04, 0.08, 0.31, 0.52)  # mean 4.21
-    threshold = pj.target_threshold("Excellent", kind="label")
-    result = pj.reachability(
+    threshold = target_threshold("Excellent", kind="label")
+    result = reachability(
         threshold,
         invited_mix=mix,
         organic_per_day=2.0,
         organic_mix=ORGANIC_MIX,
-        target_name="'Excellent'",
     )
-    assert not result.reachable
+    assert not result.reachable and result.reason == "invited_too_low"
     assert result.ceiling == pytest.approx(4.21)
-    assert result.message == (
-        "At any number of requests, invited reviews averaging 4.21 stars cannot lift the score "
-        "above 4.21; 'Excellent' needs 4.25."
-    )
-    goal = pj.requests_needed(
+    assert result.invited_mean_stars == pytest.approx(4.21) and result.threshold == 4.25
+    goal = requests_needed(
         REVIEWS,
         target="Excellent",
         target_kind="label",
@@ -367,34 +433,34 @@ def test_unreachable_target_is_reported_with_a_sentence() -> None:
         as_of=T,
     )
     assert not goal.reachable and goal.requests_per_day is None and goal.expected_score is None
-    assert goal.message == result.message
-    reachable = pj.reachability(
+    assert goal.reason == result.reason
+    reachable = reachability(
         threshold, invited_mix=INVITED_MIX, organic_per_day=2.0, organic_mix=ORGANIC_MIX
     )
-    assert reachable.reachable and reachable.message.startswith("Reachable")
+    assert reachable.reachable and reachable.reason == "reachable"
 
 
 def test_invited_reviews_below_the_score_pull_it_down() -> None:
     low_mix = (0.2, 0.1, 0.2, 0.3, 0.2)  # mean 3.2, below the current score
     by = T + pd.Timedelta(days=120)
     kw = dict(response_rate=0.5, invited_mix=low_mix, organic_per_day=1.5, organic_mix=INVITED_MIX)
-    goal = pj.requests_needed(REVIEWS, target=4.3, by=by, as_of=T, **kw)
+    goal = requests_needed(REVIEWS, target=4.3, by=by, as_of=T, **kw)
     base = expected_score_at(REVIEWS, 0.0, by, **kw)
     assert base < 4.3
     assert not goal.reachable
     assert goal.ceiling == pytest.approx(base)
-    assert "pull the score down" in goal.message and "needs 4.30" in goal.message
+    assert goal.reason == "invited_pull_down" and goal.threshold == 4.3
     # More requests lower the expected score.
     assert expected_score_at(REVIEWS, 50.0, by, **kw) < base
     # ... and a target already met needs none.
-    met = pj.requests_needed(REVIEWS, target=base - 0.01, by=by, as_of=T, **kw)
+    met = requests_needed(REVIEWS, target=base - 0.01, by=by, as_of=T, **kw)
     assert met.reachable and met.already_met and met.requests_per_day == 0.0
 
 
 @pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
 def test_goal_seek_lands_on_the_smallest_volume(model: str) -> None:
     by = T + pd.Timedelta(days=180)
-    goal = pj.requests_needed(
+    goal = requests_needed(
         REVIEWS,
         target=4.5,
         target_kind="stars",
@@ -416,21 +482,22 @@ def test_goal_seek_lands_on_the_smallest_volume(model: str) -> None:
     assert expected_score_at(REVIEWS, x - 0.01, by, **kw) < 4.25
     assert expected_score_at(REVIEWS, x - 0.05, by, **kw) < 4.25
     assert goal.expected_score == pytest.approx(expected_score_at(REVIEWS, x, by, **kw))
-    assert "'4.5 stars'" in goal.message
+    assert goal.reason == "found"
     # The reverse: at that volume the expected score reaches 4.25 on `by` at the latest.
-    reached = pj.date_reached(
+    reached = date_reached(
         REVIEWS, target=4.25, requests_per_day=x, as_of=T, horizon_days=400, **kw
     )
     assert reached is not None and reached <= by.floor("D")
-    slower = pj.date_reached(
+    slower = date_reached(
         REVIEWS, target=4.25, requests_per_day=x - 0.05, as_of=T, horizon_days=400, **kw
     )
     assert slower is None or slower > by.floor("D")
     # A cap below the answer makes it unreachable.
-    capped = pj.requests_needed(
+    capped = requests_needed(
         REVIEWS, target=4.25, by=by, as_of=T, max_requests_per_day=x / 2, **kw
     )
-    assert not capped.reachable and "limit" in capped.message
+    assert not capped.reachable and capped.reason == "above_limit"
+    assert capped.requests_beyond_limit == x
 
 
 @pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
@@ -440,17 +507,17 @@ def test_goal_seek_with_a_probability(probability: float, model: str) -> None:
     kw = {k: v for k, v in SCENARIO.items() if k != "requests_per_day"}
     kw["model"] = model
     common = dict(as_of=T, paths=500, seed=5, **kw)
-    goal = pj.requests_needed(REVIEWS, target=4.2, by=by, probability=probability, **common)
+    goal = requests_needed(REVIEWS, target=4.2, by=by, probability=probability, **common)
     assert goal.reachable and goal.requests_per_day is not None
     x = goal.requests_per_day
     assert x == round(x, 2)
-    expectation = pj.requests_needed(REVIEWS, target=4.2, by=by, **common)
+    expectation = requests_needed(REVIEWS, target=4.2, by=by, **common)
     assert expectation.requests_per_day is not None
     # Above a coin flip needs more than the expectation, below it less.
     assert (x > expectation.requests_per_day) == (probability > 0.5)
 
     def chance(volume: float) -> float:
-        proj = pj.project(
+        proj = project(
             REVIEWS, horizon_days=120, requests_per_day=volume, paths=500, seed=5, as_of=T, **kw
         )
         return proj.probability_at_or_above(4.2, by)
@@ -459,45 +526,46 @@ def test_goal_seek_with_a_probability(probability: float, model: str) -> None:
     assert chance(x) >= probability
     assert chance(x) == goal.achieved_probability
     assert probability - 0.05 < chance(x - 0.01) < probability
-    assert str(round(100 * probability)) + "% asked for" in goal.message
+    assert goal.reason == "found" and goal.probability == probability
     # Under a cap below the answer it is out of reach.
-    capped = pj.requests_needed(
+    capped = requests_needed(
         REVIEWS, target=4.2, by=by, probability=probability, max_requests_per_day=x / 2, **common
     )
-    assert not capped.reachable and capped.message.startswith("Even at")
+    assert not capped.reachable and capped.reason == "above_limit"
+    assert capped.achieved_probability is not None and capped.achieved_probability < probability
 
 
 def test_goal_seek_already_met_and_zero_response_rate() -> None:
     by = T + pd.Timedelta(days=30)
     kw = {k: v for k, v in SCENARIO.items() if k != "requests_per_day"}
-    met = pj.requests_needed(REVIEWS, target="Average", target_kind="label", by=by, as_of=T, **kw)
-    assert met.requests_per_day == 0.0 and met.already_met and "No requests needed" in met.message
-    met_p = pj.requests_needed(
+    met = requests_needed(REVIEWS, target="Average", target_kind="label", by=by, as_of=T, **kw)
+    assert met.requests_per_day == 0.0 and met.already_met and met.reason == "already_met"
+    met_p = requests_needed(
         REVIEWS, target=3.0, by=by, as_of=T, probability=0.9, paths=200, **kw
     )
     assert met_p.requests_per_day == 0.0 and met_p.achieved_probability == 1.0
     kw["response_rate"] = 0.0
-    none = pj.requests_needed(REVIEWS, target=4.6, by=by, as_of=T, **kw)
-    assert not none.reachable and "response rate of 0%" in none.message
+    none = requests_needed(REVIEWS, target=4.6, by=by, as_of=T, **kw)
+    assert not none.reachable and none.reason == "no_responses"
 
 
 def test_target_thresholds() -> None:
-    assert pj.target_threshold(4.1) == 4.1
-    assert pj.target_threshold("4.1") == 4.1
-    assert pj.target_threshold(4.5, kind="stars") == 4.25
-    assert pj.target_threshold(4, kind="stars") == 3.75
-    assert pj.target_threshold("Excellent", kind="label") == pytest.approx(4.25)
-    assert pj.target_threshold("great", kind="label") == pytest.approx(3.75)
+    assert target_threshold(4.1) == 4.1
+    assert target_threshold("4.1") == 4.1
+    assert target_threshold(4.5, kind="stars") == 4.25
+    assert target_threshold(4, kind="stars") == 3.75
+    assert target_threshold("Excellent", kind="label") == pytest.approx(4.25)
+    assert target_threshold("great", kind="label") == pytest.approx(3.75)
     bands = scoring.LabelBands(excellent=4.5)
-    assert pj.target_threshold("Excellent", kind="label", bands=bands) == pytest.approx(4.45)
+    assert target_threshold("Excellent", kind="label", bands=bands) == pytest.approx(4.45)
     with pytest.raises(ValueError, match="half star"):
-        pj.target_threshold(4.3, kind="stars")
+        target_threshold(4.3, kind="stars")
     with pytest.raises(ValueError, match="kind='label'"):
-        pj.target_threshold("Excellent")
+        target_threshold("Excellent")
     with pytest.raises(ValueError, match="lowest label"):
-        pj.target_threshold("Bad", kind="label")
+        target_threshold("Bad", kind="label")
     with pytest.raises(ValueError, match="one of Excellent"):
-        pj.target_threshold("Superb", kind="label")
+        target_threshold("Superb", kind="label")
 
 
 # ------------------------------------------------------------------ the Monte Carlo outputs
@@ -505,19 +573,19 @@ def test_target_thresholds() -> None:
 
 def test_reproducible_with_a_seed() -> None:
     kw = dict(horizon_days=90, paths=300, as_of=T, **SCENARIO)
-    first = pj.project(REVIEWS, seed=42, **kw)
-    again = pj.project(REVIEWS, seed=42, **kw)
-    other = pj.project(REVIEWS, seed=43, **kw)
+    first = project(REVIEWS, seed=42, **kw)
+    again = project(REVIEWS, seed=42, **kw)
+    other = project(REVIEWS, seed=43, **kw)
     pd.testing.assert_frame_equal(first.bands, again.bands)
     np.testing.assert_array_equal(first.score_paths, again.score_paths)
     assert not first.bands.equals(other.bands)
     # The first days do not depend on the horizon.
-    shorter = pj.project(REVIEWS, seed=42, **{**kw, "horizon_days": 40})
+    shorter = project(REVIEWS, seed=42, **{**kw, "horizon_days": 40})
     np.testing.assert_array_equal(shorter.score_paths, first.score_paths[:40])
 
 
 def test_probability_and_first_crossing() -> None:
-    proj = pj.project(
+    proj = project(
         REVIEWS,
         horizon_days=200,
         paths=400,
@@ -551,13 +619,13 @@ def test_poisson_sampler_inverts_the_distribution() -> None:
     rng = np.random.default_rng(0)
     uniforms = rng.random(200_000)
     for rate in (0.0, 0.3, 4.0, 55.0, 2500.0):
-        sampler = pj._PoissonSampler(rate)
+        sampler = PoissonSampler(rate)
         counts = sampler.counts(uniforms)
         np.testing.assert_array_equal(counts, np.searchsorted(sampler.cdf, uniforms))
         assert counts.mean() == pytest.approx(rate, abs=5 * math.sqrt(rate / 2e5) + 1e-12)
         assert counts.var() == pytest.approx(rate, rel=0.05, abs=1e-12)
     # Monotone in the rate for fixed uniforms (common random numbers).
-    low, high = pj._PoissonSampler(3.0).counts(uniforms), pj._PoissonSampler(3.1).counts(uniforms)
+    low, high = PoissonSampler(3.0).counts(uniforms), PoissonSampler(3.1).counts(uniforms)
     assert np.all(high >= low)
 
 
@@ -608,7 +676,7 @@ def test_recent_rates_by_source() -> None:
     late = pj.recent_rates(table, as_of=as_of + pd.Timedelta(days=400))
     assert late.reviews_per_day == 0 and late.organic_mix_source == "all time"
     empty = pj.recent_rates(table.iloc[:0])
-    assert empty.as_of is None and empty.organic_mix == pj.UNIFORM_MIX
+    assert empty.as_of is None and empty.organic_mix == UNIFORM_MIX
     assert empty.invited_mix_source == "uniform"
     # Defaults to the newest counted review.
     assert pj.recent_rates(table).as_of == as_of + pd.Timedelta(hours=1)
@@ -624,17 +692,17 @@ def test_mix_validation() -> None:
         r"these sum to 0\.9\.$",
     ):
         bad = {**SCENARIO, "invited_mix": (0.1, 0.1, 0.1, 0.1, 0.5)}
-        pj.project(REVIEWS, horizon_days=10, as_of=T, **bad)
+        project(REVIEWS, horizon_days=10, as_of=T, **bad)
     with pytest.raises(ValueError, match=r"organic_mix must be five shares.*got 4 value"):
-        pj.validate_mix((0.25, 0.25, 0.25, 0.25), "organic_mix")
+        star_mix((0.25, 0.25, 0.25, 0.25), "organic_mix")
     with pytest.raises(ValueError, match="finite number >= 0"):
-        pj.validate_mix((-0.1, 0.3, 0.3, 0.3, 0.2))
+        star_mix((-0.1, 0.3, 0.3, 0.3, 0.2))
     with pytest.raises(ValueError, match="finite number >= 0"):
-        pj.validate_mix((float("nan"), 0.25, 0.25, 0.25, 0.25))
+        star_mix((float("nan"), 0.25, 0.25, 0.25, 0.25))
     with pytest.raises(ValueError, match="keys must be the stars"):
-        pj.validate_mix({0: 0.5, 5: 0.5})
-    assert pj.validate_mix({5: 0.75, 4: 0.25}) == (0, 0, 0, 0.25, 0.75)
-    assert sum(pj.validate_mix((0.2, 0.2, 0.2, 0.2, 0.2000005))) == pytest.approx(1, abs=1e-15)
+        star_mix({0: 0.5, 5: 0.5})
+    assert star_mix({5: 0.75, 4: 0.25}) == (0, 0, 0, 0.25, 0.75)
+    assert sum(star_mix((0.2, 0.2, 0.2, 0.2, 0.2000005))) == pytest.approx(1, abs=1e-15)
     assert pj.mix_mean(INVITED_MIX) == pytest.approx(4.54)
 
 
@@ -659,19 +727,19 @@ def test_mix_validation() -> None:
 def test_parameter_validation(change: dict, message: str) -> None:
     kw = dict(horizon_days=30, paths=10, as_of=T, **SCENARIO)
     with pytest.raises(ValueError, match=message):
-        pj.project(REVIEWS, **{**kw, **change})
+        project(REVIEWS, **{**kw, **change})
 
 
 def test_goal_seek_validation() -> None:
     kw = {k: v for k, v in SCENARIO.items() if k != "requests_per_day"}
     with pytest.raises(ValueError, match="probability must be above 0"):
-        pj.requests_needed(REVIEWS, target=4.3, by=T + pd.Timedelta(days=30), probability=0, **kw)
+        requests_needed(REVIEWS, target=4.3, by=T + pd.Timedelta(days=30), probability=0, **kw)
     with pytest.raises(ValueError, match=r"by .* must fall 1 to 3,660 days after"):
-        pj.requests_needed(REVIEWS, target=4.3, by=T, as_of=T, **kw)
+        requests_needed(REVIEWS, target=4.3, by=T, as_of=T, **kw)
     with pytest.raises(scoring.ReviewDataError, match="give as_of"):
-        pj.project(REVIEWS.iloc[:0], horizon_days=10, **SCENARIO)
+        project(REVIEWS.iloc[:0], horizon_days=10, **SCENARIO)
     # With as_of, an empty history starts from the prior.
-    empty = pj.project(REVIEWS.iloc[:0], horizon_days=10, paths=10, as_of=T, **SCENARIO)
+    empty = project(REVIEWS.iloc[:0], horizon_days=10, paths=10, as_of=T, **SCENARIO)
     assert empty.start_score == 3.5 and empty.start_reviews == 0
 
 
@@ -679,11 +747,11 @@ def test_goal_seek_validation() -> None:
 
 
 def test_half_life_sensitivity() -> None:
-    table = pj.half_life_sensitivity(REVIEWS, horizon_days=180, as_of=T, **SCENARIO)
+    table = half_life_sensitivity(REVIEWS, horizon_days=180, as_of=T, **SCENARIO)
     assert len(table) == 12
     assert table["half_life_months"].round(0).tolist() == list(range(1, 13))
     row = table.set_index("half_life_days").loc[182.5]
-    proj = pj.project(REVIEWS, horizon_days=180, paths=10, as_of=T, **SCENARIO)
+    proj = project(REVIEWS, horizon_days=180, paths=10, as_of=T, **SCENARIO)
     assert row["projected_score"] == pytest.approx(proj.expected["score"].iloc[-1], rel=1e-12)
     assert row["current_score"] == pytest.approx(proj.start_score, rel=1e-12)
     assert row["long_run_score"] == pytest.approx(proj.long_run_score, rel=1e-12)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import scoring
+from scoring.model import decayed_sums
 from tests.helpers import reviews_at
 
 T = pd.Timestamp("2025-06-30 12:00", tz="UTC")
@@ -34,7 +35,7 @@ def test_snapshot_matches_the_engine(model: str) -> None:
     )
     assert snap.reviews == 6
     assert snap.reviews_last_28d == 3
-    _, b, _ = scoring.decayed_sums(reviews, as_of=T)
+    _, b, _ = decayed_sums(reviews, as_of=T)
     assert snap.effective_reviews == pytest.approx(b)
     assert snap.display_score == scoring.display_score(snap.score)
     assert snap.label == scoring.label(snap.score)
