@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,12 +22,18 @@ run: $(VENV)/.runtime
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
+# Everything: lint, types, unit, AppTest, fuzz campaign, benchmarks smoke, real browser.
 test: lint
 	$(PY) -m pytest
+
+# The edit-test loop: lint, types, unit and AppTest tests; no browser, fuzz or benchmarks.
+test-fast: lint
+	$(PY) -m pytest tests/unit tests/app --ignore=tests/unit/test_benchmarks_smoke.py
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache artifacts

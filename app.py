@@ -1,4 +1,11 @@
-"""TrustLens: the entry point. Page set-up and navigation only; no widgets here."""
+"""TrustLens: the entry point. Page set-up and navigation only; no widgets here.
+
+The page scripts live in ``app_pages/``, not ``pages/``: with a folder named ``pages/``
+next to this file, a fresh Streamlit server runs its legacy multipage mode on the first
+deep link (e.g. /compare), bypassing this navigation. Widgets stay out of this file:
+under AppTest, widgets created beside ``st.navigation`` vanish on the second run, so the
+shared sidebar is a ``ui`` function every page calls.
+"""
 
 from pathlib import Path
 

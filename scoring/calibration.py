@@ -817,9 +817,9 @@ def fit_profiles(
         # The region in (H, m) can be a sliver narrower than the grid's step in H: the
         # prior counts are projected over the grid plus 101 half-lives across (and just
         # beyond) each range of H found.
-        local_h = [np.geomspace(max(h_low, found.low / 1.05), min(h_high, found.high * 1.05),
-                                101) for found in h_ranges]
-        local_h = np.concatenate([np.array([best_h]), *local_h])
+        around = [np.geomspace(max(h_low, found.low / 1.05), min(h_high, found.high * 1.05),
+                               101) for found in h_ranges]
+        local_h = np.concatenate([np.array([best_h]), *around])
         local_sums = [prepared.sums(float(h)) for h in local_h]
         all_h = np.concatenate([h_grid, local_h])
         all_sums = grid_sums + local_sums

@@ -98,12 +98,12 @@ def load_cases(folder: str | Path) -> list[Case]:
     """Every company of a fidelity folder with its reviews, read through the importer."""
     folder = Path(folder)
     cases = []
-    for row in read_cases(folder).itertuples(index=False):
-        result = load_reviews(folder / str(row.file))
+    for row in read_cases(folder).to_dict("records"):
+        result = load_reviews(folder / str(row["file"]))
         cases.append(Case(
-            company=str(row.company), published=float(row.published_trustscore),
-            published_reviews=int(row.published_review_count),
-            scraped_at=to_utc_timestamp(row.scraped_at_utc), reviews=result.reviews,
+            company=str(row["company"]), published=float(row["published_trustscore"]),
+            published_reviews=int(row["published_review_count"]),
+            scraped_at=to_utc_timestamp(row["scraped_at_utc"]), reviews=result.reviews,
             rows_read=result.report.rows_read,
         ))
     return cases

@@ -333,13 +333,13 @@ def _weighted_means_by_cell(
     weights = decay_factor((newest[cell] - times) / NS_PER_DAY, half_life_days)
     new_a = np.bincount(cell, weights=weights * stars, minlength=size).reshape(periods, groups)
     new_b = np.bincount(cell, weights=weights, minlength=size).reshape(periods, groups)
-    newest = newest.reshape(periods, groups)
-    filled = newest != np.iinfo("int64").min
+    newest_grid = newest.reshape(periods, groups)
+    filled = newest_grid != np.iinfo("int64").min
     # The newest review so far: carry the last filled period's value forward.
     source = np.where(filled, np.arange(periods)[:, None], 0)
     np.maximum.accumulate(source, axis=0, out=source)
     seen = np.maximum.accumulate(filled, axis=0)
-    carried = np.where(seen, np.take_along_axis(newest, source, axis=0), 0)
+    carried = np.where(seen, np.take_along_axis(newest_grid, source, axis=0), 0)
     sum_a, sum_b = new_a[0].copy(), new_b[0].copy()
     mean = np.full((periods, groups), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -48,8 +48,8 @@ DAILY_RECALCULATION_ABOVE = 10_000
 
 
 Clock = Literal["live", "displayed"]
-ScoreModel = Literal["trustpilot", "decayed-prior"]
-SCORE_MODELS: tuple[str, ...] = validation.MODELS
+ScoreModel = validation.ScoreModel
+SCORE_MODELS: tuple[ScoreModel, ...] = validation.MODELS
 """The model forms: the fitted one (default) first."""
 DEFAULT_MODEL: ScoreModel = "trustpilot"
 
@@ -355,9 +355,8 @@ class _Periods:
             self.times, self.stars = times, stars
             self.slot = _period_numbers(times, first_start_ns, bounds_ns)
             self.counts = np.bincount(self.slot, minlength=self.periods)
-            self._fresh = times >= first_start_ns
-            if self._fresh.all():
-                self._fresh = slice(None)
+            fresh = times >= first_start_ns
+            self._fresh: np.ndarray | slice = slice(None) if fresh.all() else fresh
 
     def spread(self, per_period: np.ndarray) -> np.ndarray:
         """``per_period[k]`` for each review in period k."""

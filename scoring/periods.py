@@ -8,6 +8,8 @@ drawn on (periods start at 00:00 UTC; weeks on Mondays).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -54,8 +56,9 @@ def periods_in(days: float, freq: str) -> int:
     return max(1, round(days / period_days(freq)))
 
 
-def to_utc_timestamp(value: object, what: str = "as_of") -> pd.Timestamp:
-    """Read ``value`` as a UTC timestamp; a naive value is taken to be UTC."""
+def to_utc_timestamp(value: Any, what: str = "as_of") -> pd.Timestamp:
+    """Read ``value`` (anything ``pd.Timestamp`` reads) as a UTC timestamp; a naive value
+    is taken to be UTC."""
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as error:

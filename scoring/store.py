@@ -255,7 +255,7 @@ class Workspace:
         self.read_only = read_only
         self._read_only_reason = "it was opened with read_only=True" if read_only else ""
         self._write_lock = threading.Lock()
-        self._con = self._connect()
+        self._con: duckdb.DuckDBPyConnection | None = self._connect()
         try:
             self._prepare_schema()
         except BaseException:
@@ -472,7 +472,7 @@ class Workspace:
             )
             if existing is not None:  # Nothing written: the transaction commits empty.
                 return replace(self._dataset_info(cur, existing[0]), created=False)
-            dataset_id = _first(cur.execute("SELECT nextval('dataset_id_seq')"))[0]
+            dataset_id = _one(cur.execute("SELECT nextval('dataset_id_seq')"))[0]
             cur.execute(
                 'INSERT INTO datasets (id, name, "rows", date_min, date_max, saved_at, '
                 'content_hash, "columns", report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -611,7 +611,8 @@ class Workspace:
         for at, score, review_count, source in rows:
             try:
                 found.append(PublishedReading(
-                    _utc(at), float(score), None if review_count is None else int(review_count),
+                    _utc_stamp(at), float(score),
+                    None if review_count is None else int(review_count),
                     source,
                 ))
             except ReviewDataError as exc:
@@ -623,7 +624,7 @@ class Workspace:
 
     @staticmethod
     def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
-        return _first(cur.execute(
+        return _one(cur.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?",
             [name],
         ))[0] > 0
@@ -636,7 +637,7 @@ class Workspace:
         params_json = _to_json(params, "scenario parameters")
         now = dt.datetime.now(dt.UTC)
         with self._writing(f"save the scenario {name!r}") as cur:
-            scenario_id = _first(cur.execute("SELECT nextval('scenario_id_seq')"))[0]
+            scenario_id = _one(cur.execute("SELECT nextval('scenario_id_seq')"))[0]
             cur.execute(
                 "INSERT INTO scenarios (id, name, params, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -651,7 +652,8 @@ class Workspace:
                 "SELECT id, name, created_at, updated_at FROM scenarios "
                 "ORDER BY updated_at DESC, id DESC"
             ).fetchall()
-        return [ScenarioInfo(int(row[0]), row[1], _utc(row[2]), _utc(row[3])) for row in rows]
+        return [ScenarioInfo(int(row[0]), row[1], _utc_stamp(row[2]), _utc_stamp(row[3]))
+                for row in rows]
 
     def load_scenario(self, scenario_id: int) -> dict[str, Any]:
         """The parameters of a scenario (as JSON gives them back: tuples become lists)."""
@@ -743,6 +745,14 @@ def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
     return rows[0] if rows else None
 
 
+def _one(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of a query that always returns one (a sequence, a count)."""
+    row = _first(result)
+    if row is None:
+        raise WorkspaceError("The workspace returned no row where one was expected.")
+    return row
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -757,6 +767,11 @@ def _as_id(value: object) -> int:
 def _utc(value: Any) -> pd.Timestamp | None:
     if value is None:
         return None
+    return _utc_stamp(value)
+
+
+def _utc_stamp(value: Any) -> pd.Timestamp:
+    """A timestamp of a NOT NULL column, in UTC."""
     stamp = pd.Timestamp(value)
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
@@ -768,7 +783,7 @@ def _dataset_from_row(row: tuple[Any, ...]) -> DatasetInfo:
         rows=int(row[2]),
         date_min=_utc(row[3]),
         date_max=_utc(row[4]),
-        saved_at=_utc(row[5]),
+        saved_at=_utc_stamp(row[5]),
         content_hash=row[6],
         columns=tuple(json.loads(row[7])),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -18,7 +19,8 @@ from scoring.errors import ParameterError
 StarMix = tuple[float, float, float, float, float]
 MixLike = Sequence[float] | Mapping[int, float] | np.ndarray
 
-MODELS: tuple[str, ...] = ("trustpilot", "decayed-prior")
+ScoreModel = Literal["trustpilot", "decayed-prior"]
+MODELS: tuple[ScoreModel, ...] = ("trustpilot", "decayed-prior")
 """The model forms, the fitted one first (see :mod:`scoring.model`)."""
 MIX_TOLERANCE = 1e-6
 """How far from 1 a star mix's shares may sum (they are then rescaled to exactly 1)."""
@@ -53,9 +55,10 @@ def share(name: str, value: object) -> float:
 
 def whole(name: str, value: object, low: int, high: int) -> int:
     """A whole number from ``low`` to ``high`` (a float like 30.0 is accepted)."""
-    ok = not isinstance(value, bool) and isinstance(value, int | float | np.integer | np.floating)
-    if ok and float(value).is_integer() and low <= int(value) <= high:  # type: ignore[arg-type]
-        return int(value)  # type: ignore[arg-type]
+    if not isinstance(value, bool) and isinstance(value, int | float | np.integer | np.floating):
+        x = float(value)
+        if x.is_integer() and low <= x <= high:
+            return int(x)
     raise ParameterError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}.")
 
 
@@ -109,13 +112,12 @@ def prior_mean(value: object) -> float:
     return mean
 
 
-def model(value: object) -> str:
+def model(value: object) -> ScoreModel:
     """A model form: "trustpilot" or "decayed-prior"."""
-    if value not in MODELS:
-        raise ParameterError(
-            f"model must be one of {', '.join(map(repr, MODELS))}; got {value!r}."
-        )
-    return str(value)
+    for known in MODELS:
+        if value == known:
+            return known
+    raise ParameterError(f"model must be one of {', '.join(map(repr, MODELS))}; got {value!r}.")
 
 
 def star_mix(mix: MixLike, name: str = "mix") -> StarMix:

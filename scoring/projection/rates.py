@@ -63,7 +63,7 @@ class RecentRates:
 
 def _invited_flags(reviews: pd.DataFrame) -> np.ndarray:
     try:
-        flags = pd.array(reviews["invited"], dtype="boolean")
+        flags = reviews["invited"].astype("boolean")
     except (TypeError, ValueError):
         raise ReviewDataError(
             "Column 'invited' must hold True, False or empty values "

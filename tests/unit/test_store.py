@@ -617,19 +617,24 @@ def test_file_locked_by_another_process(tmp_path: Path) -> None:
 
 # -- crash safety ------------------------------------------------------------------
 
+def big_frame(rows: int) -> pd.DataFrame:
+    """The table the crashing child saves (the child builds the same one)."""
+    return pd.DataFrame({
+        "created_at": pd.Timestamp("2020-01-01", tz="UTC")
+        + pd.to_timedelta(np.arange(rows) * 7_919_000, unit="us"),
+        "rating": np.arange(rows) % 5 + 1,
+        "text": pd.Series(["A long enough review text, repeated. " * 4] * rows, dtype="str"),
+    })
+
+
 CRASHING_SAVER = """
 import sys, time
 sys.path.insert(0, {repo!r})
-import numpy as np, pandas as pd
 from scoring import store
+from tests.unit.test_store import big_frame
 
 mode, rows = sys.argv[1], int(sys.argv[2])
-frame = pd.DataFrame({{
-    "created_at": pd.Timestamp("2020-01-01", tz="UTC")
-    + pd.to_timedelta(np.arange(rows) * 7_919_000, unit="us"),
-    "rating": np.arange(rows) % 5 + 1,
-    "text": pd.Series(["A long enough review text, repeated. " * 4] * rows, dtype="str"),
-}})
+frame = big_frame(rows)
 ws = store.Workspace({path!r})
 if mode == "pause":
     real_insert = store.Workspace._insert_reviews
@@ -701,9 +706,15 @@ def test_crash_mid_save_leaves_the_dataset_absent(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("delay", [0.05, 0.4, 1.5])
 def test_crash_at_any_moment_leaves_complete_or_absent(tmp_path: Path, delay: float) -> None:
+    """Whenever the kill lands, the dataset is whole or absent; saving it again then
+    finds the whole one by its content, or saves it in full."""
     run_and_kill(tmp_path, "plain", 400_000, wait_for="saving", delay=delay)
     with Workspace(tmp_path / "ws.duckdb") as ws:
-        assert_complete_or_absent(ws, 400_000)
+        was_saved = assert_complete_or_absent(ws, 400_000)
+        again = ws.save_dataset("Big", big_frame(400_000))
+        assert again.created is not was_saved
+        assert assert_complete_or_absent(ws, 400_000) is True
+        assert len(ws.list_datasets()) == 1
 
 
 # -- threads -----------------------------------------------------------------------
