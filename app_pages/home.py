@@ -9,8 +9,8 @@ from ui import charts, controls, downloads, headline, views
 from ui import format as fmt
 
 view = controls.sidebar(period=False)
-dataset, params, reviews = view.dataset, view.model, view.reviews
-snap = scoring.snapshot(reviews, as_of=view.end, **params.score_kwargs())
+dataset, model, reviews = view.dataset, view.model, view.reviews
+snap = scoring.snapshot(reviews, as_of=view.end, params=model.params)
 
 st.title(fmt.escape_markdown(dataset.business_name), anchor=False)
 st.caption(
@@ -43,7 +43,7 @@ with figures:
         delta=f"{fmt.signed(snap.change_30d)} in 30 days", delta_color="normal", border=True,
         help="The score now minus the score 90 (30) days earlier"
         + (" (under the Trustpilot model it moves only when reviews arrive)."
-           if params.is_trustpilot else " (live clock: it drifts between reviews)."),
+           if model.is_trustpilot else " (live clock: it drifts between reviews)."),
     )
     top[1].metric(
         "KPI index (0-100)", f"{snap.kpi_index:.0f}", delta=snap.kpi_band,
@@ -65,9 +65,9 @@ with figures:
         f"**{snap.label}** at **{fmt.score_text(snap.score)}** "
         f"({fmt.stars_text(snap.stars)}).  \n" + "  \n".join(headline.distance_lines(snap))
     )
-    st.caption(views.model_fidelity(params))
+    st.caption(views.model_fidelity(model))
 
-series, freq = views.trend(reviews, params, start=view.start, end=view.end)
+series, freq = views.trend(reviews, model, start=view.start, end=view.end)
 bar_freq = views.volume_freq(freq)
 volume = views.companion_series(view, freq=bar_freq, start=series.index[0], end=series.index[-1])
 st.subheader("Score over time", anchor=False)
@@ -76,7 +76,7 @@ trend = charts.trend_figure(
 )
 st.plotly_chart(trend, width="stretch", theme=None, config={"displaylogo": False})
 st.caption(
-    f"{views.score_name(params)} at the end of each "
+    f"{views.score_name(model)} at the end of each "
     f"{charts.FREQ_NAMES[freq]}; shaded bands are Trustpilot's "
     "labels (Excellent from 4.3 shown, Great 3.8, Average 2.8, Poor 1.8). "
     f"Bars: reviews per {charts.FREQ_NAMES[bar_freq]} by stars."

@@ -37,7 +37,7 @@ bands = scoring.KpiBands(
 
 series, freq = views.trend(view.reviews, model, start=view.start, end=view.end)
 index = scoring.kpi_index(series["score"])
-snap = scoring.snapshot(view.reviews, as_of=view.end, **model.score_kwargs())
+snap = scoring.snapshot(view.reviews, as_of=view.end, params=model.params)
 band = scoring.kpi_band(snap.kpi_index, bands)
 cols = st.columns(3)
 cols[0].metric("Trust index now", f"{snap.kpi_index:.1f}", delta=band, delta_color="off",
@@ -56,7 +56,7 @@ st.caption(f"Index at the end of each {charts.FREQ_NAMES[freq]}; bands and refer
 st.subheader("By quarter", anchor=False)
 quarters = scoring.score_series(
     view.reviews, freq="Q", start=index.index[0], end=index.index[-1], clock=model.clock,
-    **model.score_kwargs(),
+    params=model.params,
 )
 table = pd.DataFrame({
     "Quarter": [f"{p.year} Q{p.quarter}" for p in quarters.index],

@@ -39,7 +39,7 @@ if days == 0:
     if isinstance(picked, tuple | list) and len(picked) == 2:
         start = pd.Timestamp(picked[0], tz="UTC")
         last = min(last, pd.Timestamp(picked[1], tz="UTC") + pd.Timedelta(days=1))
-result = explain_change(counted, start=start, end=last, **model.score_kwargs())
+result = explain_change(counted, start=start, end=last, params=model.params)
 new_total = sum(result.by_stars.values())
 new_count = sum(result.new_reviews.values())
 moved = (

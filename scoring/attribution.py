@@ -41,12 +41,11 @@ import pandas as pd
 from scoring.model import (
     DEFAULT_HALF_LIFE_DAYS,
     DEFAULT_MODEL,
-    DEFAULT_PRIOR_COUNT,
-    DEFAULT_PRIOR_MEAN,
     ScoreModel,
     ScoreParams,
     counted_reviews,
     decay_factor,
+    resolve_params,
     score_from_sums,
     times_ns,
 )
@@ -147,16 +146,17 @@ def explain_change(
     *,
     start: object,
     end: object,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
-    model: ScoreModel = DEFAULT_MODEL,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
+    model: ScoreModel | None = None,
 ) -> Attribution:
     """Split ``S(end) - S(start)`` into ageing and the effect of new reviews by stars.
 
     The formulas of both model forms are in the module docstring.
     """
-    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     t0, t1 = to_utc_timestamp(start, "start"), to_utc_timestamp(end, "end")
     if t1 < t0:
         raise ValueError(f"end ({t1:%Y-%m-%d}) is before start ({t0:%Y-%m-%d}).")

@@ -40,14 +40,11 @@ import pandas as pd
 from scoring.display import DEFAULT_LABEL_BANDS, SCORE_TOLERANCE, LabelBands
 from scoring.errors import ReviewDataError
 from scoring.model import (
-    DEFAULT_HALF_LIFE_DAYS,
-    DEFAULT_MODEL,
-    DEFAULT_PRIOR_COUNT,
-    DEFAULT_PRIOR_MEAN,
     Clock,
     ScoreModel,
     ScoreParams,
     decay_factor,
+    resolve_params,
     score_from_sums,
     score_series,
     times_ns,
@@ -238,12 +235,13 @@ def score_table(
     by: str | Sequence[str] = "company",
     *,
     as_of: object = None,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
     change_days: float = DEFAULT_CHANGE_DAYS,
     bands: LabelBands = DEFAULT_LABEL_BANDS,
-    model: ScoreModel = DEFAULT_MODEL,
+    model: ScoreModel | None = None,
 ) -> pd.DataFrame:
     """The TrustScore of every group at the same instant, in one vectorised pass.
 
@@ -269,7 +267,7 @@ def score_table(
       before ``T - change_days`` scored ``mu`` then, so its change is ``S_g(T) - mu``;
     - ``last_review_at``: its newest counted review at or before T (NaT if none).
     """
-    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     keys = group_keys(by)
     offset_ns = change_offset_ns(change_days)
     _check_columns(reviews, keys)
@@ -360,11 +358,12 @@ def score_series_by(
     freq: str = "D",
     start: object = None,
     end: object = None,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
     clock: Clock = "live",
-    model: ScoreModel = DEFAULT_MODEL,
+    model: ScoreModel | None = None,
 ) -> pd.DataFrame:
     """The score of every group at the end of every period, in long format.
 
@@ -404,7 +403,7 @@ def score_series_by(
     """
     if clock not in ("live", "displayed"):
         raise ValueError(f"clock must be 'live' or 'displayed', got {clock!r}.")
-    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     keys = group_keys(by)
     clash = [key for key in keys if key in SERIES_COLUMNS]
     if clash:
@@ -476,13 +475,12 @@ def score_series_by(
         mean_rating=long(mean_rating),
     )
     if clock == "displayed" and not params.is_trustpilot:
-        grid = {"start": pd.Timestamp(starts_ns[0], tz="UTC"),
-                "end": pd.Timestamp(starts_ns[-2], tz="UTC")}
+        first = pd.Timestamp(starts_ns[0], tz="UTC")
+        last = pd.Timestamp(starts_ns[-2], tz="UTC")
         shown = [
             score_series(
-                reviews[group_of_row == g], freq=freq, clock="displayed", **grid,
-                half_life_days=half_life_days, prior_count=prior_count, prior_mean=prior_mean,
-                model=model,
+                reviews[group_of_row == g], freq=freq, clock="displayed", start=first,
+                end=last, params=params,
             )["score"].to_numpy()
             for g in range(groups)
         ]

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import validation
+from scoring.errors import ParameterError
 from scoring.periods import NS_PER_DAY, series_edges, to_utc_timestamp
 from scoring.reviews import validate_reviews
 
@@ -78,6 +79,34 @@ class ScoreParams:
     def is_trustpilot(self) -> bool:
         """Whether the prior weighs against the review count (the fitted form)."""
         return self.model == "trustpilot"
+
+
+def resolve_params(
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
+    model: ScoreModel | None = None,
+) -> ScoreParams:
+    """The parameter object of a call: ``params``, or one built from the keywords given
+    (the published defaults for the others).
+
+    Every scoring function takes either a :class:`ScoreParams` (``params=``) or the
+    four keywords; giving both is refused, so a call has one source of truth.
+    """
+    given = {
+        name: value
+        for name, value in (("half_life_days", half_life_days), ("prior_count", prior_count),
+                            ("prior_mean", prior_mean), ("model", model))
+        if value is not None
+    }
+    if params is None:
+        return ScoreParams(**given)  # type: ignore[arg-type]
+    if not isinstance(params, ScoreParams):
+        raise ParameterError(f"params must be a ScoreParams, got {params!r}.")
+    if given:
+        raise ParameterError(f"Give params or {', '.join(given)}, not both.")
+    return params
 
 
 def score_from_sums(
@@ -284,10 +313,11 @@ def trust_score(
     reviews: pd.DataFrame,
     *,
     as_of: object = None,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
-    model: ScoreModel = DEFAULT_MODEL,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
+    model: ScoreModel | None = None,
 ) -> float:
     """The TrustScore at the instant ``as_of``.
 
@@ -301,7 +331,7 @@ def trust_score(
     ``as_of`` defaults to the newest review's time (a naive value is read as UTC).
     With no counted review the result is ``prior_mean``.
     """
-    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     return score_state(reviews, as_of=as_of, half_life_days=params.half_life_days).score(params)
 
 
@@ -416,10 +446,11 @@ def score_series(
     start: object = None,
     end: object = None,
     clock: Clock = "live",
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
-    model: ScoreModel = DEFAULT_MODEL,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
+    model: ScoreModel | None = None,
 ) -> pd.DataFrame:
     """The score at the end of every period, in O(N + D).
 
@@ -445,7 +476,7 @@ def score_series(
     (exponent <= one period), and the running sums from boundary to boundary, so
     no exponent is ever positive: stable for any half-life and span.
     """
-    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     if clock not in ("live", "displayed"):
         raise ValueError(f"clock must be 'live' or 'displayed', got {clock!r}.")
     times, stars = _counted_times_stars(reviews)

@@ -23,13 +23,11 @@ from scoring.display import (
     star_threshold,
 )
 from scoring.model import (
-    DEFAULT_HALF_LIFE_DAYS,
     DEFAULT_MODEL,
-    DEFAULT_PRIOR_COUNT,
-    DEFAULT_PRIOR_MEAN,
     ScoreModel,
     ScoreParams,
     counted_reviews,
+    resolve_params,
     score_state,
     times_ns,
 )
@@ -72,15 +70,16 @@ def snapshot(
     reviews: pd.DataFrame,
     *,
     as_of: object = None,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
     bands: LabelBands = DEFAULT_LABEL_BANDS,
     kpi_bands: KpiBands = DEFAULT_KPI_BANDS,
-    model: ScoreModel = DEFAULT_MODEL,
+    model: ScoreModel | None = None,
 ) -> Snapshot:
     """Compute the :class:`Snapshot` at ``as_of`` (default: the newest counted review)."""
-    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     counted = counted_reviews(reviews)
     times = times_ns(counted)
     if as_of is None:

@@ -66,12 +66,9 @@ from scoring.groups import (
     group_keys,
 )
 from scoring.model import (
-    DEFAULT_HALF_LIFE_DAYS,
-    DEFAULT_MODEL,
-    DEFAULT_PRIOR_COUNT,
-    DEFAULT_PRIOR_MEAN,
     ScoreModel,
     ScoreParams,
+    resolve_params,
 )
 from scoring.periods import (
     NS_PER_DAY,
@@ -113,12 +110,13 @@ def score_table_query(
     *,
     by: str | Sequence[str] = "company",
     as_of: object,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
     change_days: float = DEFAULT_CHANGE_DAYS,
     has_counts: bool = True,
-    model: ScoreModel = DEFAULT_MODEL,
+    model: ScoreModel | None = None,
 ) -> tuple[str, list[object]]:
     """The DuckDB SQL of the score table and its parameters, for ``con.execute(sql, params)``.
 
@@ -133,7 +131,7 @@ def score_table_query(
     ``effective_reviews``, ``score_change`` and ``last_review_at`` (TIMESTAMP_NS,
     UTC), ordered by score descending then the group value(s).
     """
-    params = ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     keys = group_keys(by)
     quoted = [quote_identifier(key) for key in keys]
     if as_of is None:
@@ -284,13 +282,14 @@ def score_table_sql(
     *,
     by: str | Sequence[str] = "company",
     as_of: object = None,
-    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
-    prior_count: float = DEFAULT_PRIOR_COUNT,
-    prior_mean: float = DEFAULT_PRIOR_MEAN,
+    params: ScoreParams | None = None,
+    half_life_days: float | None = None,
+    prior_count: float | None = None,
+    prior_mean: float | None = None,
     change_days: float = DEFAULT_CHANGE_DAYS,
     bands: LabelBands = DEFAULT_LABEL_BANDS,
     con: duckdb.DuckDBPyConnection | None = None,
-    model: ScoreModel = DEFAULT_MODEL,
+    model: ScoreModel | None = None,
 ) -> pd.DataFrame:
     """:func:`scoring.groups.score_table` computed by DuckDB over Parquet files.
 
@@ -303,7 +302,7 @@ def score_table_sql(
     ``con``: a DuckDB connection to use (its settings, e.g. ``memory_limit``, apply);
     by default a fresh in-memory one.
     """
-    ScoreParams(half_life_days, prior_count, prior_mean, model)
+    params = resolve_params(params, half_life_days, prior_count, prior_mean, model)
     keys = group_keys(by)
     for key in keys:
         quote_identifier(key)
@@ -327,12 +326,9 @@ def score_table_sql(
             parquet_glob,
             by=keys,
             as_of=as_of,
-            half_life_days=half_life_days,
-            prior_count=prior_count,
-            prior_mean=prior_mean,
+            params=params,
             change_days=change_days,
             has_counts=has_counts,
-            model=model,
         )
         frame = connection.execute(sql, values).df()
     finally:

@@ -430,9 +430,7 @@ def incompleteness_note(view: controls.View, readings: Sequence[PublishedReading
         return
     latest = max(counted, key=lambda reading: reading.at)
     model = view.model
-    params = scoring.ScoreParams(model.half_life_days, model.prior_count, model.prior_mean,
-                                 model.model)
-    found = calibration.incompleteness(view.reviews, latest, params=params)
+    found = calibration.incompleteness(view.reviews, latest, params=model.params)
     if found is None:
         return
     low = scoring.display_score(found.lowest)

@@ -80,7 +80,7 @@ def trend(
     chosen = chart_freq(first, last, freq)
     series = scoring.score_series(
         reviews, freq=chosen, start=first, end=last, clock=clock or settings.clock,
-        **settings.score_kwargs(),
+        params=settings.params,
     )
     return series, chosen
 
@@ -114,7 +114,7 @@ def comparison(view: View, by: str, *, max_lines: int) -> Comparison:
     reviews = view.reviews
     model = view.model
     grouped = reviews.assign(**{by: reviews[by].astype("string").fillna("(none)")})
-    ranking = scoring.score_table(grouped, by=by, as_of=view.end, **model.score_kwargs())
+    ranking = scoring.score_table(grouped, by=by, as_of=view.end, params=model.params)
     ranking = ranking[ranking["reviews"] > 0]
     top = ranking.sort_values("reviews", ascending=False).index[:max_lines]
     subset = grouped[grouped[by].isin(top)]
@@ -124,7 +124,7 @@ def comparison(view: View, by: str, *, max_lines: int) -> Comparison:
                       max_points=max(60, MAX_POINTS // max(len(top), 1)))
     series = scoring.score_series_by(
         subset, by=by, freq=freq, start=first, end=last, clock=model.clock,
-        **model.score_kwargs(),
+        params=model.params,
     )
     return Comparison(ranking, series[series["reviews"] > 0], freq, len(top))
 

@@ -397,3 +397,20 @@ def test_a_small_old_profile_shows_what_trustpilot_shows() -> None:
     assert scoring.display_score(fitted) == 4.8
     decayed = scoring.trust_score(reviews, as_of=seen, model="decayed-prior")
     assert scoring.display_score(decayed) == 3.5
+
+
+def test_a_parameter_object_or_keywords_not_both() -> None:
+    """Every scoring function takes a ScoreParams or the four keywords; both is refused."""
+    reviews = reviews_aged([(0, 5), (30, 4), (400, 2)])
+    params = scoring.ScoreParams(half_life_days=90, prior_count=5, model="decayed-prior")
+    by_object = scoring.trust_score(reviews, as_of=T, params=params)
+    by_keywords = scoring.trust_score(reviews, as_of=T, half_life_days=90, prior_count=5,
+                                      model="decayed-prior")
+    assert by_object == by_keywords
+    series = scoring.score_series(reviews, freq="M", params=params)
+    assert series["score"].equals(scoring.score_series(
+        reviews, freq="M", half_life_days=90, prior_count=5, model="decayed-prior")["score"])
+    with pytest.raises(scoring.ParameterError, match="Give params or half_life_days, not both"):
+        scoring.trust_score(reviews, params=params, half_life_days=30)
+    with pytest.raises(scoring.ParameterError, match="params must be a ScoreParams"):
+        scoring.snapshot(reviews, params={"half_life_days": 30})  # type: ignore[arg-type]
