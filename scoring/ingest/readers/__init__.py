@@ -40,7 +40,7 @@ import pyarrow.csv as pa_csv
 from scoring.errors import ReviewDataError
 
 if TYPE_CHECKING:
-    from scoring.ingest.saved_page import PageFacts
+    from scoring.ingest.readers.saved_page import PageFacts
 
 SUPPORTED_FORMATS = (
     "CSV, TSV, XLSX, JSON, JSON Lines, Parquet, a Google Takeout ZIP or a saved Trustpilot "
@@ -283,7 +283,7 @@ def _read_text_as(
             _decode_all(data, codec, bom, label)  # raises, naming the offending byte
         sample = bytes(data[bom : bom + SAMPLE_BYTES]).decode(codec, errors="ignore")
     _check_not_binary(sample)
-    from scoring.ingest import saved_page
+    from scoring.ingest.readers import saved_page
 
     if saved_page.looks_like_mhtml(sample):
         raise saved_page.mhtml_error()
@@ -824,7 +824,7 @@ def _read_zip(data: bytes, name: str, max_bytes: int, encoding: str | None) -> R
         _check_zip(archive, max_bytes)
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
             return _read_xlsx(data)
-        from scoring.ingest.takeout import is_takeout, read_takeout
+        from scoring.ingest.readers.takeout import is_takeout, read_takeout
 
         if is_takeout(names):
             return read_takeout(archive, max_bytes)
