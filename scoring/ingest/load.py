@@ -42,14 +42,18 @@ from scoring.ingest.dates import (
 )
 from scoring.ingest.flags import counts_from_flags, invited_from_source, parse_bools
 from scoring.ingest.ratings import VALID_SCALES, parse_ratings
-from scoring.ingest.readers import RawTable, cell_text, read_table
-from scoring.ingest.readers.saved_page import published_reading
+from scoring.ingest.readers import (
+    DEFAULT_MAX_BYTES,
+    RawTable,
+    cell_text,
+    published_reading,
+    read_table,
+)
 from scoring.ingest.report import ImportReport, ImportResult
 from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
 from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes] | IO[str]
 
 _TEXT_FIELDS = ("title", "text")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import zipfile
@@ -338,3 +339,40 @@ def test_text_file_like_object() -> None:
 def test_unsupported_source_type_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         load_reviews(12345)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ layout
+
+
+READERS = Path(__file__).resolve().parents[2] / "scoring" / "ingest" / "readers"
+
+
+def imported_readers(path: Path) -> set[str]:
+    """The modules of scoring.ingest.readers a module imports (anywhere in it)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found |= {n for n in names if n.startswith("scoring.ingest.readers")}
+    return {n.removeprefix("scoring.ingest.readers").lstrip(".") or "__init__" for n in found}
+
+
+def test_reader_imports_go_one_way() -> None:
+    """Format modules import base (and json_records for records), never the dispatcher
+    or the package: no import cycle, whatever imports first."""
+    allowed = {
+        "base": set(),
+        "archive": {"base"}, "delimited": {"base"}, "excel": {"base"},
+        "json_records": {"base"}, "parquet": {"base"},
+        "takeout": {"base", "json_records"}, "saved_page": {"base", "json_records"},
+    }  # fmt: skip
+    modules = {p.stem for p in READERS.glob("*.py")} - {"__init__", "dispatch"}
+    assert modules == set(allowed)
+    for module, may_import in allowed.items():
+        imported = imported_readers(READERS / f"{module}.py")
+        imported = {n.split(".")[0] for n in imported}
+        assert imported <= may_import, (module, imported - may_import)
