@@ -199,6 +199,30 @@ def load_many(
         ) from exc
 
 
+def raw_columns(
+    source: Source, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[str]:
+    """The columns of a file as it reads, before any mapping: the names the
+    ``mapping`` of :func:`load_reviews` can use (nested JSON fields as ``a.b``, repeated
+    or empty headers as ``x.1`` and ``Unnamed: i``).
+
+    ``source``, ``encoding`` and ``max_bytes`` as for :func:`load_reviews`; the file is
+    read as it would be, but no column is interpreted, so this works for a file whose
+    dates or ratings the importer cannot find.
+
+    Raises:
+        ReviewDataError: the file cannot be read as a table; the message names it.
+        TypeError: ``source`` is not a path, bytes or file-like object.
+    """
+    _check_options(None, None, max_bytes, True)
+    name, data = _read_source(source, max_bytes)
+    try:
+        table = read_table(data, name, encoding=encoding, max_bytes=max_bytes)
+    except ReviewDataError as exc:
+        raise ReviewDataError(f"{name}: {exc}", option=exc.option) from exc
+    return [str(column) for column in table.frame.columns]
+
+
 # ---------------------------------------------------------------------------
 # Source and options
 # ---------------------------------------------------------------------------
