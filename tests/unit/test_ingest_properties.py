@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from scoring.errors import ReviewDataError
 from scoring.ingest import load_reviews
-from scoring.reviews import validate_reviews
+from tests.helpers import assert_accounting
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -65,11 +65,7 @@ def check(data: bytes, **options) -> None:
         result = load_reviews(data, **options)
     except ReviewDataError:
         return
-    report = result.report
-    assert report.kept + report.duplicates + report.rejected == report.rows_read
-    assert len(result.reviews) == report.kept
-    assert len(result.rejected) == report.rejected
-    validate_reviews(result.reviews)
+    assert_accounting(result)
 
 
 @SETTINGS
