@@ -3,11 +3,11 @@
 The separator is sniffed among ``,`` ``;`` tab ``|`` (:func:`sniff_delimiter`), or
 taken from an Excel ``sep=`` first line. Quoted fields may hold separators and CR LF.
 Every value is read as a string; the first non-empty row is the header (cleaned by
-:func:`~scoring.ingest.readers.base.clean_headers`), and rows count from 2 as a
-spreadsheet shows them.
+:func:`~scoring.ingest.readers.base.clean_headers`); rows are numbered from 2 (the
+header is row 1; blank lines are not counted).
 
 Arrow's multithreaded reader reads well-formed files; a file it refuses (rows with
-more fields than the header) is read again by Python's ``csv`` module, which pads
+more or fewer fields than the header) is read again by Python's ``csv`` module, which pads
 short rows (with a warning) and keeps rows with extra filled fields as malformed
 (rejected with their row number). Limits: :data:`~.base.MAX_COLUMNS` columns, counted
 on the header line before the file is parsed.

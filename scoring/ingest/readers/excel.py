@@ -155,7 +155,9 @@ def _sheet_table(sheet: Any) -> tuple[list[str], list[list[str | None]], list[in
 
 
 def _last_filled(cells: list[str | None]) -> int:
+    """How many cells up to the last filled one (0: none is)."""
     for i in range(len(cells) - 1, -1, -1):
-        if cells[i] is not None and cells[i].strip():
+        cell = cells[i]
+        if cell is not None and cell.strip():
             return i + 1
     return 0

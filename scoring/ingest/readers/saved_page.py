@@ -284,7 +284,8 @@ def _business_unit(props: Any) -> tuple[str | None, float | None, int | None]:
          if isinstance(unit.get(k), str) and unit[k].strip()),
         None,
     )
-    score_holder = unit.get("score") if isinstance(unit.get("score"), dict) else {}
+    holder = unit.get("score")
+    score_holder = holder if isinstance(holder, dict) else {}
     score = _trust_score(unit.get("trustScore", score_holder.get("trustScore")))
     count = unit.get("numberOfReviews")
     if isinstance(count, dict):
