@@ -19,7 +19,7 @@ import streamlit as st
 
 import scoring
 from scoring.errors import WorkspaceError
-from scoring.ingest.readers import read_table
+from scoring.ingest import raw_columns
 from scoring.readings import readings_to_dicts
 from scoring.reviews import CANONICAL_COLUMNS
 from ui import data, export
@@ -124,11 +124,10 @@ def for_the_page(message: str) -> str:
 def columns_of(upload: Upload, options: Options) -> list[str]:
     """The columns of a file, when it can at least be read as a table (else [])."""
     try:
-        table = read_table(upload.data, upload.name, encoding=options.load_kwargs()["encoding"],
+        return raw_columns(_named_bytes(upload), encoding=options.load_kwargs()["encoding"],
                            max_bytes=max_bytes())
     except scoring.ReviewDataError:
         return []
-    return [str(c) for c in table.frame.columns]
 
 
 def max_bytes() -> int:

@@ -2,14 +2,38 @@
 Takeout, saved Trustpilot pages) -> the canonical review table, with a report of what
 was kept, dropped as a duplicate or rejected and why.
 
-Pure Python + pandas/pyarrow; no Streamlit. Modules, one concept each:
-``readers`` (bytes -> raw table per format), ``columns`` (which column is which),
-``ratings``, ``dates``, ``flags`` (counts / invited), ``takeout`` (Google Takeout
-ZIPs), ``saved_page`` (a Trustpilot page saved as HTML, and the TrustScore it showed),
-``report`` (ImportReport, ImportResult) and ``load`` (the orchestration).
+Pure Python + pandas/pyarrow; no Streamlit. Public: :func:`load_reviews` and
+:func:`load_many` (import), :func:`raw_columns` (a file's columns before mapping, for
+a mapping editor), :class:`ImportReport`, :class:`ImportResult` and
+:data:`DEFAULT_MAX_BYTES`.
+
+Modules, one concept each:
+
+``readers``
+    bytes -> raw table, a package with one module per format (``base``, ``dispatch``,
+    ``delimited``, ``json_records``, ``parquet``, ``excel``, ``archive``, ``takeout``
+    for Google Takeout ZIPs, ``saved_page`` for a Trustpilot page saved as HTML and
+    the TrustScore it showed; see its docstring);
+``columns``
+    which column is which;
+``ratings``, ``dates``, ``flags``, ``review_ids``
+    parsing star ratings; dates; the counts / invited flags; dates from Trustpilot
+    review ids;
+``report``
+    :class:`ImportReport` and :class:`ImportResult`;
+``load``
+    the orchestration: a file (or several) -> canonical table + report.
 """
 
-from scoring.ingest.load import DEFAULT_MAX_BYTES, load_many, load_reviews
+from scoring.ingest.load import load_many, load_reviews, raw_columns
+from scoring.ingest.readers import DEFAULT_MAX_BYTES
 from scoring.ingest.report import ImportReport, ImportResult
 
-__all__ = ["DEFAULT_MAX_BYTES", "ImportReport", "ImportResult", "load_many", "load_reviews"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ImportReport",
+    "ImportResult",
+    "load_many",
+    "load_reviews",
+    "raw_columns",
+]

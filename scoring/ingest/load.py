@@ -42,14 +42,18 @@ from scoring.ingest.dates import (
 )
 from scoring.ingest.flags import counts_from_flags, invited_from_source, parse_bools
 from scoring.ingest.ratings import VALID_SCALES, parse_ratings
-from scoring.ingest.readers import RawTable, cell_text, read_table
+from scoring.ingest.readers import (
+    DEFAULT_MAX_BYTES,
+    RawTable,
+    cell_text,
+    published_reading,
+    read_table,
+)
 from scoring.ingest.report import ImportReport, ImportResult
 from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
-from scoring.ingest.saved_page import published_reading
 from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes] | IO[str]
 
 _TEXT_FIELDS = ("title", "text")
@@ -193,6 +197,30 @@ def load_many(
         raise ReviewDataError(
             f"{names}: the files could not be combined ({type(exc).__name__}: {exc})."
         ) from exc
+
+
+def raw_columns(
+    source: Source, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[str]:
+    """The columns of a file as it reads, before any mapping: the names the
+    ``mapping`` of :func:`load_reviews` can use (nested JSON fields as ``a.b``, repeated
+    or empty headers as ``x.1`` and ``Unnamed: i``).
+
+    ``source``, ``encoding`` and ``max_bytes`` as for :func:`load_reviews`; the file is
+    read as it would be, but no column is interpreted, so this works for a file whose
+    dates or ratings the importer cannot find.
+
+    Raises:
+        ReviewDataError: the file cannot be read as a table; the message names it.
+        TypeError: ``source`` is not a path, bytes or file-like object.
+    """
+    _check_options(None, None, max_bytes, True)
+    name, data = _read_source(source, max_bytes)
+    try:
+        table = read_table(data, name, encoding=encoding, max_bytes=max_bytes)
+    except ReviewDataError as exc:
+        raise ReviewDataError(f"{name}: {exc}", option=exc.option) from exc
+    return [str(column) for column in table.frame.columns]
 
 
 # ---------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_formulas_are_kept_as_text_and_neutralised_on_export() -> None:
 
 
 def test_xlsx_declared_dimension_does_not_pad_every_row() -> None:
-    """scoring/ingest/readers.py _sheet_table: a 1.5 kB workbook declaring A1:XFD1048576
+    """readers/excel.py _sheet_table: a 1.5 kB workbook declaring A1:XFD1048576
     took about 30 minutes (every missing row padded to 16,384 cells)."""
     started = time.perf_counter()
     result = load_reviews(CORPUS / "xlsx_dimension_bomb.xlsx")
@@ -102,7 +102,7 @@ def test_xlsx_cell_far_to_the_right_is_refused() -> None:
 
 
 def test_wide_files_are_refused_before_they_are_read() -> None:
-    """readers.py _check_width: 100,000 columns took about an hour (reading, column
+    """readers/base.py check_width: 100,000 columns took about an hour (reading, column
     detection and the rejected-rows table all scale with the width)."""
     width = MAX_COLUMNS + 1
     header = ",".join(["date", "rating", *(f"c{i}" for i in range(width))])
@@ -143,7 +143,7 @@ def test_superscript_digit_in_a_column_does_not_refuse_the_file() -> None:
 
 
 def test_parquet_timestamp_out_of_pandas_range_rejects_the_row_only() -> None:
-    """readers.py cell_text: a timestamp in the year 148108 made pandas raise
+    """readers/base.py cell_text: a timestamp in the year 148108 made pandas raise
     NotImplementedError formatting it and the whole file was refused."""
     table = pa.table({
         "date": pa.array([2**62, -(2**62), 1_704_067_200_000_000], pa.timestamp("us", "UTC")),

@@ -32,7 +32,7 @@ WORKERS = (
     ("test_json_documents", "test_mutated_corpus_files", "test_magic_prefix_then_junk",
      "test_xlsx_tables", "test_saved_pages"),
     ("test_csv_tables_with_hostile_cells", "test_random_bytes", "test_parquet_tables",
-     "test_several_files_at_once"),
+     "test_several_files_at_once", "test_well_formed_exports"),
 )
 
 

@@ -3,14 +3,13 @@ reviewer telling apart rows that are otherwise alike."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from scoring.ingest import load_many, load_reviews
+from tests.fuzz import builders
 from tests.helpers import assert_accounting, named
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -110,11 +109,10 @@ def test_google_takeout_reviewer_display_name() -> None:
     page = {"reviews": [{"name": "accounts/1/locations/9/reviews/r1",
                          "reviewer": {"displayName": "Someone"}, "starRating": "FIVE",
                          "createTime": "2023-01-02T10:00:00Z"}]}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("Takeout/Google Business Profile/account-1/location-9/reviews.json",
-                         json.dumps(page))
-    result = load_reviews(buffer.getvalue())
+    data = builders.zip_bytes(
+        [("Takeout/Google Business Profile/account-1/location-9/reviews.json", json.dumps(page))]
+    )
+    result = load_reviews(data)
     assert result.report.mapping["reviewer"] == "reviewer.displayName"
     assert result.reviews["reviewer"].tolist() == ["Someone"]
 

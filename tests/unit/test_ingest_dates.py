@@ -18,6 +18,7 @@ from scoring.ingest.dates import (
     date_share,
     parse_dates,
 )
+from tests.helpers import named
 
 
 def utc(text: str) -> pd.Timestamp:
@@ -208,17 +209,9 @@ def test_date_share_probe_never_raises() -> None:
 def test_dates_via_load_with_reference_date() -> None:
     data = b"when,stars\n3 years ago,5\na month ago,4\n"
     with pytest.raises(ReviewDataError, match=r"upload.csv.*reference_date"):
-        load_reviews(_named(data, "upload.csv"))
+        load_reviews(named(data, "upload.csv"))
     result = load_reviews(data, reference_date="2023-02-07")
     assert result.reviews["created_at"].tolist() == [utc("2020-02-07"), utc("2023-01-07")]
-
-
-def _named(data: bytes, name: str):
-    import io
-
-    buffer = io.BytesIO(data)
-    buffer.name = name
-    return buffer
 
 
 def test_out_of_range_values_found_by_fuzzing_do_not_crash() -> None:

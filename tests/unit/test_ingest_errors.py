@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from scoring.errors import ReviewDataError
 from scoring.ingest import load_reviews
+from tests.fuzz import builders
 from tests.helpers import named
 
 
@@ -51,11 +50,10 @@ def test_unsupported_types(magic: bytes, what: str) -> None:
 
 
 def test_corrupt_xlsx() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "this is not xml")
-    raises(buffer.getvalue(), "broken.xlsx", "Excel workbook", "damaged")
+    broken = builders.zip_bytes(
+        [("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "this is not xml")]
+    )
+    raises(broken, "broken.xlsx", "Excel workbook", "damaged")
     raises(b"PK\x03\x04" + b"\x00" * 50, "truncated.xlsx", "damaged")
     raises(b"\x00\x01\x02" * 100, "binary.xlsx", "binary data")
 
@@ -71,31 +69,21 @@ def test_old_xls() -> None:
 
 
 def test_decompression_bomb_by_ratio() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (30 * 1024 * 1024))
-        archive.writestr("[Content_Types].xml", "<Types/>")
-    raises(buffer.getvalue(), "bomb.xlsx", "decompression bomb")
+    bomb = builders.zip_bytes(
+        [("xl/worksheets/sheet1.xml", b"\x00" * (30 * 1024 * 1024)),
+         ("[Content_Types].xml", "<Types/>")]
+    )
+    raises(bomb, "bomb.xlsx", "decompression bomb")
 
 
 def test_decompression_bomb_by_total_size() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("reviews.csv", ("date,rating\n" + "2024-01-01,5\n" * 50_000))
-    raises(buffer.getvalue(), "big.zip", "unpack", "max_bytes", max_bytes=100_000)
+    big = builders.zip_bytes([("reviews.csv", "date,rating\n" + "2024-01-01,5\n" * 50_000)])
+    raises(big, "big.zip", "unpack", "max_bytes", max_bytes=100_000)
 
 
 def test_password_protected_zip() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("reviews.csv", "date,rating\n2024-01-01,5\n")
-    data = bytearray(buffer.getvalue())
-    # Set the "encrypted" bit in the local and central headers.
-    for signature in (b"PK\x03\x04", b"PK\x01\x02"):
-        at = data.find(signature)
-        flag_at = at + (6 if signature == b"PK\x03\x04" else 8)
-        data[flag_at] |= 0x1
-    raises(bytes(data), "locked.zip", "password-protected")
+    # The "encrypted" bit set in the local and central headers.
+    raises(builders.encrypted_flag_zip(), "locked.zip", "password-protected")
 
 
 def test_file_over_max_bytes(tmp_path: Path) -> None:

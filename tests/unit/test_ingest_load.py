@@ -3,13 +3,14 @@ rejected rows and the accounting invariant."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from scoring.errors import ReviewDataError
-from scoring.ingest import ImportReport, load_many, load_reviews
+from scoring.ingest import ImportReport, load_many, load_reviews, raw_columns
 from scoring.ingest.columns import normalise_header
 from tests.helpers import assert_accounting, named
 
@@ -298,3 +299,31 @@ def test_several_files_count_a_review_once_but_keep_each_files_own_rows() -> Non
     assert (result.report.rows_read, result.report.kept, result.duplicates) == (4, 3, 1)
     assert "1 review in more than one file, counted once" in " ".join(result.report.warnings)
     assert_accounting(result)
+
+
+# ------------------------------------------------------------- raw columns
+
+
+def test_raw_columns_are_the_names_a_mapping_can_use() -> None:
+    assert raw_columns(named("Datum, Sterne ,,Sterne\n2024-01-01,5,x,4\n", "r.csv")) == [
+        "Datum", "Sterne", "Unnamed: 2", "Sterne.1"
+    ]
+    nested = [{"dates": {"publishedDate": "2024-01-01"}, "rating": 5}]
+    assert raw_columns(named(json.dumps(nested), "r.json")) == ["rating", "dates.publishedDate"]
+    # Read, not interpreted: a file load_reviews refuses (no date) still has columns.
+    data = named("when,stars\nsoon,many\n", "odd.csv")
+    with pytest.raises(ReviewDataError):
+        load_reviews(data)
+    assert raw_columns(data) == ["when", "stars"]
+    # Each name found is one load_reviews accepts in a mapping.
+    result = load_reviews(named("Datum;Sterne\n2024-01-01;5\n", "r.csv"),
+                          mapping={"created_at": "Datum", "rating": "Sterne"})
+    assert_accounting(result)
+    assert result.report.kept == 1
+
+
+def test_raw_columns_of_an_unreadable_file_name_it() -> None:
+    with pytest.raises(ReviewDataError, match=r"^scan\.pdf: the file is a PDF document"):
+        raw_columns(named(b"%PDF-1.7\n" + bytes(100), "scan.pdf"))
+    with pytest.raises(ReviewDataError, match=r"^r\.csv: encoding='nope'"):
+        raw_columns(named("a,b\n1,2\n", "r.csv"), encoding="nope")

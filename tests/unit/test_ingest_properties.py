@@ -1,5 +1,7 @@
 """Property tests: whatever the input, load_reviews either returns a result whose
-accounting adds up or raises ReviewDataError, and nothing else."""
+accounting adds up or raises ReviewDataError, and nothing else; and a well-formed
+export, in any format, is accepted whole (without that, a reader that refused every
+file would pass)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from hypothesis import strategies as st
 
 from scoring.errors import ReviewDataError
 from scoring.ingest import load_reviews
-from scoring.reviews import validate_reviews
+from tests.fuzz.exports import Export, assert_imported, well_formed_exports
+from tests.helpers import assert_accounting, named
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -65,11 +68,7 @@ def check(data: bytes, **options) -> None:
         result = load_reviews(data, **options)
     except ReviewDataError:
         return
-    report = result.report
-    assert report.kept + report.duplicates + report.rejected == report.rows_read
-    assert len(result.reviews) == report.kept
-    assert len(result.rejected) == report.rejected
-    validate_reviews(result.reviews)
+    assert_accounting(result)
 
 
 @SETTINGS
@@ -105,3 +104,11 @@ def test_random_text_tables(header, rows, delimiter, encoding, newline, relative
 @given(st.text(max_size=400))
 def test_random_text(text: str) -> None:
     check(text.encode("utf-8", errors="surrogatepass"))
+
+
+@SETTINGS
+@given(well_formed_exports())
+def test_well_formed_exports_are_accepted_whole(export: Export) -> None:
+    """CSV (any separator, quoting, line ending, encoding), JSON, JSON Lines, Parquet,
+    XLSX, a ZIP and a saved page: every review kept with its date, stars and text."""
+    assert_imported(load_reviews(named(export.data, export.name), **export.options), export)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ from scoring.errors import ReviewDataError
 from scoring.ingest import load_many, load_reviews
 from scoring.ingest.dates import MISSING, OK, UNREADABLE
 from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
+from tests.helpers import named
 
 # 0x65ea88b6 = 1,709,869,238 s after the epoch.
 KNOWN_ID, KNOWN_TIME = "65ea88b6c6fd585168bf8ffc", pd.Timestamp("2024-03-08 03:40:38", tz="UTC")
@@ -22,12 +22,6 @@ KNOWN_ID, KNOWN_TIME = "65ea88b6c6fd585168bf8ffc", pd.Timestamp("2024-03-08 03:4
 
 def tp_id(when: str, tail: int = 0) -> str:
     return f"{int(pd.Timestamp(when, tz='UTC').timestamp()):08x}{tail:016x}"
-
-
-def csv(text: str, name: str = "reviews.csv") -> io.BytesIO:
-    buffer = io.BytesIO(text.encode())
-    buffer.name = name
-    return buffer
 
 
 def test_a_known_id() -> None:
@@ -57,7 +51,7 @@ def test_a_file_with_ids_and_no_dates() -> None:
     rows = [(tp_id("2024-01-05 10:00", 1), 5), (tp_id("2024-02-10 23:30", 2), 1),
             (tp_id("2023-12-31 08:00", 3), 4)]
     text = "Review ID,Review Stars\n" + "".join(f"{i},{s}\n" for i, s in rows)
-    result = load_reviews(csv(text))
+    result = load_reviews(named(text, "reviews.csv"))
     assert result.report.kept == 3
     assert result.reviews["created_at"].tolist() == [
         pd.Timestamp("2023-12-31 08:00", tz="UTC"), pd.Timestamp("2024-01-05 10:00", tz="UTC"),
@@ -76,7 +70,7 @@ def test_rows_without_a_readable_date_take_their_ids_time() -> None:
         f"{tp_id('2024-01-07 12:00', 2)},not a date,3\n"
         ",,2\n"
     )
-    result = load_reviews(csv(text))
+    result = load_reviews(named(text, "reviews.csv"))
     report = result.report
     assert (report.kept, report.rejected) == (3, 1)
     assert result.reviews["created_at"].dt.day.tolist() == [5, 6, 7]
@@ -87,15 +81,15 @@ def test_rows_without_a_readable_date_take_their_ids_time() -> None:
 
 def test_ids_that_are_not_trustpilot_ids_leave_the_dates_alone() -> None:
     text = "Review ID,Date,Stars\nabc-1,2024-01-05,5\nabc-2,,4\n"
-    result = load_reviews(csv(text))
+    result = load_reviews(named(text, "reviews.csv"))
     assert (result.report.kept, result.report.rejected) == (1, 1)
     with pytest.raises(ReviewDataError, match="no column holds the review dates"):
-        load_reviews(csv("Review ID,Stars\nabc-1,5\nabc-2,4\n"))
+        load_reviews(named("Review ID,Stars\nabc-1,5\nabc-2,4\n", "reviews.csv"))
 
 
 def test_the_id_column_can_be_mapped_as_the_date() -> None:
     text = f"Ref,When,Stars\n{tp_id('2024-03-01')},yesterday,5\n{tp_id('2024-03-02', 1)},,4\n"
-    result = load_reviews(csv(text), mapping={"created_at": "Ref"})
+    result = load_reviews(named(text, "reviews.csv"), mapping={"created_at": "Ref"})
     assert result.reviews["created_at"].dt.day.tolist() == [1, 2]
 
 
@@ -108,8 +102,8 @@ def test_pet_insurance_without_its_dates(real_data: Path) -> None:
     stripped = []
     for path in files:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        stripped.append(csv(frame.drop(columns=["published", "experienced"]).to_csv(index=False),
-                            path.name))
+        stripped.append(named(frame.drop(columns=["published", "experienced"]).to_csv(index=False),
+                              path.name))
     result = load_many(stripped)
     assert result.report.kept == original.report.kept == 26_878
     published = original.reviews.set_index("review_id")["created_at"]

@@ -4,11 +4,9 @@ as a published reading, several pages together, and pages that hold no reviews."
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +16,7 @@ from scoring.errors import ReviewDataError
 from scoring.ingest import load_many, load_reviews
 from scoring.readings import PublishedReading, readings_from_dicts, readings_to_dicts
 from scoring.store import Workspace
+from tests.fuzz import builders
 from tests.helpers import assert_accounting, named
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -96,12 +95,12 @@ def test_recognised_by_content_whatever_the_name() -> None:
 
 
 def test_a_zip_with_the_page_and_its_files_folder() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("Fernhollow Bikes Reviews.html", page_text())
-        archive.writestr("Fernhollow Bikes Reviews_files/main.js", "console.log(1)")
-        archive.writestr("Fernhollow Bikes Reviews_files/styles.css", "body{}")
-    result = load_reviews(named(buffer.getvalue(), "saved.zip"))
+    data = builders.zip_bytes([
+        ("Fernhollow Bikes Reviews.html", page_text()),
+        ("Fernhollow Bikes Reviews_files/main.js", "console.log(1)"),
+        ("Fernhollow Bikes Reviews_files/styles.css", "body{}"),
+    ])
+    result = load_reviews(named(data, "saved.zip"))
     assert result.report.kept == 5 and len(result.published_readings) == 1
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 import pandas as pd
 import pytest
 
 from scoring.errors import ReviewDataError
 from scoring.ingest import load_reviews
+from tests.fuzz import builders
+from tests.helpers import assert_accounting, named
 
 BASE = "Takeout/Google Business Profile"
 
@@ -33,12 +33,8 @@ def review(
 
 
 def takeout(files: dict[str, object]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, content in files.items():
-            archive.writestr(path, json.dumps(content))
-    buffer.name = "takeout.zip"
-    return buffer.getvalue()
+    """A Takeout ZIP of JSON files: path -> content."""
+    return builders.zip_bytes((path, json.dumps(content)) for path, content in files.items())
 
 
 def test_business_profile_takeout() -> None:
@@ -67,6 +63,7 @@ def test_business_profile_takeout() -> None:
         }
     )
     result = load_reviews(data)
+    assert_accounting(result)
     report = result.report
     assert report.file_format == "google-takeout"
     assert report.rows_read == 5
@@ -85,16 +82,11 @@ def test_business_profile_takeout() -> None:
 def test_personal_maps_reviews_are_refused() -> None:
     geojson = {"type": "FeatureCollection", "features": []}
     data = takeout({"Takeout/Maps (your places)/Reviews.json": geojson})
-    buffer = io.BytesIO(data)
-    buffer.name = "takeout-personal.zip"
     with pytest.raises(ReviewDataError, match=r"^takeout-personal.zip: .*WROTE"):
-        load_reviews(buffer)
+        load_reviews(named(data, "takeout-personal.zip"))
 
 
 def test_zip_without_reviews() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("photo.jpg", b"\xff\xd8\xff")
-        archive.writestr("notes.doc", b"x")
+    data = builders.zip_bytes([("photo.jpg", b"\xff\xd8\xff"), ("notes.doc", b"x")])
     with pytest.raises(ReviewDataError, match="no review file"):
-        load_reviews(buffer.getvalue())
+        load_reviews(data)

@@ -1,4 +1,4 @@
-"""Google Takeout ZIPs.
+"""Google Takeout ZIPs (recognised by their ``reviews*.json`` members).
 
 A Google Business Profile Takeout holds
 ``Google Business Profile/account-*/location-*/reviews*.json``: pages of about 20
@@ -11,6 +11,11 @@ folders: the importer deduplicates by the review id (the last part of ``name``).
 
 A personal Takeout's ``Maps (your places)/Reviews.json`` is a GeoJSON of reviews
 the user *wrote*: it is recognised and refused with an explanation.
+
+The archive reaches this module opened and checked against bombs (:mod:`.archive`);
+each ``reviews*.json`` member is read whole (a page of about 20 reviews) and must be
+UTF-8 JSON. The records go through :func:`~.json_records.frame_from_records` (nested
+objects flattened, its column and cell limits).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from scoring.errors import ReviewDataError
-from scoring.ingest.readers import RawTable, frame_from_records, records_from_json
+from scoring.ingest.readers.base import RawTable
+from scoring.ingest.readers.json_records import frame_from_records, records_from_json
 
 _REVIEWS_FILE = re.compile(r"^reviews.*\.json$", re.IGNORECASE)
 

@@ -15,9 +15,12 @@ Trustpilot builds its pages with Next.js, which embeds the page's data as JSON i
     ``stars``.
 
 :func:`read_saved_page` hands the reviews to the same records path as a JSON export
-(:func:`~scoring.ingest.readers.frame_from_records`), each given the company's name,
-and keeps what the page displayed in :class:`PageFacts`. Once the reviews' dates are
-known, :func:`published_reading` makes the :class:`~scoring.readings.PublishedReading`.
+(:func:`~.json_records.frame_from_records`), each given the company's name,
+and keeps what the page displayed in :class:`~.base.PageFacts` (defined with the
+:class:`~.base.RawTable` that carries it). Once the reviews' dates are known,
+:func:`published_reading` makes the :class:`~scoring.readings.PublishedReading`: it
+lives here, beside the reader, because it dates the reading by the save stamps this
+module finds and words the report from them.
 
 When was the page saved? The page data holds no timestamp, and the newest review's
 date is not the save time. In this order: a save stamp written into the file (the
@@ -26,7 +29,12 @@ file's modification time (a path on disk: the browser wrote it when saving), els
 the time of the import. A time earlier than the newest review on the page, or in the
 future, is not trusted. The report says which one was used.
 
-Every pattern here is bounded (``{0,500}``), so a hostile file costs linear time.
+Limits: every pattern here is bounded (``{0,500}``), so a hostile file costs linear
+time; at most :data:`MAX_MARKERS` script markers and :data:`MAX_SEARCH_NODES` nodes of
+the page data are examined, save stamps are looked for in the first
+:data:`STAMP_WINDOW` characters, and page data nested too deeply is refused. A page
+saved as one MHTML file is recognised and refused (:func:`mhtml_error`); an HTML page
+without Trustpilot's page data, or without reviews, is refused saying what it is.
 """
 
 from __future__ import annotations
@@ -39,13 +47,13 @@ import math
 import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from scoring.errors import ReviewDataError
-from scoring.ingest.readers import RawTable, frame_from_records
+from scoring.ingest.readers.base import PageFacts, RawTable
+from scoring.ingest.readers.json_records import frame_from_records
 from scoring.readings import MAX_SCORE, MIN_SCORE, PublishedReading
 
 FILE_FORMAT = "trustpilot-page"
@@ -84,25 +92,6 @@ _HOW_TO_SAVE = (
     "address>), wait until the reviews show, and save it with your browser's 'Save page "
     "as…' choosing 'Webpage, HTML only' (or 'complete'); or export the reviews as CSV."
 )
-
-
-@dataclass(frozen=True)
-class PageFacts:
-    """What a saved page displayed besides its reviews.
-
-    ``score`` and ``review_count``: the TrustScore and number of reviews the page
-    showed (``None`` when absent or not a TrustScore); ``company``: the company's
-    name; ``saved_at``: a save time the file records (``None``: it records none),
-    ``saved_at_source`` where it was found, in words; ``listed``: reviews the page
-    lists.
-    """
-
-    company: str | None
-    score: float | None
-    review_count: int | None
-    saved_at: pd.Timestamp | None
-    saved_at_source: str | None
-    listed: int
 
 
 def looks_like_html(sample: str) -> bool:
@@ -295,7 +284,8 @@ def _business_unit(props: Any) -> tuple[str | None, float | None, int | None]:
          if isinstance(unit.get(k), str) and unit[k].strip()),
         None,
     )
-    score_holder = unit.get("score") if isinstance(unit.get("score"), dict) else {}
+    holder = unit.get("score")
+    score_holder = holder if isinstance(holder, dict) else {}
     score = _trust_score(unit.get("trustScore", score_holder.get("trustScore")))
     count = unit.get("numberOfReviews")
     if isinstance(count, dict):
