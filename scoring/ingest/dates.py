@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -127,6 +127,10 @@ for _unit, _words in {
     for _word in _words.split():
         _UNIT_WORDS[_word] = _unit
 _UNIT = "|".join(sorted(map(re.escape, _UNIT_WORDS), key=len, reverse=True))
+_TIMEDELTA_UNITS: dict[str, Literal["s", "min", "h", "D", "W"]] = {
+    "seconds": "s", "minutes": "min", "hours": "h", "days": "D", "weeks": "W",
+}
+"""The fixed-length units as ``pd.Timedelta`` spells them (months and years are not)."""
 _RELATIVE = [
     re.compile(rf"^(?:about |over |almost |nearly )?({_ONE}|\d+) ({_UNIT}) ago$"),
     re.compile(rf"^vor (?:etwa |über |fast )?({_ONE}|\d+) ({_UNIT})$"),
@@ -226,7 +230,7 @@ def parse_dates(
         # Hashing a million distinct timestamps costs more than it saves: parse the
         # column itself (still vectorised; the per-value stages see few leftovers).
         codes = np.arange(len(values))
-        uniques = values.reset_index(drop=True)
+        uniques: pd.Series | pd.Index = values.reset_index(drop=True)
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parser = _UniqueParser(
@@ -412,7 +416,9 @@ class _UniqueParser:
             dtype="str",
             index=subset.index,
         )
-        cleaned.iloc[todo[prefixed]] = stripped.to_numpy()
+        # The values carry the target rows' own index, so aligning or not gives the same.
+        cleaned.iloc[todo[prefixed].tolist()] = stripped.set_axis(
+            cleaned.index[todo[prefixed]])
         return cleaned
 
     def _epoch(self, todo: np.ndarray, text: pd.Series) -> None:
@@ -555,9 +561,10 @@ class _UniqueParser:
         amount, unit = offset
         try:
             if unit in ("months", "years"):
-                stamp = self.reference - pd.DateOffset(**{unit: amount})
+                stamp = self.reference - (pd.DateOffset(months=amount) if unit == "months"
+                                          else pd.DateOffset(years=amount))
             else:
-                stamp = self.reference - pd.Timedelta(**{unit: amount})
+                stamp = self.reference - pd.Timedelta(amount, unit=_TIMEDELTA_UNITS[unit])
         except (OverflowError, ValueError):  # "3000000 years ago"
             self.status[i] = IMPLAUSIBLE
             return
@@ -644,7 +651,8 @@ def _arrow(text: pd.Series) -> pa.Array:
     try:
         array = pa.array(text.array)
     except (TypeError, ValueError, pa.ArrowException):
-        array = pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+        values = text.astype(object).where(text.notna(), None).to_numpy()
+        array = pa.array(values, type=pa.large_string())
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return array
