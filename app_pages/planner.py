@@ -16,7 +16,7 @@ from ui import controls, data, export
 from ui import format as fmt
 from ui import planner_inputs as pi
 from ui import projection_charts as charts
-from ui import projection_text as text
+from ui.planner import text
 
 view = controls.sidebar(period=False)
 model = view.model

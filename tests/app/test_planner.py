@@ -15,7 +15,7 @@ import scoring
 from tests.app.conftest import open_app
 from ui import planner_inputs as pi
 from ui.data import DEMO_PATH
-from ui.projection_text import reachability_sentence
+from ui.planner.text import reachability_sentence
 from ui.settings import ModelSettings
 
 

@@ -1,4 +1,4 @@
-"""The planner's sentences for the engine's reasons (ui/projection_text.py)."""
+"""The planner's sentences for the engine's reasons (ui/planner/text.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.unit.test_projection import (
     reachability,
     requests_needed,
 )
-from ui.projection_text import (
+from ui.planner.text import (
     day_text,
     goal_sentence,
     number_text,
