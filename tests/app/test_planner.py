@@ -216,36 +216,6 @@ def test_scenarios_save_list_load_update_compare_delete() -> None:
     assert at.multiselect(key=pi.COMPARE).value == []
 
 
-# --------------------------------------------------------------------------- pure helpers
-
-
-def test_percent_mix_adds_up_to_100() -> None:
-    assert pi.percent_mix((0.016, 0.017, 0.046, 0.137, 0.784)) == (2, 2, 4, 14, 78)
-    assert sum(pi.percent_mix((1 / 3, 1 / 3, 1 / 3, 0, 0))) == 100
-    assert pi.percent_mix((0, 0, 0, 0, 0)) == (20, 20, 20, 20, 20)
-
-
-def test_normalise_mix_says_what_it_did() -> None:
-    shares, message = pi.normalise_mix((10, 10, 10, 10, 10), "invited star mix")
-    assert shares == (0.2,) * 5 and "adds up to 50%, not 100%" in message
-    assert pi.normalise_mix((0, 0, 0, 0, 100), "x") == ((0.0, 0.0, 0.0, 0.0, 1.0), "")
-    assert "all zero" in pi.normalise_mix((0, 0, 0, 0, 0), "x")[1]
-
-
-def test_scenario_state_checks_and_clamps(reviews: pd.DataFrame) -> None:
-    defaults = pi.Defaults.from_rates(scoring.recent_rates(reviews), scoring.trust_score(reviews))
-    plan = pi.Plan.from_state(defaults.state())
-    state, notes = pi.scenario_state(plan.params(), defaults)
-    assert notes == [] and state == defaults.state() | {pi.REQUESTS: defaults.requests_per_month}
-    bad = plan.params() | {"requests_per_month": 10**9, "response_rate_pct": "lots",
-                           "target_date": "1999-01-01", "invited_mix_pct": [1, 2]}
-    state, notes = pi.scenario_state(bad, defaults)
-    assert state[pi.REQUESTS] == defaults.requests_max
-    assert state[pi.RESPONSE] == defaults.response_pct
-    assert state[pi.TARGET_DATE] == defaults.first_date
-    assert len(notes) == 4
-
-
 def test_scenario_names_reach_plotly_escaped() -> None:
     from ui.projection_charts import scenarios_figure
 
