@@ -15,8 +15,7 @@ from scoring.projection import mix_mean
 from ui import controls, data, export
 from ui import format as fmt
 from ui import planner_inputs as pi
-from ui import projection_charts as charts
-from ui.planner import text
+from ui.planner import charts, text
 
 view = controls.sidebar(period=False)
 model = view.model

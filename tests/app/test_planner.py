@@ -217,7 +217,7 @@ def test_scenarios_save_list_load_update_compare_delete() -> None:
 
 
 def test_scenario_names_reach_plotly_escaped() -> None:
-    from ui.projection_charts import scenarios_figure
+    from ui.planner.charts import scenarios_figure
 
     path = pd.Series([4.3, 4.31], index=pd.date_range("2026-11-02", periods=2, tz="UTC"))
     history = pd.Series([4.2, 4.27], index=pd.date_range("2026-10-30", periods=2, tz="UTC"))

@@ -16,7 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from scoring.display import DEFAULT_LABEL_BANDS, LabelBands
+from scoring.periods import DAYS_PER_MONTH
 from ui.charts import _shade_label_bands, score_y_range
+from ui.planner.text import day_text
 
 MAX_POINTS_PER_LINE = 400
 HISTORY_COLOUR = "#1c1c1c"
@@ -30,7 +32,8 @@ NOW_COLOUR = "#9e9e9e"
 SCENARIO_PALETTE = ("#1f4fbf", "#00897b", "#c2185b", "#ef6c00", "#6a1b9a", "#5d4037", "#455a64")
 
 
-def thin(values: pd.Series | pd.DataFrame, max_points: int = MAX_POINTS_PER_LINE):
+def thin(values: pd.Series | pd.DataFrame, max_points: int = MAX_POINTS_PER_LINE
+         ) -> pd.Series | pd.DataFrame:
     """Every k-th row (and always the last) so a line has at most about ``max_points``."""
     n = len(values)
     if n <= max_points:
@@ -155,7 +158,7 @@ def projection_figure(
     if target_date is not None:
         day = pd.Timestamp(target_date)
         day = day.tz_localize("UTC") if day.tzinfo is None else day
-        when = f"{day.day} {day:%b %Y}"
+        when = day_text(day)
         _vertical(fig, day, y_range, name=f"Target date ({when})", colour=TARGET_COLOUR,
                   dash="dot", legend=True, text=when)
     _layout(fig, height=height, y_range=y_range)
@@ -197,7 +200,7 @@ def sensitivity_figure(
             name=target_text, line={"color": TARGET_COLOUR, "width": 1.4, "dash": "dashdot"},
             hoverinfo="skip",
         ))
-    current = current_half_life_days / (365.0 / 12.0)
+    current = current_half_life_days / DAYS_PER_MONTH  # the table's months
     if months.min() - 0.01 <= current <= months.max() + 0.01:
         fig.add_vline(x=current, line={"color": NOW_COLOUR, "width": 1.4, "dash": "dot"})
         fig.add_annotation(x=current, y=y_range[1], text="half-life in use", showarrow=False,
@@ -256,7 +259,7 @@ def scenarios_figure(
         day = pd.Timestamp(target_date)
         day = day.tz_localize("UTC") if day.tzinfo is None else day
         _vertical(fig, day, y_range, name="Target date", colour=TARGET_COLOUR, dash="dot",
-                  legend=False, text=f"{day.day} {day:%b %Y}")
+                  legend=False, text=day_text(day))
     _vertical(fig, as_of, y_range, name="Now", colour=NOW_COLOUR, dash="solid", legend=False,
               text="Now")
     _layout(fig, height=height, y_range=y_range)
