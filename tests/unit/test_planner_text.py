@@ -15,9 +15,11 @@ from tests.unit.test_projection import (
     reachability,
     requests_needed,
 )
+from ui.planner.plan import Plan, requests_a_month
 from ui.planner.text import (
     day_text,
     goal_sentence,
+    monthly_goal_sentence,
     number_text,
     reachability_sentence,
     target_name,
@@ -90,3 +92,32 @@ def test_probability_sentences(probability: float) -> None:
     met = requests_needed(REVIEWS, target=3.0, by=T + pd.Timedelta(days=30), as_of=T,
                           probability=0.9, paths=200, **GOAL)
     assert goal_sentence(met).startswith("No requests needed: without them 100.0% of 200 ")
+
+
+def test_goal_sentences_a_month() -> None:
+    """The page words the goal seek in whole requests a month; without a volume it falls
+    back on the engine's own words (a day)."""
+    by = T + pd.Timedelta(days=180)
+    plan = Plan(horizon_months=6, requests_per_month=0.0, response_pct=25.0,
+                invited_pct=(2, 2, 6, 20, 70), organic_per_month=45.0,
+                organic_pct=(25, 10, 10, 20, 35), target_kind="stars", target_label="Great",
+                target_stars=4.5, target_score=4.3, target_date=by.date())
+    found = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T, **GOAL)
+    needed = requests_a_month(found)
+    assert needed is not None
+    assert monthly_goal_sentence(found, needed, plan) == (
+        f"{needed:,} requests ({needed * 0.25:,.0f} invited reviews) a month lift the "
+        f"expected score to {found.expected_score:.2f} by 27 Dec 2025."
+    )
+    likely = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T,
+                             probability=0.8, paths=300, seed=5, **GOAL)
+    needed = requests_a_month(likely)
+    assert needed is not None
+    assert monthly_goal_sentence(likely, needed, plan) == (
+        f"At {needed:,} a month, {likely.achieved_probability:.1%} of 300 simulations are at "
+        f"or above 4.25 on 27 Dec 2025 (expected score {likely.expected_score:.2f})."
+    )
+    none = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T,
+                           **{**GOAL, "response_rate": 0.0})
+    assert monthly_goal_sentence(none, requests_a_month(none), plan) == goal_sentence(
+        none, "'4.5 stars'")
