@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import scoring
 from scoring.display import target_threshold
 from tests.unit.test_projection import (
     INVITED_MIX,
@@ -102,22 +103,20 @@ def test_goal_sentences_a_month() -> None:
                 invited_pct=(2, 2, 6, 20, 70), organic_per_month=45.0,
                 organic_pct=(25, 10, 10, 20, 35), target_kind="stars", target_label="Great",
                 target_stars=4.5, target_score=4.3, target_date=by.date())
-    found = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T, **GOAL)
-    needed = requests_a_month(found)
+    def sentence(**kw: object) -> tuple[str, scoring.GoalSeek, int | None]:
+        goal = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T,
+                               **{**GOAL, **kw})
+        needed = requests_a_month(goal)
+        return monthly_goal_sentence(goal, needed, plan), goal, needed
+
+    said, found, needed = sentence()
     assert needed is not None
-    assert monthly_goal_sentence(found, needed, plan) == (
-        f"{needed:,} requests ({needed * 0.25:,.0f} invited reviews) a month lift the "
-        f"expected score to {found.expected_score:.2f} by 27 Dec 2025."
-    )
-    likely = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T,
-                             probability=0.8, paths=300, seed=5, **GOAL)
-    needed = requests_a_month(likely)
+    assert said == (f"{needed:,} requests ({needed * 0.25:,.0f} invited reviews) a month lift "
+                    f"the expected score to {found.expected_score:.2f} by 27 Dec 2025.")
+    said, likely, needed = sentence(probability=0.8, paths=300, seed=5)
     assert needed is not None
-    assert monthly_goal_sentence(likely, needed, plan) == (
-        f"At {needed:,} a month, {likely.achieved_probability:.1%} of 300 simulations are at "
-        f"or above 4.25 on 27 Dec 2025 (expected score {likely.expected_score:.2f})."
-    )
-    none = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T,
-                           **{**GOAL, "response_rate": 0.0})
-    assert monthly_goal_sentence(none, requests_a_month(none), plan) == goal_sentence(
-        none, "'4.5 stars'")
+    assert said == (f"At {needed:,} a month, {likely.achieved_probability:.1%} of 300 "
+                    "simulations are at or above 4.25 on 27 Dec 2025 (expected score "
+                    f"{likely.expected_score:.2f}).")
+    said, none, needed = sentence(response_rate=0.0)
+    assert needed is None and said == goal_sentence(none, "'4.5 stars'")
