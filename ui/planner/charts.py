@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,9 +32,10 @@ TARGET_COLOUR = "#8e24aa"
 NOW_COLOUR = "#9e9e9e"
 SCENARIO_PALETTE = ("#1f4fbf", "#00897b", "#c2185b", "#ef6c00", "#6a1b9a", "#5d4037", "#455a64")
 
+Frame = TypeVar("Frame", pd.Series, pd.DataFrame)
 
-def thin(values: pd.Series | pd.DataFrame, max_points: int = MAX_POINTS_PER_LINE
-         ) -> pd.Series | pd.DataFrame:
+
+def thin(values: Frame, max_points: int = MAX_POINTS_PER_LINE) -> Frame:
     """Every k-th row (and always the last) so a line has at most about ``max_points``."""
     n = len(values)
     if n <= max_points:

@@ -85,7 +85,7 @@ def _context(
     end = as_of if as_of is not None else scoring.recent_rates(reviews).as_of
     history = scoring.score_series(
         reviews, freq="D", start=end - pd.Timedelta(days=HISTORY_DAYS), end=end,
-        clock="live", **model.score_kwargs(),
+        clock="live", params=model.params,
     )["score"]
     status_quo = scoring.status_quo(reviews, horizon_days=horizon_days, as_of=as_of,
                                     params=model.params)
@@ -141,7 +141,7 @@ class Engine:
     def defaults(self) -> Defaults:
         """Where the inputs start: the last 90 days of the view's reviews."""
         rates = scoring.recent_rates(self.reviews, as_of=self.as_of)
-        now = scoring.trust_score(self.reviews, as_of=self.as_of, **self.model.score_kwargs())
+        now = scoring.trust_score(self.reviews, as_of=self.as_of, params=self.model.params)
         return Defaults.from_rates(rates, now)
 
     def outlook(self, plan: Plan, days: int, target: Plan | None = None) -> Outlook:
