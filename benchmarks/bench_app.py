@@ -190,7 +190,7 @@ def bench_model_change(
 
 def bench_planner_change(changes: int = 7) -> dict[str, object]:
     """Rerun time of the Planner (demo data) after a change of the review requests."""
-    from ui import planner_inputs as pi
+    from ui.planner import keys
 
     with private_workspace():
         _clear_caches()
@@ -198,14 +198,14 @@ def bench_planner_change(changes: int = 7) -> dict[str, object]:
         at.switch_page(str(PAGES / "planner.py"))
         cold = _timed_run(at)
         warm = _timed_run(at)
-        slider = at.slider(key=pi.REQUESTS)
+        slider = at.slider(key=keys.REQUESTS)
         base, step = float(slider.value), float(slider.step)
         # Alternate around the default so that every value is new and in range.
         values = [base + step * (k // 2 + 1) * (1 if k % 2 == 0 else -1) for k in range(changes)]
         values = [min(max(v, float(slider.min)), float(slider.max)) for v in values]
         times = []
         for value in values:
-            at.slider(key=pi.REQUESTS).set_value(value)
+            at.slider(key=keys.REQUESTS).set_value(value)
             times.append(_timed_run(at))
         _clear_caches()
     return {

@@ -12,10 +12,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
+from scoring.periods import DAYS_PER_MONTH
 from tests.app.conftest import open_app
-from ui import planner_inputs as pi
 from ui.data import DEMO_PATH
-from ui.projection_text import reachability_sentence
+from ui.planner import keys
+from ui.planner.defaults import DEFAULT_HORIZON_MONTHS, DEFAULT_RESPONSE_RATE_PCT
+from ui.planner.engine import DATE_SEARCH_DAYS
+from ui.planner.mix import percent_mix
+from ui.planner.plan import Plan
+from ui.planner.text import day_text, reachability_sentence
 from ui.settings import ModelSettings
 
 
@@ -34,27 +39,27 @@ def metric_starting(at: AppTest, prefix: str) -> str:
     return found[0]
 
 
-def plan_from_page(at: AppTest) -> pi.Plan:
+def plan_from_page(at: AppTest) -> Plan:
     """The plan the page's widgets hold (hidden target widgets: defaults)."""
     state = {}
-    for key in (pi.HORIZON, pi.REQUESTS, pi.RESPONSE, pi.ORGANIC, *pi.INVITED_MIX,
-                *pi.ORGANIC_MIX):
-        widget = at.slider(key=key) if key in (pi.HORIZON, pi.REQUESTS, pi.RESPONSE) else (
+    for key in (keys.HORIZON, keys.REQUESTS, keys.RESPONSE, keys.ORGANIC, *keys.INVITED_MIX,
+                *keys.ORGANIC_MIX):
+        widget = at.slider(key=key) if key in (keys.HORIZON, keys.REQUESTS, keys.RESPONSE) else (
             at.number_input(key=key))
         state[key] = widget.value
-    state[pi.TARGET_KIND] = at.segmented_control(key=pi.TARGET_KIND).value
-    state[pi.TARGET_LABEL] = "Excellent"
-    state[pi.TARGET_STARS] = 4.5
-    state[pi.TARGET_SCORE] = 4.3
-    if state[pi.TARGET_KIND] == "score":
-        state[pi.TARGET_SCORE] = at.number_input(key=pi.TARGET_SCORE).value
-    elif state[pi.TARGET_KIND] == "label":
-        state[pi.TARGET_LABEL] = at.selectbox(key=pi.TARGET_LABEL).value
-    state[pi.TARGET_DATE] = at.date_input(key=pi.TARGET_DATE).value
-    return pi.Plan.from_state(state)
+    state[keys.TARGET_KIND] = at.segmented_control(key=keys.TARGET_KIND).value
+    state[keys.TARGET_LABEL] = "Excellent"
+    state[keys.TARGET_STARS] = 4.5
+    state[keys.TARGET_SCORE] = 4.3
+    if state[keys.TARGET_KIND] == "score":
+        state[keys.TARGET_SCORE] = at.number_input(key=keys.TARGET_SCORE).value
+    elif state[keys.TARGET_KIND] == "label":
+        state[keys.TARGET_LABEL] = at.selectbox(key=keys.TARGET_LABEL).value
+    state[keys.TARGET_DATE] = at.date_input(key=keys.TARGET_DATE).value
+    return Plan.from_state(state)
 
 
-def engine_projection(reviews: pd.DataFrame, plan: pi.Plan) -> scoring.Projection:
+def engine_projection(reviews: pd.DataFrame, plan: Plan) -> scoring.Projection:
     as_of = scoring.recent_rates(reviews).as_of
     days = max(plan.horizon_days,
                (plan.target_timestamp - as_of.floor("D")) // pd.Timedelta(days=1))
@@ -71,15 +76,15 @@ def test_planner_renders_the_demo(reviews: pd.DataFrame) -> None:
     assert "Long-run score at this pace" in labels
     # Defaults come from the last 90 days: invited reviews keep their pace at 20%.
     rates = scoring.recent_rates(reviews)
-    assert at.slider(key=pi.RESPONSE).value == pi.DEFAULT_RESPONSE_RATE_PCT
-    requests = at.slider(key=pi.REQUESTS).value
-    expected = rates.invited_per_day * pi.DAYS_PER_MONTH / 0.2
-    assert abs(requests - expected) <= at.slider(key=pi.REQUESTS).step
-    assert at.number_input(key=pi.ORGANIC).value == round(
-        rates.organic_per_day * pi.DAYS_PER_MONTH)
-    invited = [at.number_input(key=key).value for key in pi.INVITED_MIX]
+    assert at.slider(key=keys.RESPONSE).value == DEFAULT_RESPONSE_RATE_PCT
+    requests = at.slider(key=keys.REQUESTS).value
+    expected = rates.invited_per_day * DAYS_PER_MONTH / 0.2
+    assert abs(requests - expected) <= at.slider(key=keys.REQUESTS).step
+    assert at.number_input(key=keys.ORGANIC).value == round(
+        rates.organic_per_day * DAYS_PER_MONTH)
+    invited = [at.number_input(key=key).value for key in keys.INVITED_MIX]
     assert sum(invited) == 100
-    assert invited == list(pi.percent_mix(rates.invited_mix))
+    assert invited == list(percent_mix(rates.invited_mix))
     assert not at.warning  # the default mixes add up to 100
 
 
@@ -87,7 +92,7 @@ def test_requests_slider_moves_probability_and_expected_score(reviews: pd.DataFr
     at = open_app("planner.py")
     seen = []
     for requests in (2000, 4500):
-        at.slider(key=pi.REQUESTS).set_value(requests).run()
+        at.slider(key=keys.REQUESTS).set_value(requests).run()
         assert not at.exception
         plan = plan_from_page(at)
         assert plan.requests_per_month == requests
@@ -104,10 +109,10 @@ def test_requests_slider_moves_probability_and_expected_score(reviews: pd.DataFr
 
 def test_unreachable_target_says_so(reviews: pd.DataFrame) -> None:
     at = open_app("planner.py")
-    for key, value in zip(pi.INVITED_MIX, (0, 0, 100, 0, 0), strict=True):
+    for key, value in zip(keys.INVITED_MIX, (0, 0, 100, 0, 0), strict=True):
         at.number_input(key=key).set_value(value)
-    at.segmented_control(key=pi.TARGET_KIND).set_value("label").run()
-    at.selectbox(key=pi.TARGET_LABEL).set_value("Excellent").run()
+    at.segmented_control(key=keys.TARGET_KIND).set_value("label").run()
+    at.selectbox(key=keys.TARGET_LABEL).set_value("Excellent").run()
     assert not at.exception
     plan = plan_from_page(at)
     start = scoring.trust_score(reviews)
@@ -130,25 +135,25 @@ def test_goal_seek_matches_the_engine(reviews: pd.DataFrame) -> None:
     assert expected.requests_per_day is not None and likely.requests_per_day is not None
     for goal, label in ((expected, "Requests a month, on average"),
                         (likely, "Requests a month, 80% chance")):
-        per_month = math.ceil(round(goal.requests_per_day * pi.DAYS_PER_MONTH, 6))
+        per_month = math.ceil(round(goal.requests_per_day * DAYS_PER_MONTH, 6))
         assert metric_starting(at, label) == f"{per_month:,}"
     reached = scoring.date_reached(
         reviews, plan.inputs(ModelSettings()), target=plan.target, target_kind=plan.target_kind,
-        horizon_days=pi.DATE_SEARCH_DAYS,
+        horizon_days=DATE_SEARCH_DAYS,
     )
     assert reached is not None
-    assert metric_starting(at, "Reaches ") == pi.day_text(reached)
+    assert metric_starting(at, "Reaches ") == day_text(reached)
     # "Plan with N a month" puts the 80% volume (rounded up to the slider's step) in.
     at.button(key="plan_use_likely").click().run()
-    step = at.slider(key=pi.REQUESTS).step
-    per_month = math.ceil(round(likely.requests_per_day * pi.DAYS_PER_MONTH, 6))
-    assert at.slider(key=pi.REQUESTS).value == math.ceil(per_month / step) * step
+    step = at.slider(key=keys.REQUESTS).step
+    per_month = math.ceil(round(likely.requests_per_day * DAYS_PER_MONTH, 6))
+    assert at.slider(key=keys.REQUESTS).value == math.ceil(per_month / step) * step
     assert float(metric_starting(at, "Chance on the target date").rstrip("%")) >= 80
 
 
 def test_star_mix_not_adding_up_is_normalised_and_said() -> None:
     at = open_app("planner.py")
-    for key, value in zip(pi.ORGANIC_MIX, (10, 10, 10, 10, 10), strict=True):
+    for key, value in zip(keys.ORGANIC_MIX, (10, 10, 10, 10, 10), strict=True):
         at.number_input(key=key).set_value(value)
     at.run()
     assert not at.exception
@@ -159,25 +164,25 @@ def test_star_mix_not_adding_up_is_normalised_and_said() -> None:
 
 def test_reset_restores_the_data_defaults() -> None:
     at = open_app("planner.py")
-    before = at.slider(key=pi.REQUESTS).value
-    at.slider(key=pi.REQUESTS).set_value(before + 1000)
-    at.number_input(key=pi.INVITED_MIX[4]).set_value(10)
-    at.slider(key=pi.HORIZON).set_value(3).run()
+    before = at.slider(key=keys.REQUESTS).value
+    at.slider(key=keys.REQUESTS).set_value(before + 1000)
+    at.number_input(key=keys.INVITED_MIX[4]).set_value(10)
+    at.slider(key=keys.HORIZON).set_value(3).run()
     at.button(key="plan_reset").click().run()
     assert not at.exception
-    assert at.slider(key=pi.REQUESTS).value == before
-    assert at.slider(key=pi.HORIZON).value == pi.DEFAULT_HORIZON_MONTHS
+    assert at.slider(key=keys.REQUESTS).value == before
+    assert at.slider(key=keys.HORIZON).value == DEFAULT_HORIZON_MONTHS
     assert not at.warning
 
 
 def test_scenarios_save_list_load_update_compare_delete() -> None:
     at = open_app("planner.py")
-    at.slider(key=pi.REQUESTS).set_value(5000).run()
+    at.slider(key=keys.REQUESTS).set_value(5000).run()
     name = "**Q1 push** [x](javascript:alert(1))"
-    at.text_input(key=pi.SCENARIO_NAME).set_value(name).run()
+    at.text_input(key=keys.SCENARIO_NAME).set_value(name).run()
     at.button(key="plan_save").click().run()
     assert not at.exception
-    picker = at.selectbox(key=pi.SCENARIO_PICK)
+    picker = at.selectbox(key=keys.SCENARIO_PICK)
     assert picker.options == [name]  # plain text in the list
     scenario_id = picker.value  # the new scenario is picked
     assert isinstance(scenario_id, int)
@@ -185,25 +190,25 @@ def test_scenarios_save_list_load_update_compare_delete() -> None:
     assert all("**Q1" not in s.value for s in at.success)  # markdown escaped
 
     # Change the inputs, then load the scenario back into them.
-    at.slider(key=pi.REQUESTS).set_value(1000)
-    at.slider(key=pi.RESPONSE).set_value(40).run()
-    at.selectbox(key=pi.SCENARIO_PICK).set_value(None).run()
+    at.slider(key=keys.REQUESTS).set_value(1000)
+    at.slider(key=keys.RESPONSE).set_value(40).run()
+    at.selectbox(key=keys.SCENARIO_PICK).set_value(None).run()
     assert at.button(key="plan_load").disabled
-    at.selectbox(key=pi.SCENARIO_PICK).set_value(scenario_id).run()
+    at.selectbox(key=keys.SCENARIO_PICK).set_value(scenario_id).run()
     at.button(key="plan_load").click().run()
-    assert at.slider(key=pi.REQUESTS).value == 5000
-    assert at.slider(key=pi.RESPONSE).value == pi.DEFAULT_RESPONSE_RATE_PCT
+    assert at.slider(key=keys.REQUESTS).value == 5000
+    assert at.slider(key=keys.RESPONSE).value == DEFAULT_RESPONSE_RATE_PCT
 
     # Edit: change the volume, update the saved scenario, reload it.
-    at.slider(key=pi.REQUESTS).set_value(6000).run()
+    at.slider(key=keys.REQUESTS).set_value(6000).run()
     at.button(key="plan_update").click().run()
-    at.slider(key=pi.REQUESTS).set_value(100).run()
+    at.slider(key=keys.REQUESTS).set_value(100).run()
     at.button(key="plan_load").click().run()
-    assert at.slider(key=pi.REQUESTS).value == 6000
+    assert at.slider(key=keys.REQUESTS).value == 6000
 
     # Compare: one chart of expected paths and a table with the current inputs first.
     charts_before = len(at.get("plotly_chart"))
-    at.multiselect(key=pi.COMPARE).set_value([scenario_id]).run()
+    at.multiselect(key=keys.COMPARE).set_value([scenario_id]).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == charts_before + 1
     table = at.dataframe[0].value
@@ -212,42 +217,12 @@ def test_scenarios_save_list_load_update_compare_delete() -> None:
 
     at.button(key="plan_delete").click().run()
     assert not at.exception
-    assert at.selectbox(key=pi.SCENARIO_PICK).options == []
-    assert at.multiselect(key=pi.COMPARE).value == []
-
-
-# --------------------------------------------------------------------------- pure helpers
-
-
-def test_percent_mix_adds_up_to_100() -> None:
-    assert pi.percent_mix((0.016, 0.017, 0.046, 0.137, 0.784)) == (2, 2, 4, 14, 78)
-    assert sum(pi.percent_mix((1 / 3, 1 / 3, 1 / 3, 0, 0))) == 100
-    assert pi.percent_mix((0, 0, 0, 0, 0)) == (20, 20, 20, 20, 20)
-
-
-def test_normalise_mix_says_what_it_did() -> None:
-    shares, message = pi.normalise_mix((10, 10, 10, 10, 10), "invited star mix")
-    assert shares == (0.2,) * 5 and "adds up to 50%, not 100%" in message
-    assert pi.normalise_mix((0, 0, 0, 0, 100), "x") == ((0.0, 0.0, 0.0, 0.0, 1.0), "")
-    assert "all zero" in pi.normalise_mix((0, 0, 0, 0, 0), "x")[1]
-
-
-def test_scenario_state_checks_and_clamps(reviews: pd.DataFrame) -> None:
-    defaults = pi.Defaults.from_rates(scoring.recent_rates(reviews), scoring.trust_score(reviews))
-    plan = pi.Plan.from_state(defaults.state())
-    state, notes = pi.scenario_state(plan.params(), defaults)
-    assert notes == [] and state == defaults.state() | {pi.REQUESTS: defaults.requests_per_month}
-    bad = plan.params() | {"requests_per_month": 10**9, "response_rate_pct": "lots",
-                           "target_date": "1999-01-01", "invited_mix_pct": [1, 2]}
-    state, notes = pi.scenario_state(bad, defaults)
-    assert state[pi.REQUESTS] == defaults.requests_max
-    assert state[pi.RESPONSE] == defaults.response_pct
-    assert state[pi.TARGET_DATE] == defaults.first_date
-    assert len(notes) == 4
+    assert at.selectbox(key=keys.SCENARIO_PICK).options == []
+    assert at.multiselect(key=keys.COMPARE).value == []
 
 
 def test_scenario_names_reach_plotly_escaped() -> None:
-    from ui.projection_charts import scenarios_figure
+    from ui.planner.charts import scenarios_figure
 
     path = pd.Series([4.3, 4.31], index=pd.date_range("2026-11-02", periods=2, tz="UTC"))
     history = pd.Series([4.2, 4.27], index=pd.date_range("2026-10-30", periods=2, tz="UTC"))

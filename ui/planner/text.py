@@ -1,4 +1,5 @@
-"""The sentences the planner shows for the engine's reasons (no streamlit, unit tested).
+"""The planner's sentences: dates and numbers as read, and the engine's reasons in
+words (no streamlit, unit tested).
 
 The engine (:mod:`scoring.projection`) answers with reason codes and numbers
 (:class:`scoring.Reachability`, :class:`scoring.GoalSeek`); this module words them.
@@ -11,6 +12,7 @@ import datetime as dt
 import pandas as pd
 
 import scoring
+from ui.planner.plan import Plan
 
 
 def number_text(x: float, other: float | None = None) -> str:
@@ -120,3 +122,19 @@ def goal_sentence(goal: scoring.GoalSeek, name: str = "") -> str:
         sentence += (f" Without requests {goal.share_without_requests:.1%} of {paths} are at "
                      f"or above it on {date}; {chance:.0%} was asked for.")
     return sentence
+
+
+def monthly_goal_sentence(goal: scoring.GoalSeek, needed: int | None, plan: Plan) -> str:
+    """The goal seek's answer at ``needed`` requests a month (the volume rounded up, as
+    :func:`ui.planner.plan.requests_a_month` gives it) under ``plan``'s response rate and
+    target; :func:`goal_sentence`'s words (a day) when there is no such volume."""
+    if needed is None or goal.already_met or goal.expected_score is None:
+        return goal_sentence(goal, target_name(plan.target, plan.target_kind))
+    date = day_text(plan.target_date)
+    if goal.probability is None:
+        invited = needed * plan.response_rate
+        return (f"{needed:,} requests ({invited:,.0f} invited reviews) a month lift the expected "
+                f"score to {goal.expected_score:.2f} by {date}.")
+    return (f"At {needed:,} a month, {goal.achieved_probability:.1%} of {goal.paths:,} "
+            f"simulations are at or above {plan.threshold:.2f} on {date} (expected score "
+            f"{goal.expected_score:.2f}).")

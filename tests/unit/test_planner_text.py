@@ -1,10 +1,11 @@
-"""The planner's sentences for the engine's reasons (ui/projection_text.py)."""
+"""The planner's sentences for the engine's reasons (ui/planner/text.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+import scoring
 from scoring.display import target_threshold
 from tests.unit.test_projection import (
     INVITED_MIX,
@@ -15,9 +16,11 @@ from tests.unit.test_projection import (
     reachability,
     requests_needed,
 )
-from ui.projection_text import (
+from ui.planner.plan import Plan, requests_a_month
+from ui.planner.text import (
     day_text,
     goal_sentence,
+    monthly_goal_sentence,
     number_text,
     reachability_sentence,
     target_name,
@@ -90,3 +93,30 @@ def test_probability_sentences(probability: float) -> None:
     met = requests_needed(REVIEWS, target=3.0, by=T + pd.Timedelta(days=30), as_of=T,
                           probability=0.9, paths=200, **GOAL)
     assert goal_sentence(met).startswith("No requests needed: without them 100.0% of 200 ")
+
+
+def test_goal_sentences_a_month() -> None:
+    """The page words the goal seek in whole requests a month; without a volume it falls
+    back on the engine's own words (a day)."""
+    by = T + pd.Timedelta(days=180)
+    plan = Plan(horizon_months=6, requests_per_month=0.0, response_pct=25.0,
+                invited_pct=(2, 2, 6, 20, 70), organic_per_month=45.0,
+                organic_pct=(25, 10, 10, 20, 35), target_kind="stars", target_label="Great",
+                target_stars=4.5, target_score=4.3, target_date=by.date())
+    def sentence(**kw: object) -> tuple[str, scoring.GoalSeek, int | None]:
+        goal = requests_needed(REVIEWS, target=4.5, target_kind="stars", by=by, as_of=T,
+                               **{**GOAL, **kw})
+        needed = requests_a_month(goal)
+        return monthly_goal_sentence(goal, needed, plan), goal, needed
+
+    said, found, needed = sentence()
+    assert needed is not None
+    assert said == (f"{needed:,} requests ({needed * 0.25:,.0f} invited reviews) a month lift "
+                    f"the expected score to {found.expected_score:.2f} by 27 Dec 2025.")
+    said, likely, needed = sentence(probability=0.8, paths=300, seed=5)
+    assert needed is not None
+    assert said == (f"At {needed:,} a month, {likely.achieved_probability:.1%} of 300 "
+                    "simulations are at or above 4.25 on 27 Dec 2025 (expected score "
+                    f"{likely.expected_score:.2f}).")
+    said, none, needed = sentence(response_rate=0.0)
+    assert needed is None and said == goal_sentence(none, "'4.5 stars'")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from scoring.display import DEFAULT_LABEL_BANDS, LabelBands
+from scoring.periods import DAYS_PER_MONTH
 from ui.charts import _shade_label_bands, score_y_range
+from ui.planner.text import day_text
 
 MAX_POINTS_PER_LINE = 400
 HISTORY_COLOUR = "#1c1c1c"
@@ -29,8 +32,10 @@ TARGET_COLOUR = "#8e24aa"
 NOW_COLOUR = "#9e9e9e"
 SCENARIO_PALETTE = ("#1f4fbf", "#00897b", "#c2185b", "#ef6c00", "#6a1b9a", "#5d4037", "#455a64")
 
+Frame = TypeVar("Frame", pd.Series, pd.DataFrame)
 
-def thin(values: pd.Series | pd.DataFrame, max_points: int = MAX_POINTS_PER_LINE):
+
+def thin(values: Frame, max_points: int = MAX_POINTS_PER_LINE) -> Frame:
     """Every k-th row (and always the last) so a line has at most about ``max_points``."""
     n = len(values)
     if n <= max_points:
@@ -58,6 +63,30 @@ def _vertical(fig: go.Figure, x: pd.Timestamp, y_range: tuple[float, float], *, 
     if text:
         fig.add_annotation(x=x, y=y_range[1], text=text, showarrow=False, yanchor="bottom",
                            xanchor="center", font={"size": 11, "color": colour})
+
+
+def _history(fig: go.Figure, history: pd.Series, name: str, width: float) -> None:
+    """The score so far, in black."""
+    fig.add_trace(go.Scatter(
+        x=history.index, y=history, name=name, mode="lines",
+        line={"color": HISTORY_COLOUR, "width": width},
+        hovertemplate="Score %{y:.2f}<extra></extra>",
+    ))
+
+
+def _target(fig: go.Figure, first: pd.Timestamp | float, last: pd.Timestamp | float,
+            threshold: float, name: str, width: float) -> None:
+    """The target as a horizontal line from ``first`` to ``last`` (dates or months)."""
+    fig.add_trace(go.Scatter(
+        x=[first, last], y=[threshold, threshold], mode="lines", name=name,
+        line={"color": TARGET_COLOUR, "width": width, "dash": "dashdot"}, hoverinfo="skip",
+    ))
+
+
+def _utc_day(day: dt.date | pd.Timestamp) -> pd.Timestamp:
+    """A date as a UTC timestamp (a timestamp with a zone stays as it is)."""
+    stamp = pd.Timestamp(day)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
 
 
 def _layout(fig: go.Figure, *, height: int, y_range: tuple[float, float], title: str = "Date"
@@ -106,11 +135,7 @@ def projection_figure(
     y_range = score_y_range(*lines, *([pd.Series([threshold])] if threshold else []))
     _shade_label_bands(fig, y_range, label_bands)
 
-    fig.add_trace(go.Scatter(
-        x=history.index, y=history, name=history_name, mode="lines",
-        line={"color": HISTORY_COLOUR, "width": 2.4},
-        hovertemplate="Score %{y:.2f}<extra></extra>",
-    ))
+    _history(fig, history, history_name, 2.4)
     for low, high, colour, name in (("p10", "p90", BAND_OUTER, "80% of simulations (P10-P90)"),
                                     ("p25", "p75", BAND_INNER, "50% of simulations (P25-P75)")):
         fig.add_trace(go.Scatter(
@@ -145,17 +170,12 @@ def projection_figure(
     first = history.index[0] if len(history) else as_of
     last = expected.index[-1]
     if threshold is not None:
-        fig.add_trace(go.Scatter(
-            x=[first, last], y=[threshold, threshold], mode="lines",
-            name=target_text,
-            line={"color": TARGET_COLOUR, "width": 1.8, "dash": "dashdot"}, hoverinfo="skip",
-        ))
+        _target(fig, first, last, threshold, target_text, 1.8)
     _vertical(fig, as_of, y_range, name="Now", colour=NOW_COLOUR, dash="solid", legend=False,
               text="Now")
     if target_date is not None:
-        day = pd.Timestamp(target_date)
-        day = day.tz_localize("UTC") if day.tzinfo is None else day
-        when = f"{day.day} {day:%b %Y}"
+        day = _utc_day(target_date)
+        when = day_text(day)
         _vertical(fig, day, y_range, name=f"Target date ({when})", colour=TARGET_COLOUR,
                   dash="dot", legend=True, text=when)
     _layout(fig, height=height, y_range=y_range)
@@ -192,12 +212,8 @@ def sensitivity_figure(
         marker={"size": 7}, hovertemplate="At the horizon %{y:.2f}<extra></extra>",
     ))
     if threshold is not None:
-        fig.add_trace(go.Scatter(
-            x=[months.min() - 0.3, months.max() + 0.3], y=[threshold, threshold], mode="lines",
-            name=target_text, line={"color": TARGET_COLOUR, "width": 1.4, "dash": "dashdot"},
-            hoverinfo="skip",
-        ))
-    current = current_half_life_days / (365.0 / 12.0)
+        _target(fig, months.min() - 0.3, months.max() + 0.3, threshold, target_text, 1.4)
+    current = current_half_life_days / DAYS_PER_MONTH  # the table's months
     if months.min() - 0.01 <= current <= months.max() + 0.01:
         fig.add_vline(x=current, line={"color": NOW_COLOUR, "width": 1.4, "dash": "dot"})
         fig.add_annotation(x=current, y=y_range[1], text="half-life in use", showarrow=False,
@@ -231,11 +247,7 @@ def scenarios_figure(
     y_range = score_y_range(history, *lines, *([pd.Series([threshold])] if threshold else []))
     fig = go.Figure()
     _shade_label_bands(fig, y_range, label_bands)
-    fig.add_trace(go.Scatter(
-        x=history.index, y=history, name=history_name, mode="lines",
-        line={"color": HISTORY_COLOUR, "width": 2.2},
-        hovertemplate="Score %{y:.2f}<extra></extra>",
-    ))
+    _history(fig, history, history_name, 2.2)
     for i, ((name, _), line) in enumerate(zip(paths, lines, strict=True)):
         safe = html.escape(name, quote=False)  # plotly leaves &quot; as it is
         fig.add_trace(go.Scatter(
@@ -247,16 +259,11 @@ def scenarios_figure(
     first = history.index[0] if len(history) else as_of
     last = max(line.index[-1] for line in lines) if lines else as_of
     if threshold is not None:
-        fig.add_trace(go.Scatter(
-            x=[first, last], y=[threshold, threshold], mode="lines",
-            name=target_text,
-            line={"color": TARGET_COLOUR, "width": 1.6, "dash": "dashdot"}, hoverinfo="skip",
-        ))
+        _target(fig, first, last, threshold, target_text, 1.6)
     if target_date is not None:
-        day = pd.Timestamp(target_date)
-        day = day.tz_localize("UTC") if day.tzinfo is None else day
+        day = _utc_day(target_date)
         _vertical(fig, day, y_range, name="Target date", colour=TARGET_COLOUR, dash="dot",
-                  legend=False, text=f"{day.day} {day:%b %Y}")
+                  legend=False, text=day_text(day))
     _vertical(fig, as_of, y_range, name="Now", colour=NOW_COLOUR, dash="solid", legend=False,
               text="Now")
     _layout(fig, height=height, y_range=y_range)

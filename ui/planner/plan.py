@@ -1,0 +1,206 @@
+"""The planner's inputs as the user set them, and the engine's inputs they make (no
+streamlit).
+
+Users think in months and percentages; the engine works per day and in shares.
+Requests and reviews a month are converted with ``scoring.periods.DAYS_PER_MONTH``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+import scoring
+from scoring.periods import DAYS_PER_MONTH
+from scoring.projection import GoalSeek, ProjectionInputs
+from ui.planner import keys
+from ui.planner.mix import normalise_mix
+from ui.settings import ModelSettings
+
+PATHS = 2000
+"""Simulated futures per projection."""
+SEED = 20240601
+"""Fixed, so the same inputs always give the same bands and probabilities."""
+SCENARIO_VERSION = 1
+"""The layout of :meth:`Plan.params` (what saved scenarios hold)."""
+
+TARGET_KINDS = {"label": "Label", "stars": "Stars", "score": "Score"}
+TARGET_LABELS = ("Excellent", "Great", "Average", "Poor")
+STAR_TARGETS = tuple(x / 2 for x in range(2, 11))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The planner's inputs as the user set them (per month, percentages)."""
+
+    horizon_months: int
+    requests_per_month: float
+    response_pct: float
+    invited_pct: tuple[float, ...]
+    organic_per_month: float
+    organic_pct: tuple[float, ...]
+    target_kind: str
+    target_label: str
+    target_stars: float
+    target_score: float
+    target_date: dt.date
+
+    @property
+    def horizon_days(self) -> int:
+        """The horizon in whole days."""
+        return round(self.horizon_months * DAYS_PER_MONTH)
+
+    @property
+    def requests_per_day(self) -> float:
+        """Review requests a day."""
+        return self.requests_per_month / DAYS_PER_MONTH
+
+    @property
+    def response_rate(self) -> float:
+        """The share of requests that turn into a review."""
+        return self.response_pct / 100.0
+
+    @property
+    def organic_per_day(self) -> float:
+        """Organic reviews a day."""
+        return self.organic_per_month / DAYS_PER_MONTH
+
+    @property
+    def invited_mix(self) -> tuple[float, ...]:
+        """The invited star mix as shares that sum to 1."""
+        return normalise_mix(self.invited_pct, "invited star mix")[0]
+
+    @property
+    def organic_mix(self) -> tuple[float, ...]:
+        """The organic star mix as shares that sum to 1."""
+        return normalise_mix(self.organic_pct, "organic star mix")[0]
+
+    @property
+    def mix_messages(self) -> list[str]:
+        """What had to be done to the star mixes (empty when both add up to 100)."""
+        messages = [
+            normalise_mix(self.invited_pct, "invited star mix")[1],
+            normalise_mix(self.organic_pct, "organic star mix")[1],
+        ]
+        return [m for m in messages if m]
+
+    @property
+    def target(self) -> float | str:
+        """The target as ``scoring.target_threshold`` reads it with :attr:`target_kind`."""
+        if self.target_kind == "label":
+            return self.target_label
+        if self.target_kind == "stars":
+            return self.target_stars
+        return self.target_score
+
+    @property
+    def threshold(self) -> float:
+        """The raw score the target takes."""
+        return scoring.target_threshold(self.target, kind=self.target_kind)  # type: ignore[arg-type]
+
+    @property
+    def target_name(self) -> str:
+        """'Excellent', '4.5 stars' or 'a score of 4.30'."""
+        if self.target_kind == "label":
+            return self.target_label
+        if self.target_kind == "stars":
+            return f"{self.target_stars:g} stars"
+        return f"a score of {self.target_score:.2f}"
+
+    @property
+    def target_description(self) -> str:
+        """The target in words, with the raw score it takes."""
+        if self.target_kind == "score":
+            return f"a score of at least {self.threshold:.2f}"
+        if self.target_kind == "label":
+            return (f"{self.target_name} (a score of at least {self.threshold:.2f}, "
+                    f"which shows as {self.threshold + 0.05:.1f})")
+        return f"{self.target_name} (a score of at least {self.threshold:.2f})"
+
+    @property
+    def target_legend(self) -> str:
+        """The target line's name in a chart legend."""
+        if self.target_kind == "score":
+            return f"Target: {self.threshold:.2f}"
+        return f"Target: {self.target_name} ({self.threshold:.2f})"
+
+    @property
+    def target_timestamp(self) -> pd.Timestamp:
+        """The target date as a UTC timestamp (midnight)."""
+        return pd.Timestamp(self.target_date, tz="UTC")
+
+    def days_to_target(self, as_of: pd.Timestamp) -> int:
+        """Whole days from the day of ``as_of`` to the target date."""
+        return int((self.target_timestamp - as_of.floor("D")) // pd.Timedelta(days=1))
+
+    def simulated_days(self, as_of: pd.Timestamp) -> int:
+        """How far to simulate: the horizon, or to the target date when that is later."""
+        return max(self.horizon_days, self.days_to_target(as_of))
+
+    def inputs(self, model: ModelSettings, horizon_days: int | None = None) -> ProjectionInputs:
+        """The engine's inputs (per day, shares) under the model settings."""
+        return ProjectionInputs(
+            horizon_days=horizon_days or self.horizon_days,
+            requests_per_day=self.requests_per_day,
+            response_rate=self.response_rate,
+            invited_mix=self.invited_mix,  # type: ignore[arg-type]
+            organic_per_day=self.organic_per_day,
+            organic_mix=self.organic_mix,  # type: ignore[arg-type]
+            params=model.params,
+            paths=PATHS,
+            seed=SEED,
+        )
+
+    def goal_inputs(self, model: ModelSettings) -> ProjectionInputs:
+        """The inputs of a goal seek: the volume set does not enter it (it is what the
+        seek finds), so the same answer serves every volume."""
+        return replace(self.inputs(model), requests_per_day=0.0, horizon_days=1)
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Plan:
+        """A plan from session-state values (as ``Defaults.state`` lays them out); the
+        target date may be a date or its ISO text."""
+        date = state[keys.TARGET_DATE]
+        return cls(
+            horizon_months=int(state[keys.HORIZON]),
+            requests_per_month=float(state[keys.REQUESTS]),
+            response_pct=float(state[keys.RESPONSE]),
+            invited_pct=tuple(float(state[key]) for key in keys.INVITED_MIX),
+            organic_per_month=float(state[keys.ORGANIC]),
+            organic_pct=tuple(float(state[key]) for key in keys.ORGANIC_MIX),
+            target_kind=str(state[keys.TARGET_KIND]),
+            target_label=str(state[keys.TARGET_LABEL]),
+            target_stars=float(state[keys.TARGET_STARS]),
+            target_score=float(state[keys.TARGET_SCORE]),
+            target_date=date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)),
+        )
+
+    def params(self) -> dict[str, Any]:
+        """The plan as plain JSON values (what a saved scenario holds; read back by
+        ``ui.planner.scenario.scenario_state``)."""
+        return {
+            "version": SCENARIO_VERSION,
+            "horizon_months": self.horizon_months,
+            "requests_per_month": self.requests_per_month,
+            "response_rate_pct": self.response_pct,
+            "invited_mix_pct": list(self.invited_pct),
+            "organic_per_month": self.organic_per_month,
+            "organic_mix_pct": list(self.organic_pct),
+            "target_kind": self.target_kind,
+            "target_label": self.target_label,
+            "target_stars": self.target_stars,
+            "target_score": self.target_score,
+            "target_date": self.target_date.isoformat(),
+        }
+
+
+def requests_a_month(goal: GoalSeek) -> int | None:
+    """The goal seek's volume as whole requests a month (rounded up; None: out of reach)."""
+    if goal.requests_per_day is None:
+        return None
+    return math.ceil(round(goal.requests_per_day * DAYS_PER_MONTH, 6))
