@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 import scoring
 
@@ -24,12 +24,6 @@ class ModelSettings:
     prior_mean: float = scoring.DEFAULT_PRIOR_MEAN
     clock: str = "live"
     model: str = scoring.DEFAULT_MODEL
-
-    def score_kwargs(self) -> dict[str, float | str]:
-        """Keyword arguments for ``scoring`` functions (half-life, prior, model)."""
-        params = asdict(self)
-        params.pop("clock")
-        return params
 
     @property
     def params(self) -> scoring.ScoreParams:

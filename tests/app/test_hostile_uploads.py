@@ -138,7 +138,7 @@ def test_odd_dataset_names_are_stored_verbatim() -> None:
     ],
 )
 def test_bad_scenario_names_are_refused_with_a_message(name: str, message: str) -> None:
-    from ui import planner_inputs as pi
+    from ui.planner import keys as pi
 
     at = open_app("planner.py")
     at.text_input(key=pi.SCENARIO_NAME).set_value(name).run()
@@ -150,7 +150,7 @@ def test_bad_scenario_names_are_refused_with_a_message(name: str, message: str) 
 
 
 def test_sql_and_quotes_in_a_scenario_name_are_stored_verbatim() -> None:
-    from ui import planner_inputs as pi
+    from ui.planner import keys as pi
 
     name = "Q1'; DROP TABLE scenarios; -- \"x\""
     at = open_app("planner.py")
