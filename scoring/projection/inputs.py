@@ -95,11 +95,13 @@ class ProjectionInputs:
 
     @property
     def invited_mean_stars(self) -> float:
-        return float(STARS @ np.asarray(self.invited_mix))
+        """``mu_inv``, the invited mix's mean stars."""
+        return mix_mean(self.invited_mix)
 
     @property
     def organic_mean_stars(self) -> float:
-        return float(STARS @ np.asarray(self.organic_mix))
+        """``mu_org``, the organic mix's mean stars."""
+        return mix_mean(self.organic_mix)
 
     @property
     def mean_new_stars(self) -> float | None:

@@ -17,7 +17,7 @@ from scoring import validation
 from scoring.errors import ParameterError, ReviewDataError
 from scoring.model import counted_reviews, times_ns
 from scoring.periods import NS_PER_DAY, to_utc_timestamp
-from scoring.projection.inputs import MAX_HORIZON_DAYS, STARS
+from scoring.projection.inputs import MAX_HORIZON_DAYS, mix_mean
 from scoring.validation import StarMix
 
 DEFAULT_WINDOW_DAYS = 90
@@ -50,11 +50,13 @@ class RecentRates:
 
     @property
     def organic_mean_stars(self) -> float:
-        return float(STARS @ np.asarray(self.organic_mix))
+        """The organic reviews' mean stars in the window."""
+        return mix_mean(self.organic_mix)
 
     @property
     def invited_mean_stars(self) -> float:
-        return float(STARS @ np.asarray(self.invited_mix))
+        """The invited reviews' mean stars in the window."""
+        return mix_mean(self.invited_mix)
 
     @property
     def reviews_per_day(self) -> float:
