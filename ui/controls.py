@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring.errors import WorkspaceError
+from scoring import validation
+from scoring.errors import ParameterError, WorkspaceError
 from ui import cache
 from ui.data import DEMO_KEY, Dataset, available_datasets, dataset_by_key, workspace
 from ui.format import escape_markdown
@@ -48,24 +49,19 @@ def half_life_text(days: float) -> str:
 def parse_half_life(value: object) -> float | None:
     """A half-life from session state or the URL ("167 days", "167", 167.0), if it is a
     number of days in range or "no decay"; None otherwise. Nothing is evaluated."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        days = float(value)
-    elif isinstance(value, str):
+    if isinstance(value, str):
         text = value.strip().lower()
         if text == "no decay":
             return math.inf
-        text = text.removesuffix("days").strip()
         try:
-            days = float(text)
+            value = float(text.removesuffix("days").strip())
         except ValueError:
             return None
-    else:
+    try:
+        days = validation.half_life(value)  # a positive number of days, or inf
+    except ParameterError:
         return None
-    if math.isinf(days) and days > 0:
-        return math.inf
-    if math.isfinite(days) and MIN_HALF_LIFE_DAYS <= days <= MAX_HALF_LIFE_DAYS:
+    if math.isinf(days) or MIN_HALF_LIFE_DAYS <= days <= MAX_HALF_LIFE_DAYS:
         return days
     return None
 
