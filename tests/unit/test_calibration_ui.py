@@ -1,4 +1,4 @@
-"""The Check page's pure parts (ui/calibration.py): reading typed rows, and the fit in words."""
+"""The Check page's pure parts (ui/calibration): reading typed rows, and the fit in words."""
 
 from __future__ import annotations
 
@@ -12,6 +12,17 @@ from scoring import calibration
 from scoring.calibration import FitIssue, Interval
 from scoring.readings import PublishedReading
 from ui import calibration as ui
+from ui.calibration.readings import (
+    COUNT,
+    DATE,
+    SCORE,
+    SOURCE,
+    from_key,
+    parse_reading_date,
+    parse_readings,
+    reading_key,
+    readings_table,
+)
 
 NOW = pd.Timestamp("2026-06-30T12:00:00Z")
 
@@ -28,7 +39,7 @@ NOW = pd.Timestamp("2026-06-30T12:00:00Z")
     ],
 )
 def test_typed_dates(typed: object, expected: str) -> None:
-    assert str(ui.parse_reading_date(typed)) == expected
+    assert str(parse_reading_date(typed)) == expected
 
 
 @pytest.mark.parametrize(
@@ -38,30 +49,32 @@ def test_typed_dates(typed: object, expected: str) -> None:
 )
 def test_dates_that_are_refused(typed: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        ui.parse_reading_date(typed)
+        parse_reading_date(typed)
 
 
 def test_a_reading_round_trips_through_the_table() -> None:
     readings = [PublishedReading("2026-06-25T23:59:59Z", 4.3, 120, "saved page a.html"),
                 PublishedReading("2026-01-10T08:15:00Z", 4.1)]
-    table = ui.readings_table(readings, dt.date(2026, 6, 30))
-    assert list(table[ui.DATE]) == ["2026-06-30", "2026-06-25", "2026-01-10 08:15"]
-    parsed = ui.parse_readings(table, now=NOW)
+    table = readings_table(readings, dt.date(2026, 6, 30))
+    assert list(table[DATE]) == ["2026-06-30", "2026-06-25", "2026-01-10 08:15"]
+    parsed = parse_readings(table, now=NOW)
     assert parsed.problems == () and parsed.rows == (2, 3)
     assert parsed.readings == tuple(readings)
     # No extra row for today when a reading of today is already there.
-    again = ui.readings_table([PublishedReading("2026-06-30T23:59:59Z", 4.4)],
-                              dt.date(2026, 6, 30))
-    assert list(again[ui.DATE]) == ["2026-06-30"]
+    again = readings_table([PublishedReading("2026-06-30T23:59:59Z", 4.4)],
+                           dt.date(2026, 6, 30))
+    assert list(again[DATE]) == ["2026-06-30"]
+    # And through the plain values a cache is keyed on.
+    assert from_key(reading_key(readings)) == readings
 
 
 def rows(*values: tuple[object, object, object]) -> pd.DataFrame:
-    return pd.DataFrame([{ui.DATE: d, ui.SCORE: s, ui.COUNT: c, ui.SOURCE: None}
+    return pd.DataFrame([{DATE: d, SCORE: s, COUNT: c, SOURCE: None}
                          for d, s, c in values])
 
 
 def test_every_bad_row_is_named() -> None:
-    parsed = ui.parse_readings(rows(
+    parsed = parse_readings(rows(
         ("2026-06-01", 7.0, None), ("2026-06-01", 0.0, None), ("2099-01-01", 4.0, None),
         ("2026-06-01", 4.0, -2), ("", 4.0, None), ("2026-06-01", None, 30),
         ("2026-06-01", None, None), (None, None, None), ("2026-06-02", 4.2, 17),

@@ -9,11 +9,7 @@ grids), and escaped in messages.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -22,147 +18,24 @@ import streamlit as st
 import scoring
 from scoring import calibration
 from scoring.errors import WorkspaceError
-from scoring.readings import MAX_SCORE, MIN_SCORE, PublishedReading
+from scoring.readings import PublishedReading
 from ui import cache, calibration_charts, controls, views
+from ui.calibration.keys import APPLIED, FITS, SAVED_MESSAGE, TABLES, editor_key
+from ui.calibration.readings import (
+    COUNT,
+    DATE,
+    SCORE,
+    SOURCE,
+    ParsedReadings,
+    display_table,
+    from_key,
+    parse_readings,
+    reading_key,
+    readings_table,
+)
 from ui.data import Dataset, workspace
 from ui.format import escape_markdown
 from ui.settings import MODEL_NAMES, ModelSettings
-
-DATE, SCORE, COUNT, SOURCE = "Date (UTC)", "TrustScore shown", "Reviews shown", "Source"
-TABLES = "calib_tables"  # session_state: dataset key -> the editor's tables
-FITS = "calib_fits"  # session_state: dataset key -> (inputs, Fit)
-APPLIED = "calib_applied"
-SAVED_MESSAGE = "calib_saved_message"
-END_OF_DAY = dt.time(23, 59, 59)
-_NUMERIC_DATE = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
-
-
-# -- readings <-> the editor's table ------------------------------------------------------
-
-
-def reading_time_text(at: pd.Timestamp) -> str:
-    """A reading's instant as typed: the date alone for the end of a day (what a date
-    alone means), else date and time to the minute (UTC)."""
-    if at.time() == END_OF_DAY:
-        return f"{at:%Y-%m-%d}"
-    return f"{at:%Y-%m-%d %H:%M}"
-
-
-def parse_reading_date(text: object) -> pd.Timestamp:
-    """A typed date (UTC): "2026-06-25" (the end of that day), "2026-06-25 14:30",
-    ISO 8601, or with a month name ("25 Jun 2026"). All-numeric forms such as 01/02/2026
-    are refused: day and month could be read either way. Raises ValueError saying so."""
-    if isinstance(text, pd.Timestamp | dt.datetime):
-        stamp = pd.Timestamp(text)
-    elif isinstance(text, dt.date):
-        stamp = pd.Timestamp(dt.datetime.combine(text, END_OF_DAY))
-    else:
-        value = str(text).strip()
-        if _NUMERIC_DATE.match(value):
-            raise ValueError(f"“{value}” could be read day-first or month-first; type it as "
-                             "year-month-day, e.g. 2026-06-25")
-        try:
-            stamp = pd.Timestamp(value)
-        except (TypeError, ValueError, OverflowError):
-            raise ValueError(f"“{value}” is not a date; type it as 2026-06-25 (or "
-                             "2026-06-25 14:30 for a time of day, in UTC)") from None
-        if stamp is pd.NaT:
-            raise ValueError("the date is empty")
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or (
-            stamp.time() == dt.time(0) and not re.search(r"\d:\d", value)
-        ):
-            stamp = pd.Timestamp(dt.datetime.combine(stamp.date(), END_OF_DAY))
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
-def readings_table(readings: Sequence[PublishedReading], today: dt.date) -> pd.DataFrame:
-    """The editor's table: a row for today waiting for its score, then ``readings``."""
-    rows = [{DATE: today.isoformat(), SCORE: math.nan, COUNT: pd.NA, SOURCE: "typed"}]
-    if any(reading.at.date() == today and reading_time_text(reading.at) == today.isoformat()
-           for reading in readings):
-        rows = []
-    rows += [{DATE: reading_time_text(r.at), SCORE: r.score,
-              COUNT: pd.NA if r.review_count is None else r.review_count, SOURCE: r.source}
-             for r in readings]
-    table = pd.DataFrame(rows, columns=[DATE, SCORE, COUNT, SOURCE])
-    return table.astype({DATE: "string", SCORE: "float64", COUNT: "Int64", SOURCE: "string"})
-
-
-@dataclass(frozen=True)
-class ParsedReadings:
-    """The readings of the editor's rows that hold a score, the (1-based) row each came
-    from, and one message per row that could not be read (naming the row)."""
-
-    readings: tuple[PublishedReading, ...]
-    rows: tuple[int, ...]
-    problems: tuple[str, ...]
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        missing = pd.isna(value)
-    except (TypeError, ValueError):
-        return False
-    return bool(missing) if not hasattr(missing, "__len__") else False
-
-
-def parse_readings(table: pd.DataFrame, now: pd.Timestamp | None = None) -> ParsedReadings:
-    """Read the editor's rows. A row without a score is skipped (e.g. today's row until
-    the score is typed) unless it holds a review count; every problem names its row."""
-    now = now if now is not None else pd.Timestamp.now(tz="UTC")
-    readings, rows, problems = [], [], []
-    for position, row in enumerate(table.to_dict("records"), start=1):
-        date_value, score, count = row.get(DATE), row.get(SCORE), row.get(COUNT)
-        source = row.get(SOURCE)
-        source = "typed" if _blank(source) or not str(source).strip() else str(source)
-        date_blank = _blank(date_value) or not str(date_value).strip()
-        if _blank(score):
-            if not _blank(count):
-                problems.append(f"Row {position}: type the TrustScore the profile showed "
-                                "with that review count, or delete the row.")
-            continue
-        label = f"Row {position}" + ("" if date_blank else f" ({str(date_value).strip()})")
-        if date_blank:
-            problems.append(f"Row {position}: add the date the profile showed {score:g}, "
-                            "e.g. 2026-06-25.")
-            continue
-        try:
-            at = parse_reading_date(date_value)
-        except ValueError as error:
-            problems.append(f"Row {position}: {error}.")
-            continue
-        if at > now + pd.Timedelta(days=1):
-            problems.append(f"{label}: the date is in the future; type the day the profile "
-                            "showed the score.")
-            continue
-        try:
-            stars = float(score)
-        except (TypeError, ValueError):
-            problems.append(f"{label}: the TrustScore must be a number such as 4.3.")
-            continue
-        if not (math.isfinite(stars) and MIN_SCORE <= stars <= MAX_SCORE):
-            problems.append(f"{label}: a TrustScore runs from 1.0 to 5.0, and {stars:g} is "
-                            "not one; type the number the profile shows, e.g. 4.3.")
-            continue
-        review_count = None
-        if not _blank(count):
-            number = float(count)
-            if not (math.isfinite(number) and number >= 0 and number.is_integer()):
-                problems.append(f"{label}: the review count must be a whole number such as "
-                                "1204, or left empty.")
-                continue
-            review_count = int(number)
-        try:
-            reading = PublishedReading(at, stars, review_count, source)
-        except scoring.ReviewDataError as error:
-            problems.append(f"{label}: {error}")
-            continue
-        readings.append(reading)
-        rows.append(position)
-    return ParsedReadings(tuple(readings), tuple(rows), tuple(problems))
-
 
 # -- session state and the store -------------------------------------------------------
 
@@ -192,11 +65,6 @@ def _entry(dataset: Dataset) -> dict[str, Any]:
         entry = {"base": table, "current": table, "version": 0, "saved": saved}
         tables[dataset.key] = entry
     return entry
-
-
-def editor_key(dataset_key: str, version: int = 0) -> str:
-    """The key of a dataset's readings editor (its edit state in session state)."""
-    return f"calib_readings_{dataset_key}_{version}"
 
 
 def instructions() -> None:
@@ -294,16 +162,10 @@ def save_row(dataset: Dataset, parsed: ParsedReadings) -> None:
 # -- comparing --------------------------------------------------------------------------
 
 
-def _reading_key(readings: Sequence[PublishedReading]) -> tuple[tuple[Any, ...], ...]:
-    return tuple((r.at.isoformat(), r.score, r.review_count, r.source) for r in readings)
-
-
 @cache.by_key(max_entries=32)
 def _compare(reviews: pd.DataFrame, readings: tuple[tuple[Any, ...], ...],
              half_life_days: float, prior_count: float, prior_mean: float) -> pd.DataFrame:
-    found = [PublishedReading(pd.Timestamp(at), score, count, source)
-             for at, score, count, source in readings]
-    return calibration.compare_readings(reviews, found, half_life_days=half_life_days,
+    return calibration.compare_readings(reviews, from_key(readings), half_life_days=half_life_days,
                                         prior_count=prior_count, prior_mean=prior_mean)
 
 
@@ -311,7 +173,7 @@ def compare(view: controls.View, readings: Sequence[PublishedReading]) -> pd.Dat
     """:func:`scoring.calibration.compare_readings` under the sidebar's settings, cached
     on the reviews' key and the readings."""
     model = view.model
-    return _compare(views.reviews_key(view), view.reviews, _reading_key(readings),
+    return _compare(views.reviews_key(view), view.reviews, reading_key(readings),
                     model.half_life_days, model.prior_count, model.prior_mean)
 
 
@@ -369,22 +231,6 @@ def summary_sentence(table: pd.DataFrame) -> str:
                          f"(largest error {worst:.3f})")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
-
-
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The comparison as the page shows it (the user's source kept as plain text)."""
-    shown = pd.DataFrame({
-        "Date (UTC)": [reading_time_text(at) for at in table["at"]],
-        "Published": table["published_score"],
-        "Reviews shown": table["published_count"],
-        "Reviews in file": table["reviews_in_file"],
-    })
-    for model in scoring.SCORE_MODELS:
-        prefix, name = calibration.MODEL_COLUMNS[model], MODEL_NAMES[model]
-        shown[name] = table[f"{prefix}_score"]
-        shown[f"{name} error"] = table[f"{prefix}_error"]
-    shown["Source"] = table["source"]
-    return shown
 
 
 def draw_table(table: pd.DataFrame) -> None:
@@ -579,7 +425,7 @@ def _fit_inputs(view: controls.View, readings: Sequence[PublishedReading], fit_p
                 ) -> tuple[Any, ...]:
     """What a fit depends on (not the sidebar's half-life: it is only the fallback)."""
     model = view.model
-    return (views.reviews_key(view), _reading_key(readings), fit_prior, model.model,
+    return (views.reviews_key(view), reading_key(readings), fit_prior, model.model,
             model.prior_mean, None if fit_prior else model.prior_count)
 
 
