@@ -30,7 +30,7 @@ if not parsed.readings:
 
 table = calibration.compare(view, parsed.readings)
 calibration.latest_metrics(table)
-st.markdown(calibration.summary_sentence(table))
+st.markdown(calibration.text.summary_sentence(table))
 calibration.incompleteness_note(view, parsed.readings)
 calibration.draw_chart(view, table)
 calibration.draw_table(table)
