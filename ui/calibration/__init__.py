@@ -19,9 +19,9 @@ import scoring
 from scoring import calibration
 from scoring.errors import WorkspaceError
 from scoring.readings import PublishedReading
-from ui import cache, calibration_charts, controls, views
+from ui import cache, controls, views
 from ui import format as fmt
-from ui.calibration import text
+from ui.calibration import charts, text
 from ui.calibration.keys import APPLIED, FITS, SAVED_MESSAGE, TABLES, editor_key
 from ui.calibration.readings import (
     COUNT,
@@ -237,7 +237,7 @@ def draw_chart(view: controls.View, table: pd.DataFrame) -> None:
         series, _ = views.trend(view.reviews, settings, start=start, end=end, clock="live")
         lines[settings.model] = (MODEL_NAMES[settings.model], series["score"])
     ordered = {model: lines[model] for model in scoring.SCORE_MODELS}
-    figure = calibration_charts.readings_figure(ordered, table)
+    figure = charts.readings_figure(ordered, table)
     st.plotly_chart(figure, width="stretch", theme=None, config={"displaylogo": False})
     st.caption("Lines: each model's score under the sidebar's half-life and prior (the "
                "decayed-prior one on the live clock). Diamonds: the published TrustScores, "
@@ -340,7 +340,7 @@ def draw_fit(result: calibration.Fit, model: ModelSettings) -> None:
                    icon=":material/help:")
     for line in text.issue_sentences(result):
         st.markdown(f"- {line}")
-    st.plotly_chart(calibration_charts.fit_figure(result), width="stretch", theme=None,
+    st.plotly_chart(charts.fit_figure(result), width="stretch", theme=None,
                     config={"displaylogo": False})
     st.caption("The error against the readings at each half-life (with the best prior count "
                "there, when fitted). Shaded: the half-lives whose every reading shows the "
