@@ -1,10 +1,14 @@
-"""The Check page's pure parts (ui/calibration): reading typed rows, and the fit in words."""
+"""The Check page's pure parts (ui/calibration: readings, text, charts, keys): reading typed
+rows, the comparison as shown, the sentences and the figures; none loads streamlit."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import subprocess
+import sys
 import typing
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,7 +16,7 @@ import pytest
 from scoring import calibration
 from scoring.calibration import FitIssue, Interval
 from scoring.readings import PublishedReading
-from ui.calibration import text
+from ui.calibration import charts, text
 from ui.calibration.readings import (
     COUNT,
     DATE,
@@ -26,6 +30,7 @@ from ui.calibration.readings import (
     readings_table,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 NOW = pd.Timestamp("2026-06-30T12:00:00Z")
 
 
@@ -187,3 +192,33 @@ def test_incompleteness_sentence() -> None:
     warned = text.incompleteness_sentence(dataclasses.replace(found, warn=True))
     assert warned.endswith("The file is incomplete: export every review (all dates, all "
                            "stars) before trusting the comparison or the fit.")
+
+
+def test_the_figures_show_the_readings_and_the_fit() -> None:
+    days = pd.date_range("2026-01-01", periods=5, freq="D", tz="UTC")
+    lines = {"trustpilot": ("Trustpilot", pd.Series([4.1, 4.2, 4.2, 4.3, 4.3], index=days)),
+             "decayed-prior": ("Decayed prior", pd.Series([4.0, 4.1, 4.2, 4.2, 4.3],
+                                                          index=days))}
+    compared = pd.DataFrame({"at": days[[1, 4]], "published_score": [4.2, 4.3],
+                             "trustpilot_score": [4.21, 4.29],
+                             "decayed_prior_score": [4.12, 4.28]})
+    figure = charts.readings_figure(lines, compared)
+    assert [trace.name for trace in figure.data if trace.showlegend is not False] == [
+        "Trustpilot model", "Decayed prior model",
+        "Published TrustScore (±0.05: what shows as that decimal)"]
+    published = figure.data[-1]
+    assert list(published.y) == [4.2, 4.3] and published.error_y.value == 0.05
+    profile = pd.DataFrame({"half_life_days": [1.0, 90.0, 3650.0],
+                            "max_abs_error": [0.6, 0.02, 0.5], "rmse": [0.4, 0.01, 0.3]})
+    fitted = charts.fit_figure(a_fit(profile=profile))
+    assert [trace.name for trace in fitted.data] == [
+        "Largest miss", "RMSE", "Rounding floor (0.05)", "Best fit"]
+    assert [(shape.x0, shape.x1) for shape in fitted.layout.shapes] == [(182.3, 210.6)]
+
+
+def test_the_pure_modules_load_no_streamlit() -> None:
+    code = ("import sys; import ui.calibration.keys, ui.calibration.readings, "
+            "ui.calibration.text, ui.calibration.charts; print('streamlit' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
