@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
-from ui import calibration, controls
-from ui import format as fmt
+from ui import controls
+from ui.calibration import comparison, editor, fit
 
 view = controls.sidebar(period=False, dates=False)
 st.title("Check against Trustpilot", anchor=False)
@@ -14,24 +14,12 @@ st.caption(view.caption())
 if scoring.star_counts(view.reviews).sum() == 0:
     st.info("No counted reviews match these filters: widen the filters to compare.")
     st.stop()
-calibration.company_hint(view)
+comparison.company_hint(view)
 
-left, right = st.columns([3, 2], gap="medium")
-with right:
-    calibration.instructions()
-with left:
-    parsed = calibration.readings_editor(view.dataset)
-    for problem in parsed.problems:
-        st.error(fmt.escape_markdown(problem), icon=":material/error:")
-    calibration.save_row(view.dataset, parsed)
+parsed = editor.render(view.dataset)
 if not parsed.readings:
     st.info("Type the TrustScore shown on the profile in the first row to compare.")
     st.stop()
 
-table = calibration.compare(view, parsed.readings)
-calibration.latest_metrics(table)
-st.markdown(calibration.summary_sentence(table))
-calibration.incompleteness_note(view, parsed.readings)
-calibration.draw_chart(view, table)
-calibration.draw_table(table)
-calibration.fit_section(view, parsed.readings)
+comparison.render(view, parsed.readings)
+fit.render(view, parsed.readings)

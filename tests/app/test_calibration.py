@@ -19,12 +19,12 @@ from scoring.calibration import compare_readings
 from scoring.readings import PublishedReading
 from scoring.store import Workspace
 from tests.app.conftest import ROOT, open_app
-from ui import calibration as ui_calibration
+from ui.calibration import keys
+from ui.calibration.readings import COUNT, DATE, SCORE, SOURCE
 from ui.data import DEMO_PATH, Dataset
 
 PAGE = "calibration.py"
-EDITOR = ui_calibration.editor_key("demo")
-DATE, SCORE, COUNT = ui_calibration.DATE, ui_calibration.SCORE, ui_calibration.COUNT
+EDITOR = keys.editor_key("demo")
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +72,9 @@ def test_the_page_opens_on_the_demo_with_a_row_for_today() -> None:
     assert not at.exception
     assert at.title[0].value == "Check against Trustpilot"
     table = at.data_editor[0].value
-    assert list(table.columns) == [DATE, SCORE, COUNT, ui_calibration.SOURCE]
+    assert list(table.columns) == [DATE, SCORE, COUNT, SOURCE]
     assert len(table) == 1 and table[DATE].iloc[0] == pd.Timestamp.now(tz="UTC").date().isoformat()
-    assert pd.isna(table[SCORE].iloc[0]) and table[ui_calibration.SOURCE].iloc[0] == "typed"
+    assert pd.isna(table[SCORE].iloc[0]) and table[SOURCE].iloc[0] == "typed"
     assert "Type the TrustScore shown on the profile" in texts(at.info)
     assert not at.error
 
@@ -214,7 +214,7 @@ def test_readings_save_and_reload_with_a_workspace_dataset(demo: pd.DataFrame) -
         dataset_id = ws.save_dataset("Saved profile", demo.head(500)).id
     key = f"ws{dataset_id}"
     at = open_dataset(key)
-    type_rows(at, ui_calibration.editor_key(key), edited={0: {DATE: "2024-03-31", SCORE: 4.0,
+    type_rows(at, keys.editor_key(key), edited={0: {DATE: "2024-03-31", SCORE: 4.0,
                                                              COUNT: 480}})
     save = at.button(key="calib_save")
     assert not save.disabled
@@ -248,7 +248,7 @@ def test_readings_found_in_a_saved_page_come_prefilled_with_their_source(
     at = open_dataset(dataset.key, at)
     assert not at.exception and not at.error
     table = at.data_editor[0].value
-    assert list(table[ui_calibration.SOURCE]) == ["typed", hostile, "saved page old.html"]
+    assert list(table[SOURCE]) == ["typed", hostile, "saved page old.html"]
     assert list(table[DATE]) == [pd.Timestamp.now(tz="UTC").date().isoformat(),
                                  "2026-10-31 22:40", "2026-01-15 00:00"]
     shown_table = at.dataframe[-1].value

@@ -1,4 +1,4 @@
-"""Plotly figures of the calibration page: pure functions from engine output to figures.
+"""The Check page's plotly figures (no streamlit): pure functions from engine output to figures.
 
 ``readings_figure``: the score over time under both model forms with the published
 readings as markers (their one-decimal rounding as error bars). ``fit_figure``: how the
