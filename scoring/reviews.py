@@ -2,9 +2,19 @@
 
 Columns: ``created_at`` (timezone-aware UTC datetime) and ``rating`` (integer
 1..5) are required; ``review_id``, ``title``, ``text``, ``source``, ``invited``
-(bool), ``location``, ``company``, ``language``, ``reply_at``, ``counts``
-(bool: counts towards the score) and ``reviewer`` (who wrote the review: a user id,
-profile address or name) are optional.
+(bool), ``location``, ``company``, ``language``, ``counts`` (bool: counts towards the
+score) and ``reviewer`` (who wrote the review: a user id, profile address or name)
+are optional, and so are the company's replies:
+
+- ``replied`` (nullable bool): whether the company replied. Present when the data
+  says anything about replies; False where it says there is none, NA where it
+  cannot tell for that row;
+- ``reply_at`` (UTC datetime): when it replied (NaT: no reply, or a reply whose time
+  the data does not give: a scrape with a reply text and no date). A reply dated
+  before its review is kept as it is; the importer reports it;
+- ``reply_text`` (string): the reply as plain text;
+- ``updated_at`` (UTC datetime): when the reviewer last updated the review, where
+  the data gives it (NaT otherwise).
 """
 
 from __future__ import annotations
@@ -26,6 +36,9 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "reply_at",
     "counts",
     "reviewer",
+    "replied",
+    "reply_text",
+    "updated_at",
 )
 CANONICAL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
