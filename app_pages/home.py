@@ -5,8 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 import scoring
+from scoring import replies
 from ui import charts, controls, downloads, headline, views
 from ui import format as fmt
+from ui.replies import sections as reply_sections
+from ui.replies import text as reply_text
 
 view = controls.sidebar(period=False)
 dataset, model, reviews = view.dataset, view.model, view.reviews
@@ -66,6 +69,11 @@ with figures:
         f"({fmt.stars_text(snap.stars)}).  \n" + "  \n".join(headline.distance_lines(snap))
     )
     st.caption(views.model_fidelity(model))
+    if replies.has_replies(reviews):
+        profile = reply_sections.summary(view, reply_sections.as_of(view))
+        st.markdown(f"**Replies**: {reply_text.profile_sentence(profile)}")
+        st.page_link("app_pages/replies.py", label="How fast, and which are waiting: Replies",
+                     icon=":material/forum:")
 
 series, freq = views.trend(reviews, model, start=view.start, end=view.end)
 bar_freq = views.volume_freq(freq)

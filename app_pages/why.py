@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring import replies
 from scoring.attribution import explain_change, heaviest_reviews
 from ui import charts, controls, downloads
 from ui import format as fmt
+from ui.replies import sections as reply_sections
 
 PRESETS = {30: "Last 30 days", 90: "Last 90 days", 182: "Last 6 months", 365: "Last year",
            0: "Custom dates"}
@@ -60,7 +62,14 @@ else:
     )
 st.markdown(moved)
 waterfall = charts.waterfall_figure(result)
-st.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
+if replies.has_replies(counted):
+    chart_col, waiting_col = st.columns([3, 2], gap="medium")
+    chart_col.plotly_chart(waterfall, width="stretch", theme=None,
+                           config={"displaylogo": False})
+    with waiting_col:
+        reply_sections.period_backlog(view, result.start, result.end)
+else:
+    st.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
 if model.is_trustpilot:
     st.caption(
         "Each bar is what one star group's new reviews did, averaged over every order in which "
