@@ -18,7 +18,8 @@ measures, as medians of repeated runs, on this machine:
   after a change of the score model with 1,000,000 reviews loaded, and of the Planner
   after a change of the review requests (:mod:`benchmarks.bench_app`);
 - ``score_table`` / ``score_series_by`` at 10,000 companies x 100 reviews and the SQL
-  path over Parquet, for each model (:mod:`benchmarks.bench_groups`).
+  path over Parquet, for each model (:mod:`benchmarks.bench_groups`);
+- each reply figure of the Replies page at 1,000,000 reviews (:mod:`benchmarks.bench_replies`).
 
 It writes a Markdown report (default ``benchmarks/RESULTS.md``): the results table
 with targets, the machine, the date and how to reproduce. ``--quick`` runs every
@@ -55,6 +56,7 @@ SECTIONS: dict[str, str] = {
     "projection": "Projection Monte Carlo",
     "app": "App reruns (server side)",
     "groups": "Many businesses, and SQL over Parquet",
+    "replies": "Reply figures",
 }
 """Section key -> its heading in the report (every one appears, run or not)."""
 
@@ -84,6 +86,8 @@ class Config:
     fidelity_repeats: int
     fidelity_half_lives: tuple[float, ...] | None  # None: the module's grid
     fidelity_priors: tuple[float, ...] | None
+    replies_rows: int
+    replies_repeats: int
 
 
 FULL = Config(
@@ -108,6 +112,8 @@ FULL = Config(
     fidelity_repeats=3,
     fidelity_half_lives=None,
     fidelity_priors=None,
+    replies_rows=1_000_000,
+    replies_repeats=5,
 )
 QUICK = Config(
     quick=True,
@@ -131,6 +137,8 @@ QUICK = Config(
     fidelity_repeats=1,
     fidelity_half_lives=(152.5, 182.5, 212.5),
     fidelity_priors=(6.0, 7.0, 8.0),
+    replies_rows=2_000,
+    replies_repeats=1,
 )
 
 
@@ -676,6 +684,41 @@ def run_groups(config: Config, report: Report, workdir: Path | None) -> None:
     ))
 
 
+REPLY_FIGURES = {
+    "summary": "`reply_summary` (the profile figures)",
+    "monthly": "`reply_table` by month, all reviews",
+    "monthly_negative": "`reply_table` by month, 1-2 star reviews",
+    "by_stars": "`reply_table` by stars",
+    "curve": "`answered_within` (Kaplan-Meier curve, last 12 months)",
+    "backlog": "`backlog` (the reviews still waiting)",
+}
+
+
+def run_replies(config: Config, report: Report) -> None:
+    from benchmarks.bench_replies import TARGET_ROWS, TARGET_S, bench_replies
+
+    result = bench_replies(config.replies_rows, config.replies_repeats)
+    rows = config.replies_rows
+    size = f"{_n(rows)} reviews"
+    targeted = _targeted(config, rows, TARGET_ROWS)
+    total = 0.0
+    for key, what in REPLY_FIGURES.items():
+        timing = _timing(result[key])
+        total += timing.median_s
+        report.add(_timing_row(
+            "replies", what, size, timing, target=f"<= {TARGET_S:g} s" if targeted else "-",
+            met=_check(timing.median_s, TARGET_S) if targeted else None,
+        ))
+    report.detail("replies", (
+        f"{_n(rows)} reviews with every column of a Trustpilot export (generated in "
+        f"{seconds_text(float(str(result['generate_s'])))}, not timed; "
+        f"{float(str(result['replied_share'])):.0%} answered, {_n(int(str(result['waiting'])))} "
+        "waiting). Each figure the Replies page shows, alone, from the table: their medians "
+        f"add up to {seconds_text(total)}, what the page computes on a cold cache (each "
+        "figure is then cached on the dataset, window and filters)."
+    ))
+
+
 def _timing(data: object) -> Timing:
     return Timing(tuple(data["times_s"]))  # type: ignore[index]
 
@@ -867,6 +910,7 @@ def run(config: Config, out: Path, only: set[str] | None = None, *,
             "projection": lambda: run_projection(config, report),
             "app": lambda: run_app(config, report),
             "groups": lambda: run_groups(config, report, workdir),
+            "replies": lambda: run_replies(config, report),
         }
         for key, step in steps.items():
             if only is not None and key not in only:

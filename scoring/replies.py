@@ -39,14 +39,15 @@ Everything is vectorised: one sort of the reviews by time to reply, O(N log N).
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from scoring.model import counted_reviews
 from scoring.periods import NS_PER_DAY, period_start, period_starts, to_utc_timestamp
+from scoring.reviews import validate_reviews
 
 NEGATIVE_STARS = (1, 2)
 """The stars Trustpilot calls negative when it counts replies."""
@@ -65,65 +66,66 @@ def has_replies(reviews: pd.DataFrame) -> bool:
 
 @dataclass(frozen=True)
 class _State:
-    """Per counted review up to ``as_of``: created (ns), stars, whether its reply status
-    is known, whether it was answered by ``as_of``, and the time to reply in hours
-    (NaN when not answered, unknown, or negative)."""
+    """Per counted review up to ``as_of`` (``positions`` in the table): created (ns),
+    stars, whether its reply status is known, whether it was answered by ``as_of``, the
+    time it has waited until ``as_of`` (hours), and its Kaplan-Meier input: ``durations``
+    (time to reply for an event, time waited for a censored review, NaN for a review
+    left out of the times) with ``events``."""
 
+    positions: np.ndarray
     created: np.ndarray
     stars: np.ndarray
     known: np.ndarray
     answered: np.ndarray
-    delay_hours: np.ndarray
     waited_hours: np.ndarray
+    durations: np.ndarray
+    events: np.ndarray
     suspicious: int
-    index: pd.Index
+
+
+def _column(reviews: pd.DataFrame, name: str, positions: np.ndarray) -> pd.Series:
+    return reviews[name].iloc[positions]
 
 
 def _state(reviews: pd.DataFrame, as_of: pd.Timestamp) -> _State:
-    counted = counted_reviews(reviews)
-    created = pd.DatetimeIndex(counted["created_at"]).as_unit("ns").asi8
-    keep = created <= as_of.as_unit("ns").value
-    counted, created = counted.loc[keep], created[keep]
-    stars = counted["rating"].to_numpy(dtype="int64")
-    n = len(counted)
+    validate_reviews(reviews)
+    created_all = pd.DatetimeIndex(reviews["created_at"]).as_unit("ns").asi8
     end = as_of.as_unit("ns").value
-    if "reply_at" in counted.columns:
-        reply = pd.DatetimeIndex(counted["reply_at"]).as_unit("ns")
+    keep = created_all <= end
+    if "counts" in reviews.columns:
+        keep &= reviews["counts"].fillna(True).astype(bool).to_numpy()
+    positions = np.flatnonzero(keep)
+    created = created_all[positions]
+    stars = reviews["rating"].to_numpy(dtype="int64")[positions]
+    n = len(positions)
+    if "reply_at" in reviews.columns:
+        reply = pd.DatetimeIndex(_column(reviews, "reply_at", positions)).as_unit("ns")
         has_time = np.asarray(reply.notna())
         reply_ns = np.where(has_time, reply.asi8, 0)
         by_now = has_time & (reply_ns <= end)
     else:
         has_time = by_now = np.zeros(n, dtype=bool)
         reply_ns = np.zeros(n, dtype="int64")
-    if "replied" in counted.columns:
-        flag = counted["replied"].astype("boolean")
-        known = flag.notna().to_numpy(dtype=bool)
+    if "replied" in reviews.columns:
+        flag = _column(reviews, "replied", positions).astype("boolean")
         said = flag.fillna(False).to_numpy(dtype=bool)
         # A reply with a date after as_of had not happened yet at as_of.
         answered = (said & ~has_time) | by_now
-        known = known | has_time
+        known = flag.notna().to_numpy(dtype=bool) | has_time
     else:
         # Without a replied column an empty reply date means no reply; without any
         # reply column nothing is known.
-        known = np.full(n, "reply_at" in counted.columns, dtype=bool)
+        known = np.full(n, "reply_at" in reviews.columns, dtype=bool)
         answered = by_now
+    answered &= known
     delay = np.where(by_now, (reply_ns - created) / NS_PER_HOUR, np.nan)
     suspicious = int(np.count_nonzero(by_now & (delay < 0)))
-    delay = np.where(delay >= 0, delay, np.nan)
     waited = (end - created) / NS_PER_HOUR
-    return _State(created, stars, known, answered & known, delay, waited, suspicious,
-                  counted.index)
-
-
-def _km_inputs(state: _State, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Durations (hours) and event flags of the reviews in ``mask`` that enter the times:
-    answered with a known, non-negative time (events) or not answered yet (censored)."""
-    events = mask & state.answered & ~np.isnan(state.delay_hours)
-    censored = mask & state.known & ~state.answered
-    durations = np.concatenate([state.delay_hours[events], state.waited_hours[censored]])
-    flags = np.concatenate([np.ones(int(events.sum()), dtype=bool),
-                            np.zeros(int(censored.sum()), dtype=bool)])
-    return durations, flags
+    events = answered & (delay >= 0)
+    censored = known & ~answered
+    durations = np.where(events, delay, np.where(censored, waited, np.nan))
+    return _State(positions, created, stars, known, answered, waited, durations, events,
+                  suspicious)
 
 
 @dataclass(frozen=True)
@@ -148,20 +150,36 @@ class AnsweredWithin:
 
 
 def _kaplan_meier(durations: np.ndarray, events: np.ndarray) -> AnsweredWithin:
-    """The curve of ``durations`` (hours) with ``events`` True for answered reviews.
-
-    Sorted by duration, events before censored at ties; the survival after row i is the
-    product over events j <= i of ``1 - 1 / n_j`` with ``n_j`` the reviews at risk.
-    """
+    """The curve of ``durations`` (hours) with ``events`` True for answered reviews
+    (NaN durations are left out)."""
+    timed = ~np.isnan(durations)
+    durations, events = durations[timed], events[timed]
     order = np.lexsort((~events, durations))
-    durations, events = durations[order], events[order]
+    return _sorted_curve(durations[order], events[order])
+
+
+def _sorted_curve(durations: np.ndarray, events: np.ndarray) -> AnsweredWithin:
+    """The curve of durations sorted ascending, events before censored at ties: the
+    survival after row i is the product over events j <= i of ``1 - 1 / n_j``, with
+    ``n_j`` the reviews at risk."""
     at_risk = len(durations) - np.arange(len(durations))
-    factors = np.where(events, 1.0 - 1.0 / at_risk, 1.0)
-    survival = np.cumprod(factors)
+    survival = np.cumprod(np.where(events, 1.0 - 1.0 / at_risk, 1.0))
     # One point per distinct event time: its last event (ties sort events first).
     tied_event_next = np.r_[(durations[1:] == durations[:-1]) & events[1:], False]
     keep = events & ~tied_event_next
     return AnsweredWithin(durations[keep], 1.0 - survival[keep], len(durations))
+
+
+def _curves(state: _State, codes: np.ndarray, groups: int) -> list[AnsweredWithin]:
+    """One curve per group code 0..groups-1 (other codes are left out): one sort of all
+    the reviews by (group, duration), then each group's run."""
+    use = ~np.isnan(state.durations) & (codes >= 0) & (codes < groups)
+    durations, events, codes = state.durations[use], state.events[use], codes[use]
+    order = np.lexsort((~events, durations, codes))
+    durations, events, codes = durations[order], events[order], codes[order]
+    bounds = np.searchsorted(codes, np.arange(groups + 1))
+    return [_sorted_curve(durations[lo:hi], events[lo:hi])
+            for lo, hi in itertools.pairwise(bounds)]
 
 
 def answered_within(
@@ -174,7 +192,7 @@ def answered_within(
     instant = _as_of(reviews, as_of)
     state = _state(reviews, instant)
     mask = _mask(state, stars, since)
-    return _kaplan_meier(*_km_inputs(state, mask))
+    return _kaplan_meier(state.durations[mask], state.events[mask])
 
 
 def _as_of(reviews: pd.DataFrame, as_of: object) -> pd.Timestamp:
@@ -230,7 +248,7 @@ def reply_summary(reviews: pd.DataFrame, *, as_of: object = None) -> ReplySummar
     state = _state(reviews, instant)
     since = instant - pd.Timedelta(days=PROFILE_WINDOW_DAYS)
     negative = _mask(state, NEGATIVE_STARS, since) & state.known
-    curve = _kaplan_meier(*_km_inputs(state, negative))
+    curve = _kaplan_meier(state.durations[negative], state.events[negative])
     waiting = negative & ~state.answered
     known = int(state.known.sum())
     replied = int(state.answered.sum())
@@ -296,19 +314,20 @@ def reply_table(
         labels = list(edges[:-1])
     else:
         raise ValueError(f"by must be 'period' or 'stars', got {by!r}.")
+    groups = len(labels)
+    inside = (codes >= 0) & (codes < groups)
+    reviews_n = np.bincount(codes[inside], minlength=groups)
+    known_n = np.bincount(codes[inside & state.known], minlength=groups)
+    replied_n = np.bincount(codes[inside & state.answered], minlength=groups)
     rows = []
-    for code, label in enumerate(labels):
-        mask = codes == code
-        known = mask & state.known
-        replied = int((known & state.answered).sum())
-        curve = _kaplan_meier(*_km_inputs(state, mask))
+    for code, curve in enumerate(_curves(state, codes, groups)):
         timed = curve.reviews > 0
         rows.append({
-            "group": label,
-            "reviews": int(mask.sum()),
-            "known": int(known.sum()),
-            "replied": replied,
-            "reply_rate": replied / int(known.sum()) if known.any() else math.nan,
+            "group": labels[code],
+            "reviews": int(reviews_n[code]),
+            "known": int(known_n[code]),
+            "replied": int(replied_n[code]),
+            "reply_rate": replied_n[code] / known_n[code] if known_n[code] else math.nan,
             "median_hours": curve.quantile(0.5) if timed else None,
             "p90_hours": curve.quantile(0.9) if timed else None,
             "within_day": curve.at(WITHIN_HOURS[0]) if timed else math.nan,
@@ -335,10 +354,10 @@ def backlog(reviews: pd.DataFrame, *, as_of: object = None,
     waiting = state.known & ~state.answered
     if stars is not None:
         waiting &= np.isin(state.stars, stars)
-    rows = reviews.loc[state.index[waiting]].copy()
-    rows.insert(2, "age_days", state.waited_hours[waiting] / HOURS_PER_DAY)
-    order = np.lexsort((rows["created_at"].to_numpy(), rows["rating"].to_numpy()))
-    return rows.iloc[order]
+    order = np.lexsort((state.created[waiting], state.stars[waiting]))
+    rows = reviews.iloc[state.positions[waiting][order]].copy()
+    rows.insert(2, "age_days", state.waited_hours[waiting][order] / HOURS_PER_DAY)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -359,7 +378,7 @@ def updates_after_reply(reviews: pd.DataFrame, *, as_of: object = None
         return None
     instant = _as_of(reviews, as_of)
     state = _state(reviews, instant)
-    rows = reviews.loc[state.index]
+    rows = reviews.iloc[state.positions]
     negative = np.isin(state.stars, NEGATIVE_STARS) & state.answered
     updated = pd.DatetimeIndex(rows["updated_at"]).as_unit("ns")
     reply = pd.DatetimeIndex(rows["reply_at"]).as_unit("ns")

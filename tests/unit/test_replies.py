@@ -71,8 +71,10 @@ def test_unanswered_reviews_are_censored_not_dropped() -> None:
 def test_kaplan_meier_equals_a_plain_recomputation(rows: list[tuple[int, float | None]],
                                                    t: float) -> None:
     reviews = table([(days, 1, hours) for days, hours in rows])
-    durations = [hours if hours is not None else days * 24.0 for days, hours in rows]
-    answered = [hours is not None for _, hours in rows]
+    # A reply later than T had not come yet at T: that review waited days * 24 hours.
+    answered = [hours is not None and hours <= days * 24.0 for days, hours in rows]
+    durations = [hours if done else days * 24.0
+                 for (days, hours), done in zip(rows, answered, strict=True)]
     curve = replies.answered_within(reviews, as_of=T)
     assert curve.at(t) == pytest.approx(naive_share_within(durations, answered, t), abs=1e-12)
     assert np.all(np.diff(curve.share) >= -1e-15) and 0 <= curve.at(1e9) <= 1
