@@ -9,6 +9,11 @@ three years of Trustpilot-style reviews (2023-11-01 .. 2026-10-31). The story:
 * a review-request campaign from 2026-02-02 raises invited volume and lifts
   the score back to about 4.3 by the end.
 
+Company replies follow the same story: customer care answers most 1-2 star reviews
+within a day before the incident, is swamped during it (fewer replies, days late),
+and recovers after it, ending better than before (almost every 1-2 star review
+answered, within hours).
+
 The output is deterministic byte for byte for a given seed. Run
 ``python data/generate_demo.py`` to rewrite the CSV.
 """
@@ -62,7 +67,29 @@ WEEKDAY_FACTOR = np.array([1.18, 1.15, 1.08, 1.04, 0.98, 0.78, 0.79])  # Mon..Su
 HOUR_WEIGHTS = np.array(
     [1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 8, 8, 7, 7, 7, 7, 8, 9, 9, 7, 4, 2], dtype=float
 )
-REPLY_P = {1: 0.75, 2: 0.65, 3: 0.40, 4: 0.15, 5: 0.10}
+
+
+class ReplyProfile(NamedTuple):
+    """How customer care replies: chance of a reply per star level, and the delay
+    (lognormal: median hours for a 1-2 star review, spread in log-hours)."""
+
+    p: dict[int, float]
+    median_hours: float
+    sigma: float
+
+
+# Before the incident; swamped during it; after it, improving until the campaign starts.
+REPLY_NORMAL = ReplyProfile({1: 0.80, 2: 0.75, 3: 0.45, 4: 0.14, 5: 0.10}, 12.0, 0.9)
+REPLY_SWAMPED = ReplyProfile({1: 0.28, 2: 0.24, 3: 0.10, 4: 0.03, 5: 0.02}, 110.0, 0.7)
+REPLY_IMPROVED = ReplyProfile({1: 0.97, 2: 0.95, 3: 0.85, 4: 0.35, 5: 0.30}, 5.0, 0.7)
+# Better reviews wait longer for their (thank-you) reply: delay factor per star level.
+REPLY_DELAY_FACTOR = {1: 1.0, 2: 1.0, 3: 1.5, 4: 2.5, 5: 2.5}
+# Delays are at least the minimum; a reply that would take longer than the maximum
+# (three weeks) is never written: the review is left unanswered.
+REPLY_MIN_HOURS, REPLY_MAX_HOURS = 0.5, 21 * 24.0
+# Support strain rises over this many days from the incident's start and eases over
+# this many days before its end.
+STRAIN_RISE_DAYS, STRAIN_FALL_DAYS = 7.0, 21.0
 
 COLUMNS = [
     "Review ID",
@@ -180,13 +207,54 @@ def _days() -> pd.DatetimeIndex:
     return pd.date_range(START, END, freq="D")
 
 
-def incident_level(days: pd.DatetimeIndex) -> np.ndarray:
+def incident_level(
+    days: pd.DatetimeIndex, rise_days: float = 10.0, fall_days: float = 35.0
+) -> np.ndarray:
     """Incident severity 0..1 per day: fast rise, plateau, slower recovery."""
     t = (days - pd.Timestamp(INCIDENT_START)).days.to_numpy(dtype=float)
     length = (INCIDENT_END - INCIDENT_START).days
-    rise = np.clip(t / 10.0, 0.0, 1.0)
-    fall = np.clip((length - t) / 35.0, 0.0, 1.0)
+    rise = np.clip(t / rise_days, 0.0, 1.0)
+    fall = np.clip((length - t) / fall_days, 0.0, 1.0)
     return np.where((t >= 0) & (t <= length), rise * fall, 0.0)
+
+
+def support_strain(days: pd.DatetimeIndex) -> np.ndarray:
+    """How swamped customer care is, 0..1 per day a review arrives: it rises within a
+    week of the incident's start and eases over its last three weeks."""
+    return incident_level(days, STRAIN_RISE_DAYS, STRAIN_FALL_DAYS)
+
+
+def reply_improvement(days: pd.DatetimeIndex) -> np.ndarray:
+    """How far customer care has moved to its improved way of replying, 0..1 per day:
+    a ramp from the incident's end to the campaign's start, then constant."""
+    t = (days - pd.Timestamp(INCIDENT_END)).days.to_numpy(dtype=float)
+    return np.clip(t / (CAMPAIGN_START - INCIDENT_END).days, 0.0, 1.0)
+
+
+def _profile(profile: ReplyProfile, stars: np.ndarray) -> np.ndarray:
+    """Rows (chance, log median hours, sigma) of ``profile`` for each review's stars."""
+    p = np.array([profile.p[int(s)] for s in stars])
+    factor = np.array([REPLY_DELAY_FACTOR[int(s)] for s in stars])
+    log_median = np.log(profile.median_hours * factor)
+    return np.stack([p, log_median, np.full(len(stars), profile.sigma)])
+
+
+def reply_plan(
+    stars: np.ndarray, strain: np.ndarray, improvement: np.ndarray, z: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the chance of a reply and its delay in hours for each review.
+
+    The profile is a blend: normal towards improved by ``improvement``, then towards
+    swamped by ``strain`` (chances linearly, delays in log-hours). ``z`` is a standard
+    normal draw per review, which sets where its delay falls in the distribution. A
+    reply later than ``REPLY_MAX_HOURS`` is never written (its chance is 0).
+    """
+    calm = (1 - improvement) * _profile(REPLY_NORMAL, stars) + improvement * _profile(
+        REPLY_IMPROVED, stars
+    )
+    p, log_median, sigma = (1 - strain) * calm + strain * _profile(REPLY_SWAMPED, stars)
+    hours = np.maximum(np.exp(log_median + sigma * z), REPLY_MIN_HOURS)
+    return np.where(hours <= REPLY_MAX_HOURS, p, 0.0), hours
 
 
 def campaign_level(days: pd.DatetimeIndex) -> np.ndarray:
@@ -292,7 +360,17 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     user_hex = _hex(rng, n, 16)
     account_age = rng.integers(86_400, 9 * 365 * 86_400, size=n)
     loc_u, lang_u, tag_u, reply_u = (rng.random(n) for _ in range(4))
-    reply_hours = np.clip(rng.lognormal(np.log(20.0), 1.0, size=n), 2.0, 240.0)
+    # One normal per review for its reply delay: the same draws, in the same place in
+    # the stream, as the lognormal delays before replies told a story, so every other
+    # column keeps its values.
+    reply_z = rng.standard_normal(n)
+    review_days = pd.to_datetime([ev.us for ev in events], unit="us").normalize()
+    reply_p, reply_hours = reply_plan(
+        np.array([ev.stars for ev in events]),
+        support_strain(review_days),
+        reply_improvement(review_days),
+        reply_z,
+    )
     end_us = _unix_us(END + timedelta(days=1))
 
     records: list[list[str]] = []
@@ -311,7 +389,7 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         else:
             tag = ""
         reply_us = ev.us + int(reply_hours[k] * 3_600_000_000)
-        has_reply = reply_u[k] < REPLY_P[ev.stars] and reply_us < end_us
+        has_reply = reply_u[k] < reply_p[k] and reply_us < end_us
         account = max(secs - int(account_age[k]), 1_325_376_000)  # not before 2012
         records.append(
             [
