@@ -12,7 +12,8 @@ three years of Trustpilot-style reviews (2023-11-01 .. 2026-10-31). The story:
 Company replies follow the same story: customer care answers most 1-2 star reviews
 within a day before the incident, is swamped during it (fewer replies, days late),
 and recovers after it, ending better than before (almost every 1-2 star review
-answered, within hours).
+answered, within hours). Each reply has a short, plain text (``Company Response``)
+that fits its situation: an apology, thanks, the portal problems, a late reply.
 
 The output is deterministic byte for byte for a given seed. Run
 ``python data/generate_demo.py`` to rewrite the CSV.
@@ -35,6 +36,7 @@ START = date(2023, 11, 1)
 END = date(2026, 10, 31)  # last day with reviews (inclusive)
 INCIDENT_START = date(2025, 7, 14)
 INCIDENT_END = date(2025, 10, 31)
+PORTAL_FIXED = date(2025, 10, 17)  # replies from this day say the portal is fixed
 CAMPAIGN_START = date(2026, 2, 2)
 CAMPAIGN_RAMP_DAYS = 28
 
@@ -105,6 +107,7 @@ COLUMNS = [
     "Business Unit ID",
     "Tags",
     "Company Reply Date (UTC)",
+    "Company Response",
     "Location Name",
     "Location ID",
 ]
@@ -200,6 +203,76 @@ OTHER_LANG: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 TAGS_NORMAL = ("claims", "renewal", "new-policy")
+
+# Company replies: plain, polite text, "<opener> <body> – <name>", picked by situation.
+REPLY_AGENTS = ("Priya", "Tom", "Aled", "Marta", "Grace", "Sam", "Hannah", "Joe")
+REPLY_LATE_HOURS = 48.0  # a reply this late starts with an apology for the delay
+REPLY_OPENERS: dict[str, list[str]] = {
+    "bad": [
+        "We're sorry to read this.",
+        "Sorry we let you down.",
+        "Thank you for telling us, and we're sorry.",
+        "We're sorry about your experience.",
+    ],
+    "mid": ["Thanks for your feedback.", "Thank you for your honest review."],
+    "good": ["Thank you!", "Thanks so much for your review.", "Thank you for the kind words."],
+}
+REPLY_LATE_OPENERS: dict[str, list[str]] = {
+    "bad": [
+        "Sorry for our slow reply: we've had very high demand.",
+        "Apologies for the delay in replying, and for the trouble.",
+    ],
+    "mid": ["Sorry for our slow reply, and thanks for your feedback."],
+    "good": ["Sorry for our slow reply, and thank you for the kind words."],
+}
+REPLY_BODIES: dict[str, list[str]] = {
+    "bad": [
+        "Please email care@bramblegate.example with your policy number and we'll look "
+        "into it today.",
+        "A claims manager will call you within one working day to put this right.",
+        "We've passed your review to our complaints team, who will be in touch.",
+    ],
+    "mid": [
+        "We're working to cut our hold times.",
+        "We'll share this with the team so we can do better.",
+        "We'd love to hear how we could earn five stars next time.",
+    ],
+    "good": [
+        "We're glad we could help.",
+        "We're delighted everything went smoothly.",
+        "It's great to have you with us.",
+    ],
+}
+# Replies to portal complaints: before PORTAL_FIXED, and from then on.
+REPLY_PORTAL_BODIES: dict[str, list[str]] = {
+    "ongoing": [
+        "Our move to a new customer portal has caused log-in and payment problems. Any "
+        "double payment will be refunded in full.",
+        "We know the new portal has locked some customers out. Please call 0113 496 0000 "
+        "and we can update your policy by phone.",
+        "Our teams are working to fix the new portal. Please email care@bramblegate.example "
+        "and we'll check your policy and payments.",
+    ],
+    "fixed": [
+        "The portal problems are now fixed and double payments have been refunded. Please "
+        "email care@bramblegate.example if anything is still wrong.",
+        "Our new portal is working properly now. If you still can't log in, please call "
+        "0113 496 0000.",
+    ],
+}
+REPLY_INVITED_BODIES = ["Reviews like yours help other customers choose."]
+REPLY_OTHER_LANG: dict[str, dict[str, str]] = {
+    "cy": {
+        "good": "Diolch yn fawr am eich adolygiad!",
+        "mid": "Diolch am eich adborth.",
+        "bad": "Mae'n ddrwg gennym glywed hyn. Cysylltwch â ni: care@bramblegate.example.",
+    },
+    "pl": {
+        "good": "Dziękujemy za miłą opinię!",
+        "mid": "Dziękujemy za opinię.",
+        "bad": "Przykro nam. Prosimy o kontakt: care@bramblegate.example.",
+    },
+}
 
 
 def _days() -> pd.DatetimeIndex:
@@ -305,6 +378,37 @@ def _text(
     return str(rng.choice(titles)), content
 
 
+def _pick(options: list[str] | tuple[str, ...], u: float) -> str:
+    """The option a uniform draw ``u`` in [0, 1) falls on."""
+    return options[min(int(u * len(options)), len(options) - 1)]
+
+
+class ReplySituation(NamedTuple):
+    """What a company reply is answering: decides its text."""
+
+    stars: int
+    lang: str
+    portal: str  # "" (not a portal complaint), "ongoing" or "fixed" when replying
+    late: bool  # replied REPLY_LATE_HOURS or more after the review
+    invited_campaign: bool  # an invited review from the campaign
+
+
+def reply_text(situation: ReplySituation, u: np.ndarray) -> str:
+    """Build a short, plain company reply; ``u`` holds three uniform draws."""
+    mood = "good" if situation.stars >= 4 else "mid" if situation.stars == 3 else "bad"
+    name = _pick(REPLY_AGENTS, u[2])
+    if situation.lang != "en":
+        return f"{REPLY_OTHER_LANG[situation.lang][mood]} – {name}"
+    openers = REPLY_LATE_OPENERS if situation.late else REPLY_OPENERS
+    if situation.portal:
+        bodies = REPLY_PORTAL_BODIES[situation.portal]
+    elif situation.invited_campaign and mood == "good":
+        bodies = REPLY_BODIES[mood] + REPLY_INVITED_BODIES
+    else:
+        bodies = REPLY_BODIES[mood]
+    return f"{_pick(openers[mood], u[0])} {_pick(bodies, u[1])} – {name}"
+
+
 class Event(NamedTuple):
     """One drawn review before its text fields: time, stars, source and story levels."""
 
@@ -372,8 +476,10 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         reply_z,
     )
     end_us = _unix_us(END + timedelta(days=1))
+    portal_fixed_us = _unix_us(PORTAL_FIXED)
 
     records: list[list[str]] = []
+    replies: list[tuple[list[str], ReplySituation]] = []  # texts are drawn after the loop
     for k, ev in enumerate(events):
         secs = ev.us // 1_000_000
         incident_review = ev.incident > 0.3 and (not ev.invited or ev.stars <= 3)
@@ -406,9 +512,23 @@ def generate(seed: int = SEED) -> pd.DataFrame:
                 BUSINESS_UNIT_ID,
                 tag,
                 _fmt(reply_us) if has_reply else "",
+                "",  # Company Response, filled in below
                 *LOCATIONS[loc],
             ]
         )
+        if has_reply:
+            portal = ""
+            if incident_review and ev.stars <= 3:
+                portal = "ongoing" if reply_us < portal_fixed_us else "fixed"
+            late = bool(reply_hours[k] >= REPLY_LATE_HOURS)
+            situation = ReplySituation(ev.stars, lang, portal, late, campaign_text)
+            replies.append((records[-1], situation))
+    # Reply texts take their draws from the end of the stream, so adding them left every
+    # other column as it was.
+    text_u = rng.random((len(replies), 3))
+    response = COLUMNS.index("Company Response")
+    for (record, situation), u in zip(replies, text_u, strict=True):
+        record[response] = reply_text(situation, u)
     records.reverse()  # newest first, as the Trustpilot export lists them
     return pd.DataFrame(records, columns=COLUMNS, dtype=str)
 

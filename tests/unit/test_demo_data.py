@@ -29,6 +29,7 @@ EXPECTED_COLUMNS = [
     "Business Unit ID",
     "Tags",
     "Company Reply Date (UTC)",
+    "Company Response",
     "Location Name",
     "Location ID",
 ]
@@ -182,12 +183,46 @@ def test_positive_reviews_get_fewer_and_slower_replies(df: pd.DataFrame) -> None
     assert hours[stars[has] >= 4].median() > hours[stars[has] <= 2].median()
 
 
+def test_reply_texts_go_with_reply_dates_and_are_plain(df: pd.DataFrame) -> None:
+    text = df["Company Response"]
+    assert ((text != "") == (df["Company Reply Date (UTC)"] != "")).all()
+    replies = text[text != ""]
+    assert replies.str.len().between(20, 250).all()
+    assert (replies == replies.str.strip()).all()
+    assert not replies.str.contains(r"[<>\r\n\t\"]").any()
+    assert not replies.str[0].isin(list("=+-@")).any()  # nothing a spreadsheet would run
+    assert replies.nunique() >= 100
+
+
+def test_reply_texts_fit_their_situation(df: pd.DataFrame) -> None:
+    has = df["Company Response"] != ""
+    replies = df[has]
+    text = replies["Company Response"]
+    english = replies["Review Language"] == "en"
+    stars = replies["Review Stars"].astype(int)
+    hours = (pd.to_datetime(replies["Company Reply Date (UTC)"])
+             - pd.to_datetime(replies["Review Created (UTC)"])) / pd.Timedelta(hours=1)
+    apology = text.str.startswith(("Sorry for our slow reply", "Apologies for the delay"))
+    assert (apology[english] == (hours[english] >= 48)).all()
+    portal = english & (replies["Tags"] == "portal-migration") & (stars <= 3)
+    assert portal.sum() >= 50 and text[portal].str.contains("portal").all()
+    assert text[english & (stars >= 4)].str.contains("thank", case=False).all()
+    assert text[english & (stars <= 2) & ~portal].str.contains("sorry|apologies", case=False).all()
+    assert text[replies["Review Language"] == "cy"].str.contains("Diolch|Mae'n ddrwg").all()
+    assert text[replies["Review Language"] == "pl"].str.contains("Dziękujemy|Przykro").all()
+
+
 def test_importer_keeps_every_row_and_reply(df: pd.DataFrame) -> None:
+    """The importer reads the file as before: every row, every reply date. It may
+    leave ``Company Response`` unmapped; once it maps it, every reply text arrives."""
     result = scoring.load_reviews(CSV_PATH)
     assert result.report.kept == len(df)
     assert result.report.mapping["reply_at"] == "Company Reply Date (UTC)"
     replies = int((df["Company Reply Date (UTC)"] != "").sum())
     assert int(result.reviews["reply_at"].notna().sum()) == replies
+    if "reply_text" in result.reviews.columns:
+        texts = result.reviews["reply_text"].fillna("").astype(str)
+        assert int((texts != "").sum()) == replies
 
 
 @pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
