@@ -9,6 +9,12 @@ three years of Trustpilot-style reviews (2023-11-01 .. 2026-10-31). The story:
 * a review-request campaign from 2026-02-02 raises invited volume and lifts
   the score back to about 4.3 by the end.
 
+Company replies follow the same story: customer care answers most 1-2 star reviews
+within a day before the incident, is swamped during it (fewer replies, days late),
+and recovers after it, ending better than before (almost every 1-2 star review
+answered, within hours). Each reply has a short, plain text (``Company Response``)
+that fits its situation: an apology, thanks, the portal problems, a late reply.
+
 The output is deterministic byte for byte for a given seed. Run
 ``python data/generate_demo.py`` to rewrite the CSV.
 """
@@ -30,6 +36,7 @@ START = date(2023, 11, 1)
 END = date(2026, 10, 31)  # last day with reviews (inclusive)
 INCIDENT_START = date(2025, 7, 14)
 INCIDENT_END = date(2025, 10, 31)
+PORTAL_FIXED = date(2025, 10, 17)  # replies from this day say the portal is fixed
 CAMPAIGN_START = date(2026, 2, 2)
 CAMPAIGN_RAMP_DAYS = 28
 
@@ -62,7 +69,29 @@ WEEKDAY_FACTOR = np.array([1.18, 1.15, 1.08, 1.04, 0.98, 0.78, 0.79])  # Mon..Su
 HOUR_WEIGHTS = np.array(
     [1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 8, 8, 7, 7, 7, 7, 8, 9, 9, 7, 4, 2], dtype=float
 )
-REPLY_P = {1: 0.75, 2: 0.65, 3: 0.40, 4: 0.15, 5: 0.10}
+
+
+class ReplyProfile(NamedTuple):
+    """How customer care replies: chance of a reply per star level, and the delay
+    (lognormal: median hours for a 1-2 star review, spread in log-hours)."""
+
+    p: dict[int, float]
+    median_hours: float
+    sigma: float
+
+
+# Before the incident; swamped during it; after it, improving until the campaign starts.
+REPLY_NORMAL = ReplyProfile({1: 0.80, 2: 0.75, 3: 0.45, 4: 0.14, 5: 0.10}, 12.0, 0.9)
+REPLY_SWAMPED = ReplyProfile({1: 0.28, 2: 0.24, 3: 0.10, 4: 0.03, 5: 0.02}, 110.0, 0.7)
+REPLY_IMPROVED = ReplyProfile({1: 0.97, 2: 0.95, 3: 0.85, 4: 0.35, 5: 0.30}, 5.0, 0.7)
+# Better reviews wait longer for their (thank-you) reply: delay factor per star level.
+REPLY_DELAY_FACTOR = {1: 1.0, 2: 1.0, 3: 1.5, 4: 2.5, 5: 2.5}
+# Delays are at least the minimum; a reply that would take longer than the maximum
+# (three weeks) is never written: the review is left unanswered.
+REPLY_MIN_HOURS, REPLY_MAX_HOURS = 0.5, 21 * 24.0
+# Support strain rises over this many days from the incident's start and eases over
+# this many days before its end.
+STRAIN_RISE_DAYS, STRAIN_FALL_DAYS = 7.0, 21.0
 
 COLUMNS = [
     "Review ID",
@@ -78,6 +107,7 @@ COLUMNS = [
     "Business Unit ID",
     "Tags",
     "Company Reply Date (UTC)",
+    "Company Response",
     "Location Name",
     "Location ID",
 ]
@@ -174,19 +204,130 @@ OTHER_LANG: dict[str, dict[str, tuple[str, str]]] = {
 }
 TAGS_NORMAL = ("claims", "renewal", "new-policy")
 
+# Company replies: plain, polite text, "<opener> <body> – <name>", picked by situation.
+REPLY_AGENTS = ("Priya", "Tom", "Aled", "Marta", "Grace", "Sam", "Hannah", "Joe")
+REPLY_LATE_HOURS = 48.0  # a reply this late starts with an apology for the delay
+REPLY_OPENERS: dict[str, list[str]] = {
+    "bad": [
+        "We're sorry to read this.",
+        "Sorry we let you down.",
+        "Thank you for telling us, and we're sorry.",
+        "We're sorry about your experience.",
+    ],
+    "mid": ["Thanks for your feedback.", "Thank you for your honest review."],
+    "good": ["Thank you!", "Thanks so much for your review.", "Thank you for the kind words."],
+}
+REPLY_LATE_OPENERS: dict[str, list[str]] = {
+    "bad": [
+        "Sorry for our slow reply: we've had very high demand.",
+        "Apologies for the delay in replying, and for the trouble.",
+    ],
+    "mid": ["Sorry for our slow reply, and thanks for your feedback."],
+    "good": ["Sorry for our slow reply, and thank you for the kind words."],
+}
+REPLY_BODIES: dict[str, list[str]] = {
+    "bad": [
+        "Please email care@bramblegate.example with your policy number and we'll look "
+        "into it today.",
+        "A claims manager will call you within one working day to put this right.",
+        "We've passed your review to our complaints team, who will be in touch.",
+    ],
+    "mid": [
+        "We're working to cut our hold times.",
+        "We'll share this with the team so we can do better.",
+        "We'd love to hear how we could earn five stars next time.",
+    ],
+    "good": [
+        "We're glad we could help.",
+        "We're delighted everything went smoothly.",
+        "It's great to have you with us.",
+    ],
+}
+# Replies to portal complaints: before PORTAL_FIXED, and from then on.
+REPLY_PORTAL_BODIES: dict[str, list[str]] = {
+    "ongoing": [
+        "Our move to a new customer portal has caused log-in and payment problems. Any "
+        "double payment will be refunded in full.",
+        "We know the new portal has locked some customers out. Please call 0113 496 0000 "
+        "and we can update your policy by phone.",
+        "Our teams are working to fix the new portal. Please email care@bramblegate.example "
+        "and we'll check your policy and payments.",
+    ],
+    "fixed": [
+        "The portal problems are now fixed and double payments have been refunded. Please "
+        "email care@bramblegate.example if anything is still wrong.",
+        "Our new portal is working properly now. If you still can't log in, please call "
+        "0113 496 0000.",
+    ],
+}
+REPLY_INVITED_BODIES = ["Reviews like yours help other customers choose."]
+REPLY_OTHER_LANG: dict[str, dict[str, str]] = {
+    "cy": {
+        "good": "Diolch yn fawr am eich adolygiad!",
+        "mid": "Diolch am eich adborth.",
+        "bad": "Mae'n ddrwg gennym glywed hyn. Cysylltwch â ni: care@bramblegate.example.",
+    },
+    "pl": {
+        "good": "Dziękujemy za miłą opinię!",
+        "mid": "Dziękujemy za opinię.",
+        "bad": "Przykro nam. Prosimy o kontakt: care@bramblegate.example.",
+    },
+}
+
 
 def _days() -> pd.DatetimeIndex:
     """Return every calendar day of the dataset."""
     return pd.date_range(START, END, freq="D")
 
 
-def incident_level(days: pd.DatetimeIndex) -> np.ndarray:
+def incident_level(
+    days: pd.DatetimeIndex, rise_days: float = 10.0, fall_days: float = 35.0
+) -> np.ndarray:
     """Incident severity 0..1 per day: fast rise, plateau, slower recovery."""
     t = (days - pd.Timestamp(INCIDENT_START)).days.to_numpy(dtype=float)
     length = (INCIDENT_END - INCIDENT_START).days
-    rise = np.clip(t / 10.0, 0.0, 1.0)
-    fall = np.clip((length - t) / 35.0, 0.0, 1.0)
+    rise = np.clip(t / rise_days, 0.0, 1.0)
+    fall = np.clip((length - t) / fall_days, 0.0, 1.0)
     return np.where((t >= 0) & (t <= length), rise * fall, 0.0)
+
+
+def support_strain(days: pd.DatetimeIndex) -> np.ndarray:
+    """How swamped customer care is, 0..1 per day a review arrives: it rises within a
+    week of the incident's start and eases over its last three weeks."""
+    return incident_level(days, STRAIN_RISE_DAYS, STRAIN_FALL_DAYS)
+
+
+def reply_improvement(days: pd.DatetimeIndex) -> np.ndarray:
+    """How far customer care has moved to its improved way of replying, 0..1 per day:
+    a ramp from the incident's end to the campaign's start, then constant."""
+    t = (days - pd.Timestamp(INCIDENT_END)).days.to_numpy(dtype=float)
+    return np.clip(t / (CAMPAIGN_START - INCIDENT_END).days, 0.0, 1.0)
+
+
+def _profile(profile: ReplyProfile, stars: np.ndarray) -> np.ndarray:
+    """Rows (chance, log median hours, sigma) of ``profile`` for each review's stars."""
+    p = np.array([profile.p[int(s)] for s in stars])
+    factor = np.array([REPLY_DELAY_FACTOR[int(s)] for s in stars])
+    log_median = np.log(profile.median_hours * factor)
+    return np.stack([p, log_median, np.full(len(stars), profile.sigma)])
+
+
+def reply_plan(
+    stars: np.ndarray, strain: np.ndarray, improvement: np.ndarray, z: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the chance of a reply and its delay in hours for each review.
+
+    The profile is a blend: normal towards improved by ``improvement``, then towards
+    swamped by ``strain`` (chances linearly, delays in log-hours). ``z`` is a standard
+    normal draw per review, which sets where its delay falls in the distribution. A
+    reply later than ``REPLY_MAX_HOURS`` is never written (its chance is 0).
+    """
+    calm = (1 - improvement) * _profile(REPLY_NORMAL, stars) + improvement * _profile(
+        REPLY_IMPROVED, stars
+    )
+    p, log_median, sigma = (1 - strain) * calm + strain * _profile(REPLY_SWAMPED, stars)
+    hours = np.maximum(np.exp(log_median + sigma * z), REPLY_MIN_HOURS)
+    return np.where(hours <= REPLY_MAX_HOURS, p, 0.0), hours
 
 
 def campaign_level(days: pd.DatetimeIndex) -> np.ndarray:
@@ -235,6 +376,37 @@ def _text(
     detail = str(rng.choice(detail_pool))
     content = detail if rng.random() < 0.3 else f"{rng.choice(openers)} {detail}"
     return str(rng.choice(titles)), content
+
+
+def _pick(options: list[str] | tuple[str, ...], u: float) -> str:
+    """The option a uniform draw ``u`` in [0, 1) falls on."""
+    return options[min(int(u * len(options)), len(options) - 1)]
+
+
+class ReplySituation(NamedTuple):
+    """What a company reply is answering: decides its text."""
+
+    stars: int
+    lang: str
+    portal: str  # "" (not a portal complaint), "ongoing" or "fixed" when replying
+    late: bool  # replied REPLY_LATE_HOURS or more after the review
+    invited_campaign: bool  # an invited review from the campaign
+
+
+def reply_text(situation: ReplySituation, u: np.ndarray) -> str:
+    """Build a short, plain company reply; ``u`` holds three uniform draws."""
+    mood = "good" if situation.stars >= 4 else "mid" if situation.stars == 3 else "bad"
+    name = _pick(REPLY_AGENTS, u[2])
+    if situation.lang != "en":
+        return f"{REPLY_OTHER_LANG[situation.lang][mood]} – {name}"
+    openers = REPLY_LATE_OPENERS if situation.late else REPLY_OPENERS
+    if situation.portal:
+        bodies = REPLY_PORTAL_BODIES[situation.portal]
+    elif situation.invited_campaign and mood == "good":
+        bodies = REPLY_BODIES[mood] + REPLY_INVITED_BODIES
+    else:
+        bodies = REPLY_BODIES[mood]
+    return f"{_pick(openers[mood], u[0])} {_pick(bodies, u[1])} – {name}"
 
 
 class Event(NamedTuple):
@@ -292,10 +464,22 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     user_hex = _hex(rng, n, 16)
     account_age = rng.integers(86_400, 9 * 365 * 86_400, size=n)
     loc_u, lang_u, tag_u, reply_u = (rng.random(n) for _ in range(4))
-    reply_hours = np.clip(rng.lognormal(np.log(20.0), 1.0, size=n), 2.0, 240.0)
+    # One normal per review for its reply delay: the same draws, in the same place in
+    # the stream, as the lognormal delays before replies told a story, so every other
+    # column keeps its values.
+    reply_z = rng.standard_normal(n)
+    review_days = pd.to_datetime([ev.us for ev in events], unit="us").normalize()
+    reply_p, reply_hours = reply_plan(
+        np.array([ev.stars for ev in events]),
+        support_strain(review_days),
+        reply_improvement(review_days),
+        reply_z,
+    )
     end_us = _unix_us(END + timedelta(days=1))
+    portal_fixed_us = _unix_us(PORTAL_FIXED)
 
     records: list[list[str]] = []
+    replies: list[tuple[list[str], ReplySituation]] = []  # texts are drawn after the loop
     for k, ev in enumerate(events):
         secs = ev.us // 1_000_000
         incident_review = ev.incident > 0.3 and (not ev.invited or ev.stars <= 3)
@@ -311,7 +495,7 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         else:
             tag = ""
         reply_us = ev.us + int(reply_hours[k] * 3_600_000_000)
-        has_reply = reply_u[k] < REPLY_P[ev.stars] and reply_us < end_us
+        has_reply = reply_u[k] < reply_p[k] and reply_us < end_us
         account = max(secs - int(account_age[k]), 1_325_376_000)  # not before 2012
         records.append(
             [
@@ -328,9 +512,23 @@ def generate(seed: int = SEED) -> pd.DataFrame:
                 BUSINESS_UNIT_ID,
                 tag,
                 _fmt(reply_us) if has_reply else "",
+                "",  # Company Response, filled in below
                 *LOCATIONS[loc],
             ]
         )
+        if has_reply:
+            portal = ""
+            if incident_review and ev.stars <= 3:
+                portal = "ongoing" if reply_us < portal_fixed_us else "fixed"
+            late = bool(reply_hours[k] >= REPLY_LATE_HOURS)
+            situation = ReplySituation(ev.stars, lang, portal, late, campaign_text)
+            replies.append((records[-1], situation))
+    # Reply texts take their draws from the end of the stream, so adding them left every
+    # other column as it was.
+    text_u = rng.random((len(replies), 3))
+    response = COLUMNS.index("Company Response")
+    for (record, situation), u in zip(replies, text_u, strict=True):
+        record[response] = reply_text(situation, u)
     records.reverse()  # newest first, as the Trustpilot export lists them
     return pd.DataFrame(records, columns=COLUMNS, dtype=str)
 

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import scoring
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CSV_PATH = DATA_DIR / "demo_reviews.csv"
 EXPECTED_COLUMNS = [
@@ -27,6 +29,7 @@ EXPECTED_COLUMNS = [
     "Business Unit ID",
     "Tags",
     "Company Reply Date (UTC)",
+    "Company Response",
     "Location Name",
     "Location ID",
 ]
@@ -113,12 +116,113 @@ def test_review_id_prefix_is_creation_time(df: pd.DataFrame, days: np.ndarray) -
     assert np.all(np.abs(prefix - days * 86_400) <= 1.0)
 
 
-def test_replies_follow_reviews(df: pd.DataFrame) -> None:
+def test_replies_follow_reviews_and_end_with_the_data(gen: ModuleType, df: pd.DataFrame
+                                                     ) -> None:
     has = df["Company Reply Date (UTC)"] != ""
     assert 0 < has.mean() < 1
+    assert df.loc[has, "Company Reply Date (UTC)"].str.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}").all()
     created = pd.to_datetime(df.loc[has, "Review Created (UTC)"])
     replied = pd.to_datetime(df.loc[has, "Company Reply Date (UTC)"])
     assert (replied > created).all()
+    assert (replied < pd.Timestamp(gen.END + timedelta(days=1))).all()
+
+
+def _reply_figures(df: pd.DataFrame, lo: date, hi: date) -> tuple[float, float, float]:
+    """For 1-2 star reviews created in [lo, hi): the share answered, the median delay of
+    the answers in hours, and the share answered within 24 hours."""
+    created = pd.to_datetime(df["Review Created (UTC)"])
+    replied = pd.to_datetime(df["Company Reply Date (UTC)"].replace("", None))
+    low = df["Review Stars"].astype(int) <= 2
+    mask = low & (created >= pd.Timestamp(lo)) & (created < pd.Timestamp(hi))
+    hours = (replied[mask] - created[mask]) / pd.Timedelta(hours=1)
+    return (float(replied[mask].notna().mean()), float(hours.median()),
+            float((hours <= 24).mean()))
+
+
+def test_reply_story_by_phase(gen: ModuleType, df: pd.DataFrame) -> None:
+    """Customer care answers 1-2 star reviews well before the incident, is swamped
+    during it, and ends better than before (from the campaign's start)."""
+    before = _reply_figures(df, gen.START, gen.INCIDENT_START)
+    during = _reply_figures(df, gen.INCIDENT_START, gen.INCIDENT_END + timedelta(days=1))
+    recovery = _reply_figures(df, gen.INCIDENT_END + timedelta(days=1), gen.CAMPAIGN_START)
+    after = _reply_figures(df, gen.CAMPAIGN_START, gen.END + timedelta(days=1))
+    rate, median, within_day = before
+    assert rate >= 0.7 and median <= 18 and within_day >= 0.5  # most within a day
+    rate, median, within_day = during
+    assert rate <= 0.4 and median >= 72 and within_day <= 0.1  # days late, most never
+    rate, median, within_day = recovery
+    assert rate >= before[0] and median <= before[1]  # back to normal at once
+    rate, median, within_day = after
+    assert rate >= 0.9 and median <= 8 and within_day >= 0.9  # better than ever
+    assert rate > before[0] + 0.1 and median < before[1] / 2
+
+
+def test_reply_rate_of_all_reviews_dips_then_ends_higher(gen: ModuleType, df: pd.DataFrame
+                                                        ) -> None:
+    """The dip shows in the rate over every review too, though the incident brings
+    many more 1-2 star reviews (answered most often)."""
+    created = pd.to_datetime(df["Review Created (UTC)"])
+    has = df["Company Reply Date (UTC)"] != ""
+
+    def rate(lo: date, hi: date) -> float:
+        return float(has[(created >= pd.Timestamp(lo)) & (created < pd.Timestamp(hi))].mean())
+
+    before = rate(gen.START, gen.INCIDENT_START)
+    during = rate(gen.INCIDENT_START, gen.INCIDENT_END + timedelta(days=1))
+    after = rate(gen.CAMPAIGN_START, gen.END + timedelta(days=1))
+    assert during < before - 0.05 and after > before + 0.1
+
+
+def test_positive_reviews_get_fewer_and_slower_replies(df: pd.DataFrame) -> None:
+    has = df["Company Reply Date (UTC)"] != ""
+    stars = df["Review Stars"].astype(int)
+    hours = (pd.to_datetime(df.loc[has, "Company Reply Date (UTC)"])
+             - pd.to_datetime(df.loc[has, "Review Created (UTC)"])) / pd.Timedelta(hours=1)
+    assert has[stars >= 4].mean() < 0.25 < has[stars <= 2].mean()
+    assert hours[stars[has] >= 4].median() > hours[stars[has] <= 2].median()
+
+
+def test_reply_texts_go_with_reply_dates_and_are_plain(df: pd.DataFrame) -> None:
+    text = df["Company Response"]
+    assert ((text != "") == (df["Company Reply Date (UTC)"] != "")).all()
+    replies = text[text != ""]
+    assert replies.str.len().between(20, 250).all()
+    assert (replies == replies.str.strip()).all()
+    assert not replies.str.contains(r"[<>\r\n\t\"]").any()
+    assert not replies.str[0].isin(list("=+-@")).any()  # nothing a spreadsheet would run
+    assert replies.nunique() >= 100
+
+
+def test_reply_texts_fit_their_situation(df: pd.DataFrame) -> None:
+    has = df["Company Response"] != ""
+    replies = df[has]
+    text = replies["Company Response"]
+    english = replies["Review Language"] == "en"
+    stars = replies["Review Stars"].astype(int)
+    hours = (pd.to_datetime(replies["Company Reply Date (UTC)"])
+             - pd.to_datetime(replies["Review Created (UTC)"])) / pd.Timedelta(hours=1)
+    apology = text.str.startswith(("Sorry for our slow reply", "Apologies for the delay"))
+    assert (apology[english] == (hours[english] >= 48)).all()
+    portal = english & (replies["Tags"] == "portal-migration") & (stars <= 3)
+    assert portal.sum() >= 50 and text[portal].str.contains("portal").all()
+    assert text[english & (stars >= 4)].str.contains("thank", case=False).all()
+    assert text[english & (stars <= 2) & ~portal].str.contains("sorry|apologies", case=False).all()
+    assert text[replies["Review Language"] == "cy"].str.contains("Diolch|Mae'n ddrwg").all()
+    assert text[replies["Review Language"] == "pl"].str.contains("Dziękujemy|Przykro").all()
+
+
+def test_importer_keeps_every_row_and_reply(df: pd.DataFrame) -> None:
+    """The importer reads the file as before: every row, every reply date. It may
+    leave ``Company Response`` unmapped; once it maps it, every reply text arrives."""
+    result = scoring.load_reviews(CSV_PATH)
+    assert result.report.kept == len(df)
+    assert result.report.mapping["reply_at"] == "Company Reply Date (UTC)"
+    replies = int((df["Company Reply Date (UTC)"] != "").sum())
+    assert int(result.reviews["reply_at"].notna().sum()) == replies
+    if "reply_text" in result.reviews.columns:
+        texts = result.reviews["reply_text"].fillna("").astype(str)
+        assert int((texts != "").sum()) == replies
 
 
 @pytest.mark.parametrize("model", ["trustpilot", "decayed-prior"])
