@@ -53,9 +53,27 @@ def times_figure(negative: pd.DataFrame, freq_name: str, height: int = 360) -> g
             line={"color": TIME_COLOUR, "width": 2, "dash": dash}, marker={"size": 5},
             hovertemplate="%{y:.1f} days<extra>%{fullData.name}</extra>",
         ))
+    for first, last in _unanswered_runs(negative):
+        fig.add_vrect(x0=first, x1=last, fillcolor="#999999", opacity=0.15, line_width=0,
+                      layer="below", annotation_text="fewer than half answered",
+                      annotation_position="top left", annotation_font={"size": 11})
     fig.update_yaxes(title_text="Time to reply (days)", rangemode="tozero")
     fig.update_xaxes(title_text=f"1-2 star review written in (by {freq_name})")
     return _layout(fig, height)
+
+
+def _unanswered_runs(table: pd.DataFrame) -> list[tuple[object, object]]:
+    """(first, last) periods of each run with reviews but no median: fewer than half of
+    them answered, so the median line has a gap there."""
+    missing = (table["median_hours"].isna() & (table["known"] > 0)).to_numpy()
+    runs, start = [], None
+    for k, gap in enumerate(np.r_[missing, False]):
+        if gap and start is None:
+            start = k
+        elif not gap and start is not None:
+            runs.append((table.index[start], table.index[k - 1]))
+            start = None
+    return runs
 
 
 def by_stars_figure(table: pd.DataFrame, height: int = 320) -> go.Figure:
