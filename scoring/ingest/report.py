@@ -59,10 +59,12 @@ class ReplySummary:
         company reply (3,470 with a date, 11 without); 2 reply dates are before their
         review (rows 17, 204); 5 reply dates could not be read and were left empty." """
         if self.replied == 0:
+            known = "has" if self.unknown == 0 else "is known to have"
             head = (
-                "no review has a company reply" if self.reviews == 0
-                else f"none of the {self.reviews:,} reviews has a company reply"
-                if self.reviews > 1 else "the review has no company reply"
+                f"none of the {self.reviews:,} reviews {known} a company reply"
+                if self.reviews != 1
+                else "the review has no company reply" if self.unknown == 0
+                else "the review is not known to have a company reply"
             )
         else:
             verb = "has" if self.replied == 1 else "have"

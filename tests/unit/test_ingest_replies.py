@@ -430,6 +430,9 @@ def test_read_replies_without_any_column_is_none() -> None:
         (ReplySummary(1, 1, 1, 0, 0, 0),
          "Replies: 1 of 1 review has a company reply (with a date)."),
         (ReplySummary(1, 0, 0, 0, 1, 0), "Replies: the review has no company reply."),
+        (ReplySummary(4, 0, 0, 0, 1, 3, dated=False),
+         "Replies: none of the 4 reviews is known to have a company reply; 3 reviews do not "
+         "say whether there is a reply."),
         (ReplySummary(3, 2, 0, 2, 1, 0),
          "Replies: 2 of 3 reviews have a company reply (none with a date)."),
         (ReplySummary(14_891, 3_481, 3_470, 11, 11_410, 0, 2, (17, 204), (), 5),
