@@ -11,10 +11,12 @@ One workspace is one DuckDB file (see :func:`default_workspace_path`). It holds
 ``reviews``
     the rows of every saved table, keyed by ``dataset_id`` and ordered by
     ``row_no``, in the canonical schema: ``created_at TIMESTAMPTZ``,
-    ``rating TINYINT``, the optional text columns (``reviewer`` among them) as
-    ``VARCHAR``, ``invited`` and ``counts`` as ``BOOLEAN`` and ``reply_at
-    TIMESTAMPTZ``. Opening a workspace written before an optional column existed adds
-    that column (empty for the datasets already saved).
+    ``rating TINYINT``, the optional text columns (``reviewer`` and ``reply_text``
+    among them) as ``VARCHAR``, ``invited``, ``counts`` and ``replied`` as ``BOOLEAN``,
+    ``reply_at`` and ``updated_at`` as ``TIMESTAMPTZ``. Opening a workspace written
+    before an optional column existed adds that column (empty for the datasets already
+    saved); one written while ``replied`` and ``updated_at`` were still stored as text
+    gets their proper types (values converted, unreadable ones empty).
 ``scenarios``
     saved projection-planner scenarios: ``id``, ``name``, ``params`` (JSON text),
     ``created_at``, ``updated_at``.
@@ -77,8 +79,8 @@ NAME_MAX_LENGTH = 80
 WORKSPACE_ENV_VAR = "TRUSTLENS_WORKSPACE"
 
 _HASH_TAG = b"trustlens-reviews-v1\x00"
-_TIMESTAMP_COLUMNS = frozenset({"created_at", "reply_at"})
-_BOOL_COLUMNS = frozenset({"invited", "counts"})
+_TIMESTAMP_COLUMNS = frozenset({"created_at", "reply_at", "updated_at"})
+_BOOL_COLUMNS = frozenset({"invited", "counts", "replied"})
 _ARROW_TYPES: dict[str, pa.DataType] = {
     column: (
         pa.timestamp("us", tz="UTC")
@@ -527,10 +529,10 @@ class Workspace:
     def load_dataset(self, dataset_id: int) -> tuple[pd.DataFrame, dict[str, Any]]:
         """The saved table and its report, exactly as saved.
 
-        ``created_at``/``reply_at`` are ``datetime64[us, UTC]``, ``rating`` is
-        ``int64``, ``invited``/``counts`` are ``bool`` (``boolean`` when they hold
-        missing values), text columns are pandas strings; columns in canonical
-        order, a fresh ``RangeIndex``. Nothing is re-parsed.
+        ``created_at``/``reply_at``/``updated_at`` are ``datetime64[us, UTC]``,
+        ``rating`` is ``int64``, ``invited``/``counts``/``replied`` are ``bool``
+        (``boolean`` when they hold missing values), text columns are pandas strings;
+        columns in canonical order, a fresh ``RangeIndex``. Nothing is re-parsed.
         """
         dataset_id = _as_id(dataset_id)
         # One read transaction: a concurrent delete cannot slip between the two reads.
@@ -709,18 +711,27 @@ class _ReadOnlyFile(Exception):
 def _add_missing_review_columns(cur: duckdb.DuckDBPyConnection) -> None:
     """Give a workspace written before an optional canonical column existed (e.g.
     ``reviewer``) that column, empty for the datasets already saved. Additive, so the
-    schema version stays: older datasets list their own columns and load as before."""
+    schema version stays: older datasets list their own columns and load as before.
+
+    A column stored as text that should not be (``replied`` and ``updated_at`` were
+    added as VARCHAR by the TrustLens that declared them before this module knew their
+    types) is converted to its type; a value that does not convert becomes NULL."""
     present = {
-        row[0]
+        row[0]: row[1]
         for row in cur.execute(
-            "SELECT column_name FROM duckdb_columns() "
+            "SELECT column_name, data_type FROM duckdb_columns() "
             "WHERE schema_name = 'main' AND table_name = 'reviews'"
         ).fetchall()
     }
     for column in CANONICAL_COLUMNS:
+        # Names and types are this module's constants, never user input.
         if column not in present and column not in REQUIRED_COLUMNS:
-            # Names and types are this module's constants, never user input.
             cur.execute(f'ALTER TABLE reviews ADD COLUMN "{column}" {_SQL_TYPES[column]}')
+        elif present.get(column) == "VARCHAR" and _SQL_TYPES[column] != "VARCHAR":
+            cur.execute(
+                f'ALTER TABLE reviews ALTER COLUMN "{column}" SET DATA TYPE '
+                f'{_SQL_TYPES[column]} USING TRY_CAST("{column}" AS {_SQL_TYPES[column]})'
+            )
 
 
 @contextmanager

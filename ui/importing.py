@@ -37,7 +37,8 @@ FIELD_NAMES = {
     "title": "Title", "text": "Text", "source": "Source / collection method",
     "invited": "Invited (from source)", "location": "Location", "company": "Company",
     "language": "Language", "reply_at": "Reply date", "counts": "Counts towards score",
-    "reviewer": "Reviewer",
+    "reviewer": "Reviewer", "replied": "Replied (yes/no)", "reply_text": "Reply text",
+    "updated_at": "Date (updated)",
 }
 RESULTS = "import_results"  # session_state: cache key -> Outcome
 
@@ -345,6 +346,7 @@ def draw_report(result: scoring.ImportResult) -> None:
         "First review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
         "Last review": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
     })
+    draw_replies(report)
     mapping = pd.DataFrame(
         [{"Field": FIELD_NAMES.get(k, k), "Source column": v} for k, v in report.mapping.items()]
     )
@@ -372,6 +374,19 @@ def draw_report(result: scoring.ImportResult) -> None:
             file_name=f"{stem}-rejected.csv", mime="text/csv", icon=":material/download:",
             on_click="ignore",
         )
+
+
+def draw_replies(report: scoring.ImportReport) -> None:
+    """The line on the company's replies (none when the file says nothing about them):
+    a warning when some reply dates are before their review or could not be read."""
+    replies = report.replies
+    if replies is None:
+        return
+    text = fmt.escape_markdown(for_the_page(replies.sentence()))
+    if replies.problems:
+        st.warning(text, icon=":material/forum:")
+    else:
+        st.info(text, icon=":material/forum:")
 
 
 def draw_readings(result: scoring.ImportResult) -> None:

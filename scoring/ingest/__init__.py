@@ -4,7 +4,8 @@ was kept, dropped as a duplicate or rejected and why.
 
 Pure Python + pandas/pyarrow; no Streamlit. Public: :func:`load_reviews` and
 :func:`load_many` (import), :func:`raw_columns` (a file's columns before mapping, for
-a mapping editor), :class:`ImportReport`, :class:`ImportResult` and
+a mapping editor), :class:`ImportReport`, :class:`ImportResult`,
+:class:`ReplySummary` (what a file says about the company's replies) and
 :data:`DEFAULT_MAX_BYTES`.
 
 Modules, one concept each:
@@ -19,20 +20,24 @@ Modules, one concept each:
 ``ratings``, ``dates``, ``flags``, ``review_ids``
     parsing star ratings; dates; the counts / invited flags; dates from Trustpilot
     review ids;
+``replies``
+    the company's replies: ``replied`` and ``reply_at`` from a reply date, text or
+    yes/no column, and their summary (suspicious and unreadable reply dates);
 ``report``
-    :class:`ImportReport` and :class:`ImportResult`;
+    :class:`ImportReport`, :class:`ImportResult` and :class:`ReplySummary`;
 ``load``
     the orchestration: a file (or several) -> canonical table + report.
 """
 
 from scoring.ingest.load import load_many, load_reviews, raw_columns
 from scoring.ingest.readers import DEFAULT_MAX_BYTES
-from scoring.ingest.report import ImportReport, ImportResult
+from scoring.ingest.report import ImportReport, ImportResult, ReplySummary
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "ImportReport",
     "ImportResult",
+    "ReplySummary",
     "load_many",
     "load_reviews",
     "raw_columns",

@@ -9,6 +9,12 @@ read as star ratings, and the date only if its values read as dates. That keeps 
 reviewer's review count (``bewertung`` = "16 Bewertungen" in a German scrape) out
 of the rating. When no name matches, columns are recognised by their values.
 
+The company's replies come from up to three columns (a reply date, a reply text, a
+yes/no "replied" column; see :mod:`.replies`), and ``updated_at`` from the review's
+update date; their values are checked too (dates, yes/no). A reply-text column of yes/no
+values is not a text, and a column named only "Reply" or "Response" is the company's
+reply only beside a review text column (alone it may be the reviews themselves).
+
 The caller's ``mapping`` (canonical name -> source column, or ``None`` to leave a
 field out) overrides detection field by field.
 """
@@ -58,7 +64,23 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "companyreplycreatedat", "companyreplyupdatedat", "replypublisheddate",
         "replycreatedat", "replyupdatedat", "reviewreplyupdatetime", "replydate",
         "replydateutc", "replyat", "repliedat", "responsedate", "ownerresponsedate",
-        "companyresponsedate", "responsecreatedat", "antwortdatum",
+        "companyresponsedate", "responsecreatedat", "responsefromownerdate",
+        "owneranswertimestampdatetimeutc", "owneranswerdate", "antwortdatum",
+    ),
+    "replied": (
+        "replied", "hasreply", "hasreplied", "isreplied", "responded", "hasresponse",
+        "isresponded", "hascompanyreply", "companyreplied", "businessreplied",
+        "hasownerresponse", "ownerresponded", "answered", "isanswered", "beantwortet",
+    ),
+    "reply_text": (
+        "companyresponse", "companyreplytext", "companyreplymessage", "companyreply",
+        "businessresponse", "businessreplytext", "businessreply", "replymessage", "replytext",
+        "replycomment", "reviewreplycomment", "reviewreply", "ownerresponse",
+        "ownerresponsetext", "responsefromowner", "responsefromownertext", "ownerreply",
+        "ownerreplytext", "owneranswer", "merchantresponse", "merchantreply",
+        "responsetext", "responsemessage", "antwortdesunternehmens", "unternehmensantwort",
+        "reply", "response", "antwort", "réponse", "reponse", "respuesta", "antwoord",
+        "reactie",
     ),
     "title": (
         "reviewtitle", "title", "headline", "reviewheadline", "heading", "reviewheading",
@@ -98,7 +120,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "consumerdisplayname", "consumername", "author", "authorname", "reviewauthor",
         "username", "reviewusername", "profilename", "customername",
     ),
+    "updated_at": (
+        "datesupdateddate", "updateddate", "reviewupdatedutc", "reviewupdated",
+        "reviewupdatedat", "updatedat", "updatetime", "updated", "lastupdated",
+        "lastupdatedat", "modifiedat", "lastmodified", "editedat",
+    ),
 }  # fmt: skip
+
+#: Reply-text names so generic that, in a file with no other review text column, the
+#: column may be the review itself (a survey's "Response"): not taken as the reply then.
+_GENERIC_REPLY_ALIASES = frozenset({"reply", "response", "antwort", "réponse", "reponse",
+                                    "respuesta", "antwoord", "reactie"})
 
 #: Title aliases that name the review's body when a file has no other text column
 #: (a "Summary" next to a "Text" is a title; a "Summary" alone is the review).
@@ -123,8 +155,8 @@ _COUNT_WORDS = (
 MAX_VALUE_SCAN_COLUMNS = 200
 
 _DETECTION_ORDER: tuple[str, ...] = (
-    "created_at", "rating", "review_id", "reply_at", "title", "text", "source", "invited",
-    "location", "company", "language", "counts", "reviewer",
+    "created_at", "rating", "review_id", "reply_at", "replied", "title", "text", "reply_text",
+    "source", "invited", "location", "company", "language", "counts", "reviewer", "updated_at",
 )  # fmt: skip
 
 
@@ -217,6 +249,7 @@ def detect_columns(
     if "created_at" not in chosen and "created_at" not in overrides:
         _dates_from_ids(frame, chosen, candidates, notes)
     _summary_as_text(chosen, candidates, overrides, notes)
+    _generic_reply(chosen, overrides, notes)
     _require(columns, chosen, candidates, notes)
     excluded = frozenset(k for k, v in overrides.items() if v is None)
     return ColumnMapping(
@@ -263,16 +296,19 @@ def _value_check(
     failed: list[tuple[str, str]] = []
     for column in named:
         values = frame[column]
-        if canonical in ("created_at", "reply_at"):
+        if canonical in ("created_at", "reply_at", "updated_at"):
+            # An empty reply or update date column is fine: nothing was replied or updated.
             share, n = date_share(values, use_dateparser=True)
-            ok = share >= 0.5 if n else canonical == "reply_at"
+            ok = share >= 0.5 if n else canonical != "created_at"
         elif canonical == "rating":
             _, share_ten, n = rating_shares(values)
             ok = n > 0 and share_ten >= 0.5
         elif canonical == "source":
             ok = url_share(values) < 0.5
-        elif canonical in ("invited", "counts"):
+        elif canonical in ("invited", "counts", "replied"):
             ok = bool_share(values) >= 0.8 or canonical == "invited"
+        elif canonical == "reply_text":
+            ok = bool_share(values) < 0.8  # yes/no values say whether, not what
         elif canonical == "company" and normalise_header(column) == "name":
             ok = _few_distinct(values)
         elif canonical == "review_id":
@@ -353,6 +389,9 @@ def _failed_note(canonical: str, column: str, example: str) -> str:
         "review_id": "review ids (mostly empty)",
         "counts": "true/false flags",
         "invited": "true/false flags",
+        "replied": "true/false flags",
+        "updated_at": "dates",
+        "reply_text": "reply texts (they read as yes/no: map the column as replied)",
     }.get(canonical, "usable")
     shown = f" (e.g. {example!r})" if example else " (it is empty)"
     return f"the column {column!r} was not used as {canonical}: its values{shown} are not {what}."
@@ -401,6 +440,28 @@ def _summary_as_text(
     notes.append(
         f"the column {column!r} was read as the review text, since the file has no other "
         "text column; if it holds titles, map it with mapping={'title': " + repr(column) + "}."
+    )
+
+
+def _generic_reply(
+    chosen: dict[str, str], overrides: Mapping[str, str | None], notes: list[str]
+) -> None:
+    """A column named only "Reply" or "Response" is the company's reply only next to a
+    review text column; alone it may be the review itself, so it is left out."""
+    column = chosen.get("reply_text")
+    if (
+        column is None
+        or "text" in chosen
+        or "reply_text" in overrides
+        or normalise_header(column) not in _GENERIC_REPLY_ALIASES
+    ):
+        return
+    del chosen["reply_text"]
+    notes.append(
+        f"the column {column!r} was not read as the company's replies, since the file has "
+        "no review text column beside it (it may hold the reviews themselves); if it holds "
+        "replies, map it with mapping={'reply_text': " + repr(column) + "}, or as the "
+        "review text with mapping={'text': " + repr(column) + "}."
     )
 
 

@@ -10,6 +10,11 @@ id where a row has one, otherwise by identical values in every mapped source
 column (an unnamed index column never counts). The reviewer column is one of them:
 two rows alike but written by different reviewers are two reviews.
 
+The company's replies (a reply date, text or yes/no column; see :mod:`.replies`) give
+``replied``, ``reply_at`` and ``reply_text``, and the report's ``replies`` summary: a
+reply date never fails a row (empty: no reply; unreadable: left empty and counted;
+before its review: kept and counted with its row number).
+
 The only exception raised for bad input is :class:`ReviewDataError`, whose message
 starts with the file name, says what is wrong and what fixes it.
 """
@@ -49,14 +54,15 @@ from scoring.ingest.readers import (
     published_reading,
     read_table,
 )
-from scoring.ingest.report import ImportReport, ImportResult
+from scoring.ingest.replies import combine_summaries, read_replies
+from scoring.ingest.report import ImportReport, ImportResult, ReplySummary
 from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
 from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 
 Source = str | os.PathLike | bytes | bytearray | memoryview | IO[bytes] | IO[str]
 
-_TEXT_FIELDS = ("title", "text")
+_TEXT_FIELDS = ("title", "text", "reply_text")
 _SHORT_FIELDS = ("review_id", "source", "location", "company", "language", "reviewer")
 _REASON_WIDTH = 60
 
@@ -380,7 +386,7 @@ def _build(
         )
 
     order = keep[np.argsort(dates.micros[keep], kind="stable")]
-    reviews = _canonical(
+    reviews, replies = _canonical(
         frame,
         order,
         columns,
@@ -388,10 +394,11 @@ def _build(
         ratings.stars,
         honour_flags=honour_flags,
         company=company,
-        reply_options={
+        date_options={
             "dayfirst": dayfirst if dayfirst is not None else dates.dayfirst,
             "reference_date": reference_date,
         },
+        rows=raw.rows,
         warnings=warnings,
     )
     validate_reviews(reviews)
@@ -426,6 +433,7 @@ def _build(
         rating_scale=ratings.scale,
         columns=tuple(str(c) for c in frame.columns),
         warnings=list(warnings),
+        replies=replies,
     )
     return ImportResult(reviews=reviews, rejected=rejected, duplicates=duplicates, report=report)
 
@@ -627,9 +635,12 @@ def _canonical(
     *,
     honour_flags: bool,
     company: str | None,
-    reply_options: dict[str, Any],
+    date_options: dict[str, Any],
+    rows: np.ndarray,
     warnings: list[str],
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, ReplySummary | None]:
+    """The canonical table of the rows ``order`` (kept, in time order), and what it says
+    about replies (``None``: nothing)."""
     fields = columns.fields
     out: dict[str, Any] = {
         "created_at": pd.Series(micros[order].view("datetime64[us]")).dt.tz_localize("UTC"),
@@ -654,22 +665,30 @@ def _canonical(
             out["company"] = out["company"].fillna(company)
         else:
             out["company"] = pd.Series([company] * len(order), dtype="str")
-    if "reply_at" in fields:
-        column = fields["reply_at"]
-        replies = parse_dates(take(column), column=column, strict=False, **reply_options)
-        out["reply_at"] = replies.as_series()
-        unread = {
-            UNREADABLE: "could not be read",
-            IMPLAUSIBLE: "are not plausible dates",
-            AMBIGUOUS: "can be read day-first or month-first (pass dayfirst)",
-            NEEDS_REFERENCE: "are relative (pass reference_date)",
-        }
-        for code, what in unread.items():
-            count = int((replies.status == code).sum())
-            if count:
-                warnings.append(
-                    f"{count:,} reply dates in {column!r} {what}; they were left empty."
-                )
+    replies = read_replies(
+        created_micros=micros[order],
+        rows=rows[order],
+        dates=take(fields["reply_at"]) if "reply_at" in fields else None,
+        date_column=fields.get("reply_at", "reply date"),
+        text=out.get("reply_text"),
+        flags=take(fields["replied"]) if "replied" in fields else None,
+        **date_options,
+    )
+    if replies is not None:
+        out["replied"] = replies.replied
+        if replies.reply_at is not None:
+            out["reply_at"] = replies.reply_at
+        warnings += replies.notes
+    if "updated_at" in fields:
+        column = fields["updated_at"]
+        updates = parse_dates(take(column), column=column, strict=False, **date_options)
+        out["updated_at"] = updates.as_series()
+        unread = int((~np.isin(updates.status, (OK, MISSING))).sum())
+        if unread:
+            warnings.append(
+                f"{_count(unread, 'update date')} in {column!r} could not be read and "
+                f"{'was' if unread == 1 else 'were'} left empty."
+            )
     if "counts" in fields:
         flags = parse_bools(take(fields["counts"]))
         values = flags.fillna(True).to_numpy(dtype=bool)
@@ -685,13 +704,20 @@ def _canonical(
                 "(filtered, pending or excluded); they are kept with counts=False. Pass "
                 "honour_flags=False to count them."
             )
+    # Empty reply and update columns go without a word: "no review was replied to /
+    # updated" is what they say, and the reply summary says it.
+    quiet = {"updated_at", *(("reply_at", "reply_text") if "replied" in out else ())}
     for name in list(out):
-        if name not in ("created_at", "rating", "counts") and bool(out[name].isna().all()):
+        if name not in ("created_at", "rating", "counts", "replied") and bool(
+            out[name].isna().all()
+        ):
             del out[name]
-            source = fields.get(name) or fields.get("source", "")
-            warnings.append(f"the column {source!r} ({name}) is empty and was left out.")
+            if name not in quiet:
+                source = fields.get(name) or fields.get("source", "")
+                warnings.append(f"the column {source!r} ({name}) is empty and was left out.")
     ordered = {name: out[name] for name in CANONICAL_COLUMNS if name in out}
-    return pd.DataFrame(ordered).reset_index(drop=True)
+    summary = None if replies is None else replies.summary
+    return pd.DataFrame(ordered).reset_index(drop=True), summary
 
 
 def _rejected_frame(
@@ -807,6 +833,11 @@ def _combine(results: list[ImportResult], stems: list[str]) -> ImportResult:
         columns=tuple(dict.fromkeys(c for r in reports for c in r.columns)),
         warnings=list(warnings),
         files=list(reports),
+        replies=combine_summaries(
+            [(r.file_name, r.replies) for r in reports],
+            combined["replied"] if "replied" in combined.columns else None,
+            combined["reply_at"] if "reply_at" in combined.columns else None,
+        ),
     )
     return ImportResult(
         reviews=combined,
@@ -862,9 +893,9 @@ def _align(frame: pd.DataFrame, present: list[str]) -> pd.DataFrame:
             continue
         if column == "counts":
             frame[column] = np.ones(n, dtype=bool)
-        elif column == "invited":
+        elif column in ("invited", "replied"):
             frame[column] = pd.array([pd.NA] * n, dtype="boolean")
-        elif column == "reply_at":
+        elif column in ("reply_at", "updated_at"):
             frame[column] = pd.Series(np.full(n, NAT).view("datetime64[us]")).dt.tz_localize("UTC")
         else:
             frame[column] = pd.Series([None] * n, dtype="str")

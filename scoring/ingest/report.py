@@ -2,7 +2,8 @@
 
 Every input row ends up in exactly one of three places, so the accounting
 ``kept + duplicates + rejected == rows_read`` holds for every report; the
-constructor checks it.
+constructor checks it. What the data says about the company's replies is a
+:class:`ReplySummary` in the report.
 """
 
 from __future__ import annotations
@@ -13,6 +14,129 @@ from typing import Any
 import pandas as pd
 
 from scoring.readings import PublishedReading
+
+#: Row numbers of suspicious reply dates the sentence names before saying "and N more".
+SHOWN_ROWS = 5
+
+
+@dataclass(frozen=True)
+class ReplySummary:
+    """What the data says about the company's replies, over the reviews kept.
+
+    Attributes:
+        reviews: reviews kept (the table the counts describe).
+        replied: reviews with a company reply (``replied`` True).
+        with_date: replied reviews whose reply date is known (``reply_at`` set).
+        without_date: replied reviews without a reply date (a reply text or a yes
+            flag, and no readable date): their reply time is unknown.
+        not_replied: reviews the data says have no reply.
+        unknown: reviews for which the data cannot tell (``replied`` NA).
+        before_review: replies dated before their review, kept as they are (a reply
+            dated at midnight, i.e. a date without a time, counts only when its day is
+            before the review's day).
+        before_review_rows: the row numbers of the first :data:`SHOWN_ROWS` of them
+            (the rows the rejected-rows table would show).
+        before_review_files: for several files, the file of each of those rows.
+        unreadable_dates: reply dates that could not be read (left empty; ``replied``
+            then comes from the reply text or flag).
+        dated: whether the data has a reply date column at all.
+    """
+
+    reviews: int
+    replied: int
+    with_date: int
+    without_date: int
+    not_replied: int
+    unknown: int
+    before_review: int = 0
+    before_review_rows: tuple[int, ...] = ()
+    before_review_files: tuple[str, ...] = ()
+    unreadable_dates: int = 0
+    dated: bool = True
+
+    def sentence(self) -> str:
+        """The replies in one sentence, e.g. "Replies: 3,481 of 14,891 reviews have a
+        company reply (3,470 with a date, 11 without); 2 reply dates are before their
+        review (rows 17, 204); 5 reply dates could not be read and were left empty." """
+        if self.replied == 0:
+            known = "has" if self.unknown == 0 else "is known to have"
+            head = (
+                f"none of the {self.reviews:,} reviews {known} a company reply"
+                if self.reviews != 1
+                else "the review has no company reply" if self.unknown == 0
+                else "the review is not known to have a company reply"
+            )
+        else:
+            verb = "has" if self.replied == 1 else "have"
+            noun = "review" if self.reviews == 1 else "reviews"
+            head = f"{self.replied:,} of {self.reviews:,} {noun} {verb} a company reply"
+            if not self.dated:
+                head += " (the file gives no reply dates)"
+            elif self.without_date == 0:
+                head += " (all with a date)" if self.replied > 1 else " (with a date)"
+            elif self.with_date == 0:
+                head += " (none with a date)" if self.replied > 1 else " (without a date)"
+            else:
+                head += f" ({self.with_date:,} with a date, {self.without_date:,} without)"
+        parts = [head]
+        if self.unknown:
+            parts.append(
+                f"{_count(self.unknown, 'review')} {'does' if self.unknown == 1 else 'do'} "
+                "not say whether there is a reply"
+            )
+        if self.before_review:
+            one = self.before_review == 1
+            parts.append(
+                f"{_count(self.before_review, 'reply date')} {'is' if one else 'are'} before "
+                f"{'its' if one else 'their'} review ({self._rows()})"
+            )
+        if self.unreadable_dates:
+            one = self.unreadable_dates == 1
+            parts.append(
+                f"{_count(self.unreadable_dates, 'reply date')} could not be read and "
+                f"{'was' if one else 'were'} left empty"
+            )
+        return "Replies: " + "; ".join(parts) + "."
+
+    def _rows(self) -> str:
+        if self.before_review_files:
+            shown = [
+                f"{file} row {row}"
+                for file, row in zip(self.before_review_files, self.before_review_rows,
+                                     strict=True)
+            ]
+            text = ", ".join(shown)
+        else:
+            word = "row" if self.before_review == 1 else "rows"
+            text = f"{word} " + ", ".join(f"{row:,}" for row in self.before_review_rows)
+        more = self.before_review - len(self.before_review_rows)
+        return text + (f" and {more:,} more" if more > 0 else "")
+
+    @property
+    def problems(self) -> bool:
+        """Whether some reply dates are suspicious or unreadable (worth a warning)."""
+        return bool(self.before_review or self.unreadable_dates)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as plain data, with the :meth:`sentence`."""
+        return {
+            "reviews": self.reviews,
+            "replied": self.replied,
+            "with_date": self.with_date,
+            "without_date": self.without_date,
+            "not_replied": self.not_replied,
+            "unknown": self.unknown,
+            "before_review": self.before_review,
+            "before_review_rows": list(self.before_review_rows),
+            "before_review_files": list(self.before_review_files),
+            "unreadable_dates": self.unreadable_dates,
+            "dated": self.dated,
+            "sentence": self.sentence(),
+        }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -42,6 +166,9 @@ class ImportReport:
         columns: every column seen in the input, in file order.
         warnings: human sentences about anything the user should know.
         files: for a multi-file import, the report of each file.
+        replies: what the data says about the company's replies (:class:`ReplySummary`;
+            its ``sentence()`` for people), ``None`` when it says nothing about them
+            (no reply date, reply text or replied column).
     """
 
     file_name: str
@@ -63,6 +190,7 @@ class ImportReport:
     columns: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     files: list[ImportReport] = field(default_factory=list)
+    replies: ReplySummary | None = None
 
     def __post_init__(self) -> None:
         # The accounting invariant. A breach is a bug in the importer, not bad input,
@@ -112,6 +240,7 @@ class ImportReport:
             "columns": list(self.columns),
             "warnings": list(self.warnings),
             "files": [f.to_dict() for f in self.files],
+            "replies": None if self.replies is None else self.replies.to_dict(),
         }
 
 

@@ -266,10 +266,19 @@ def page_data(reviews: object, unit: object = None) -> dict:
     return {"props": {"pageProps": props}, "page": "/review/[businessUnit]"}
 
 
-def page_review(date: object, rating: object, **fields: object) -> dict:
-    """A review in Trustpilot's page-data shape."""
+def page_review(date: object, rating: object, *, updated: object = None,
+                **fields: object) -> dict:
+    """A review in Trustpilot's page-data shape (``updated``: ``dates.updatedDate``; a
+    ``reply`` field as :func:`page_reply` makes it)."""
+    dates = {"publishedDate": date} if updated is None else {"publishedDate": date,
+                                                             "updatedDate": updated}
     return {"id": fields.pop("id", None), "rating": rating, "filtered": False,
-            "pending": False, "dates": {"publishedDate": date}, **fields}
+            "pending": False, "dates": dates, **fields}
+
+
+def page_reply(message: object, published: object = None, updated: object = None) -> dict:
+    """The company's reply in Trustpilot's page-data shape."""
+    return {"message": message, "publishedDate": published, "updatedDate": updated}
 
 
 # ------------------------------ hostile tables ------------------------------

@@ -8,7 +8,10 @@ reader that refused every file, or dropped rows, would pass them.
 
 An export: a review id, a date (one ISO 8601 layout per file), a 1-5 star rating and
 a free text (letters of any script, digits, punctuation, symbols, separators, quotes
-and line breaks), under headers real exports use, in any column order. Formats: CSV
+and line breaks), under headers real exports use, in any column order; in some exports
+also the company's replies (a reply date in the same layout and a reply text; a review
+has none, a dated reply or a reply without a date), which must come back as
+``replied``, ``reply_at`` and ``reply_text``. Formats: CSV
 (separator, quoting, line ending and encoding drawn; cp1252 text only uses cp1252
 characters), JSON (an array, or a ``{"reviews": [...]}`` object), JSON Lines,
 Parquet (dates as text or as timestamps), XLSX, a ZIP holding a CSV, and a saved
@@ -39,6 +42,12 @@ HEADERS = {
     "rating": ("rating", "Review Stars", "stars", "Sterne"),
     "text": ("text", "Review Content", "comment", "Kommentar"),
 }
+#: Reply headers real exports use (all recognised by name), per field.
+REPLY_HEADERS = {
+    "reply_at": ("Company Reply Date (UTC)", "Business Reply Date (UTC)", "replyDate",
+                 "reply_publishedDate"),
+    "reply_text": ("Company Response", "replyText", "Owner Response", "reply_message"),
+}
 DATE_LAYOUTS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S+00:00", "%Y-%m-%d")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252")
 
@@ -51,6 +60,8 @@ class Review:
     at: pd.Timestamp
     stars: int
     text: str
+    reply: str | None = None  # the reply text (None: no reply)
+    reply_at: pd.Timestamp | None = None  # None: no reply, or a reply without a date
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class Export:
     form: str
     reviews: tuple[Review, ...]
     options: dict[str, object] = field(default_factory=dict)
+    replies: bool = False  # whether the file has reply columns
 
 
 def texts(codec: str = "utf-8") -> st.SearchStrategy[str]:
@@ -87,21 +99,42 @@ def well_formed_exports(draw: st.DrawFn, forms: tuple[str, ...] = FORMS) -> Expo
     ))
     layout = draw(st.sampled_from(DATE_LAYOUTS))
     stars = draw(st.lists(st.integers(1, 5), min_size=count, max_size=count))
-    words = draw(st.lists(texts("cp1252" if encoding == "cp1252" else "utf-8"),
-                          min_size=count, max_size=count))
+    codec = "cp1252" if encoding == "cp1252" else "utf-8"
+    words = draw(st.lists(texts(codec), min_size=count, max_size=count))
+    with_replies = draw(st.booleans())
+    # Per review: no reply, a dated reply, or a reply without a date. A reply text starts
+    # with a word, so that a column of short texts never reads as yes/no values.
+    kinds = draw(st.lists(st.sampled_from(["none", "dated", "undated"]), min_size=count,
+                          max_size=count)) if with_replies else ["none"] * count
+    answers = draw(st.lists(texts(codec), min_size=count, max_size=count))
+    reply_moments = draw(st.lists(
+        st.datetimes(min_value=dt.datetime(2005, 1, 1), max_value=dt.datetime(2035, 12, 31)),
+        min_size=count, max_size=count,
+    ))
     reviews = []
     written = []  # the date as the file writes it
+    written_replies = []  # (reply date as written, reply text as written)
     for i, (moment, star, text) in enumerate(zip(moments, stars, words, strict=True)):
-        stamp = moment.replace(microsecond=0)
-        if layout == "%Y-%m-%d":
-            stamp = stamp.replace(hour=0, minute=0, second=0)
+        stamp = _stamp(moment, layout)
         written.append(stamp.strftime(layout))
-        reviews.append(Review(f"r{i}", pd.Timestamp(stamp, tz="UTC"), star, text))
-    names = {key: draw(st.sampled_from(choices)) for key, choices in HEADERS.items()}
-    order = draw(st.permutations(list(HEADERS)))
+        kind = kinds[i]
+        reply = None if kind == "none" else "Thanks " + answers[i]
+        reply_stamp = _stamp(reply_moments[i], layout) if kind == "dated" else None
+        written_replies.append(
+            ("" if reply_stamp is None else reply_stamp.strftime(layout), reply or "")
+        )
+        reviews.append(Review(
+            f"r{i}", pd.Timestamp(stamp, tz="UTC"), star, text, reply,
+            None if reply_stamp is None else pd.Timestamp(reply_stamp, tz="UTC"),
+        ))
+    fields = {**HEADERS, **(REPLY_HEADERS if with_replies else {})}
+    names = {key: draw(st.sampled_from(choices)) for key, choices in fields.items()}
+    order = draw(st.permutations(list(fields)))
     rows = [
-        {"id": r.review_id, "date": when, "rating": r.stars, "text": r.text}
-        for r, when in zip(reviews, written, strict=True)
+        {"id": r.review_id, "date": when, "rating": r.stars, "text": r.text,
+         "reply_at": reply_when, "reply_text": reply_text}
+        for r, when, (reply_when, reply_text) in zip(reviews, written, written_replies,
+                                                     strict=True)
     ]
     options: dict[str, object] = {}
     if form in ("csv", "csv-in-zip"):
@@ -129,6 +162,11 @@ def well_formed_exports(draw: st.DrawFn, forms: tuple[str, ...] = FORMS) -> Expo
                      else pa.array(written)),
             "rating": pa.array([r.stars for r in reviews], pa.int64()),
             "text": pa.array([r.text for r in reviews]),
+            "reply_at": (
+                pa.array([r.reply_at for r in reviews], pa.timestamp("s", tz="UTC")) if typed
+                else pa.array([when for when, _ in written_replies])
+            ),
+            "reply_text": pa.array([r.reply for r in reviews], pa.string()),
         }
         data = builders.parquet_bytes(pa.table({names[k]: columns[k] for k in order}))
         name = "reviews.parquet"
@@ -137,9 +175,16 @@ def well_formed_exports(draw: st.DrawFn, forms: tuple[str, ...] = FORMS) -> Expo
         sheet += [[row[key] for key in order] for row in rows]
         data, name = builders.xlsx(sheet), "reviews.xlsx"
     else:  # saved-page: Trustpilot's own page data, headers fixed
+        # Trustpilot writes "reply": null for a review without one; a page without reply
+        # fields says nothing about replies.
+        replies = [
+            {"reply": None if r.reply is None else builders.page_reply(r.reply, when or None)}
+            if with_replies else {}
+            for r, (when, _) in zip(reviews, written_replies, strict=True)
+        ]
         page = builders.page_data(
-            [builders.page_review(when, r.stars, id=r.review_id, text=r.text)
-             for r, when in zip(reviews, written, strict=True)],
+            [builders.page_review(when, r.stars, id=r.review_id, text=r.text, **reply)
+             for r, when, reply in zip(reviews, written, replies, strict=True)],
             {"displayName": "Fernhollow Bikes", "trustScore": 4.2, "numberOfReviews": count},
         )
         data = builders.saved_page(builders.next_data_json(page))
@@ -147,10 +192,23 @@ def well_formed_exports(draw: st.DrawFn, forms: tuple[str, ...] = FORMS) -> Expo
     if form == "xlsx":
         # XML reads every line break as "\n".
         reviews = [
-            Review(r.review_id, r.at, r.stars, r.text.replace("\r\n", "\n").replace("\r", "\n"))
+            Review(r.review_id, r.at, r.stars, _xml_lines(r.text),
+                   None if r.reply is None else _xml_lines(r.reply), r.reply_at)
             for r in reviews
         ]
-    return Export(data, name, form, tuple(reviews), options)
+    return Export(data, name, form, tuple(reviews), options, with_replies)
+
+
+def _stamp(moment: dt.datetime, layout: str) -> dt.datetime:
+    """A moment as a layout can write it (whole seconds; midnight for a date alone)."""
+    stamp = moment.replace(microsecond=0)
+    if layout == "%Y-%m-%d":
+        stamp = stamp.replace(hour=0, minute=0, second=0)
+    return stamp
+
+
+def _xml_lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _csv(draw: st.DrawFn, rows: list[dict[str, object]], names: dict[str, str],
@@ -196,4 +254,26 @@ def assert_imported(result: ImportResult | None, export: Export) -> None:
         r.review_id: (r.at, r.stars, r.text if r.text.strip() else None)
         for r in export.reviews
     }
+    assert got == expected
+    _assert_replies(reviews, export)
+
+
+def _assert_replies(reviews: pd.DataFrame, export: Export) -> None:
+    """The replies came back: ``replied`` where there is a reply text, the reply date
+    where one was written, the text as written."""
+    if not export.replies:
+        assert "replied" not in reviews.columns
+        return
+    def column(name: str) -> pd.Series:
+        return reviews[name] if name in reviews else pd.Series(None, index=reviews.index)
+
+    got = {
+        review_id: (None if pd.isna(replied) else bool(replied), None if pd.isna(at) else at,
+                    None if pd.isna(text) else text)
+        for review_id, replied, at, text in zip(
+            reviews["review_id"], reviews["replied"], column("reply_at"), column("reply_text"),
+            strict=True,
+        )
+    }
+    expected = {r.review_id: (r.reply is not None, r.reply_at, r.reply) for r in export.reviews}
     assert got == expected

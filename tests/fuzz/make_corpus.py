@@ -289,7 +289,90 @@ def corpus() -> dict[str, bytes]:
         b"a,b,2024-01-01,5\n"
     )
     files |= _saved_pages(rows)
+    files |= _replies()
     return files
+
+
+#: Reply dates a file may hold instead of a date: none of them may fail a row.
+ODD_REPLY_DATES = (
+    "", "2023-12-31", "not a date", "=TODAY()", "0001-01-01", "1700000000",
+    "2024-01-01T00:00:00+14:00", "9999-12-31 23:59:59", "31/12/2024", "a year ago", "NaT",
+    "\u202e2024-02-01", "2024-02-30",
+)
+#: Mostly yes/no (so that the column is recognised), with a few odd values.
+ODD_FLAGS = ("true", "no", "", "1", "FALSE", "yes", "maybe", "true", "0", "no", "false",
+             "TRUE", "n", "=TRUE()", "ja")
+
+
+def _reply_date(i: int) -> str:
+    """Two in three rows a reply date (so that the column is recognised), else an odd
+    value (so that every odd one reaches the reply-date parser)."""
+    if i % 3:
+        return f"2024-05-{1 + i % 28:02d}T08:00:00Z" if i % 2 else f"2023-12-{1 + i % 28:02d}"
+    return ODD_REPLY_DATES[(i // 3) % len(ODD_REPLY_DATES)]
+
+
+def _replies() -> dict[str, bytes]:
+    """Company replies with hostile texts, odd reply dates and flags, and odd shapes, in
+    a business export, API JSON, a Takeout and a saved page: all must import."""
+    hostile = builders.HOSTILE_STRINGS
+    header = ["Review ID", "Review Created (UTC)", "Review Stars", "Review Content",
+              "Company Reply Date (UTC)", "Company Response", "replied"]
+    rows = [
+        [f"6500000000000000000000{i:02d}", f"2024-01-{1 + i % 28:02d} 12:00:00", 1 + i % 5,
+         "Invented review", _reply_date(i), text,
+         ODD_FLAGS[i % len(ODD_FLAGS)]]
+        for i, text in enumerate(hostile)
+    ]
+    odd_replies: list[object] = [
+        None, "a bare string", [1, 2], 5, {}, {"createdAt": None},
+        {"text": {"nested": [1, {"deep": True}]}, "createdAt": "2024-01-01"},
+        {"text": None, "createdAt": "=NOW()"},
+    ]
+    api = [
+        {
+            "id": f"65b0000000000000000000{i:02d}", "stars": 1 + i % 5, "text": "Invented",
+            "createdAt": f"2024-02-{1 + i % 28:02d}T10:00:00Z",
+            "updatedAt": _reply_date(i + 3),
+            "companyReply": (
+                {"text": text, "createdAt": _reply_date(i),
+                 "updatedAt": "2024-03-01T00:00:00Z"}
+                if i % 3 else odd_replies[i % len(odd_replies)]
+            ),
+        }
+        for i, text in enumerate(hostile)
+    ]
+    takeout = {"reviews": [
+        {
+            "name": f"accounts/1/locations/2/reviews/t{i}",
+            "reviewer": {"displayName": text}, "starRating": "FIVE",
+            "createTime": f"2024-03-{1 + i % 28:02d}T10:00:00.123456Z",
+            "updateTime": _reply_date(i + 5),
+            "reviewReply": (
+                {"comment": text, "updateTime": _reply_date(i)}
+                if i % 2 else odd_replies[i % len(odd_replies)]
+            ),
+        }
+        for i, text in enumerate(hostile)
+    ]}
+    page = builders.page_data(
+        [builders.page_review(
+            f"2024-04-{1 + i % 28:02d}T10:00:00.000Z", 1 + i % 5,
+            id=f"6600000000000000000000{i:02d}", text="Invented", updated=_reply_date(i + 7),
+            reply=(builders.page_reply(text, _reply_date(i), "x")
+                   if i % 2 else odd_replies[i % len(odd_replies)]),
+        ) for i, text in enumerate(hostile)],
+        {"displayName": "Shop R", "trustScore": 3.9, "numberOfReviews": 999},
+    )
+    return {
+        "replies_hostile.csv": _csv(rows, header=header).encode("utf-8"),
+        "replies_api.json": builders.records_json(api),
+        "replies_takeout.zip": builders.zip_bytes([
+            ("Takeout/Google Business Profile/account-1/location-2/reviews.json",
+             json.dumps(takeout)),
+        ]),
+        "replies_saved_page.html": builders.saved_page(builders.next_data_json(page)),
+    }
 
 
 def _saved_pages(hostile_rows: list[dict[str, object]]) -> dict[str, bytes]:

@@ -74,7 +74,8 @@ SEEDS = {
 }
 HEADERS = ["date", "Review Created (UTC)", "rating", "Review Stars", "stars", "id", "title",
            "text", "company", "location", "source", "filtered", "language", "", "x",
-           "<b>h</b>", "=SUM(A1)", "date"]
+           "<b>h</b>", "=SUM(A1)", "date", "Company Reply Date (UTC)", "Company Response",
+           "replied", "reply.message", "updatedAt"]
 def mostly(usual: st.SearchStrategy, odd: st.SearchStrategy, share: float = 0.8
            ) -> st.SearchStrategy:
     """``usual`` in about ``share`` of the cases, else ``odd`` (``st.one_of`` weighs each
@@ -240,6 +241,21 @@ JSON_VALUES = st.recursive(
     ),
     max_leaves=8,
 )
+#: A company reply as the API (``companyReply``), page data (``reply``) or a Takeout
+#: (``reviewReply``) writes it, or anything else in its place.
+REPLIES = mostly(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "text": JSON_SCALARS, "message": JSON_SCALARS, "comment": JSON_SCALARS,
+            "createdAt": mostly(GOOD_DATES, DATES | JSON_SCALARS),
+            "publishedDate": mostly(GOOD_DATES, DATES | JSON_SCALARS),
+            "updateTime": mostly(GOOD_DATES, DATES | JSON_SCALARS),
+            "updatedDate": DATES | JSON_SCALARS,
+        },
+    ),
+    st.none() | JSON_VALUES,
+)
 REVIEW_RECORD = st.fixed_dictionaries(
     {
         "date": mostly(GOOD_DATES, DATES),
@@ -247,8 +263,11 @@ REVIEW_RECORD = st.fixed_dictionaries(
                          RATINGS | st.integers(-2, 12) | st.floats()),
     },
     optional={
-        key: mostly(JSON_SCALARS, JSON_VALUES, share=0.9)
-        for key in ("title", "text", "company", "id", "x")
+        **{
+            key: mostly(JSON_SCALARS, JSON_VALUES, share=0.9)
+            for key in ("title", "text", "company", "id", "x", "replied", "updatedAt")
+        },
+        **{key: REPLIES for key in ("companyReply", "reply", "reviewReply")},
     },
 )
 RECORDS = st.lists(
@@ -290,8 +309,16 @@ PAGE_REVIEW = st.builds(
     mostly(st.integers(1, 5), RATINGS | JSON_SCALARS),
     st.fixed_dictionaries(
         {},
-        optional={key: mostly(JSON_SCALARS, JSON_VALUES, share=0.9)
-                  for key in ("id", "title", "text", "consumer", "filtered", "pending")},
+        optional={
+            **{key: mostly(JSON_SCALARS, JSON_VALUES, share=0.9)
+               for key in ("id", "title", "text", "consumer", "filtered", "pending")},
+            "reply": mostly(
+                st.builds(builders.page_reply, JSON_SCALARS, mostly(GOOD_DATES, DATES),
+                          st.none() | DATES),
+                REPLIES,
+            ),
+            "updated": st.none() | DATES | JSON_SCALARS,
+        },
     ),
 )
 BUSINESS_UNITS = st.one_of(
@@ -351,12 +378,17 @@ XLSX_REVIEW = st.tuples(
     dimension=mostly(st.none(), st.sampled_from(["A1:B2", "A1:XFD1048576", "Z9", "garbage"])),
 )
 def test_xlsx_tables(rows: list[list], header: int, dimension: str | None) -> None:
-    if header:
+    if header == 3:  # with reply columns (a reply date, a reply text, a yes/no)
+        rows = [["date", "rating", "text", "Company Reply Date (UTC)", "Company Response",
+                 "replied"], *rows]
+    elif header:
         rows = [["date", "rating", "text"], *rows]
     check("xlsx_tables", builders.xlsx(rows, dimension), "reviews.xlsx")
 
 
-PARQUET_COLUMNS = st.sampled_from(["date", "rating", "stars", "text", "id", "x", "created_at"])
+PARQUET_COLUMNS = st.sampled_from(["date", "rating", "stars", "text", "id", "x", "created_at",
+                                   "Company Reply Date (UTC)", "reply.message", "replied",
+                                   "updatedAt"])
 
 
 @st.composite

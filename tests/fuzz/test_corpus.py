@@ -35,7 +35,8 @@ MUST_IMPORT = {
     "xlsx_named.csv", "parquet_named.csv", "ragged_rows.csv", "jsonl_mixed.jsonl",
     "nested_record_depth_500.json", "parquet_typed.parquet", "good_saved_page.html",
     "hostile_saved_page.html", "html_named.csv", "html_odd_business_unit.html",
-    "html_unclosed_script.html",
+    "html_unclosed_script.html", "replies_hostile.csv", "replies_api.json",
+    "replies_takeout.zip", "replies_saved_page.html",
 }  # fmt: skip
 
 

@@ -64,6 +64,15 @@ def full_frame() -> pd.DataFrame:
             "counts": pd.array([True, None, False, True], dtype="boolean"),
             "reviewer": pd.Series(["5f00aa", None, "Zoë <b>", "https://x.example/u/1"],
                                   dtype="str"),
+            "replied": pd.array([True, False, None, True], dtype="boolean"),
+            "reply_text": pd.Series(
+                ["Thanks 🙏\nsecond line", None, None, "  <b>kept</b> as written "], dtype="str"
+            ),
+            "updated_at": pd.to_datetime(
+                [None, "2024-03-01T08:00:00.000002Z", None, "2001-01-01T00:00:00Z"],
+                utc=True,
+                format="ISO8601",
+            ),
         }
     )
 
@@ -104,6 +113,10 @@ def test_round_trip_keeps_values_and_dtypes(workspace: Workspace) -> None:
     assert loaded["rating"].dtype == "int64"
     assert loaded["invited"].dtype == bool
     assert loaded["counts"].dtype == "boolean" and loaded["counts"].isna().sum() == 1
+    assert loaded["replied"].dtype == "boolean" and loaded["replied"].isna().sum() == 1
+    assert loaded["reply_text"][3] == "  <b>kept</b> as written "
+    assert str(loaded["updated_at"].dtype) == "datetime64[us, UTC]"
+    assert loaded["updated_at"][1].microsecond == 2
     assert loaded["text"][2] == "日本語のレビュー 👨‍👩‍👧"
     assert loaded_report == {"rows_read": 4, "when": "2024-06-01T00:00:00+00:00", "x": [1]}
     assert info.created is True
@@ -141,6 +154,56 @@ def test_workspace_written_before_the_reviewer_column_gains_it(tmp_path: Path) -
     assert loaded["reviewer"].tolist()[2] == "Zoë <b>"
     with Workspace(path, read_only=True) as ws:  # opening again changes nothing
         pd.testing.assert_frame_equal(ws.load_dataset(old_id)[0], minimal_frame())
+
+
+REPLY_COLUMNS = ("replied", "reply_text", "updated_at")
+
+
+def test_workspace_written_before_the_reply_columns_gains_them(tmp_path: Path) -> None:
+    """A workspace file from before ``replied``, ``reply_text`` and ``updated_at``
+    existed opens, keeps its datasets, and stores the new columns from then on."""
+    path = tmp_path / "old.duckdb"
+    old_frame = full_frame().drop(columns=list(REPLY_COLUMNS))
+    with Workspace(path) as ws:
+        old_id = ws.save_dataset("Old", old_frame).id
+        with ws.cursor() as cur:
+            for column in REPLY_COLUMNS:
+                cur.execute(f'ALTER TABLE reviews DROP COLUMN "{column}"')
+    with Workspace(path) as ws:
+        pd.testing.assert_frame_equal(ws.load_dataset(old_id)[0], old_frame)
+        new_id = ws.save_dataset("New", full_frame()).id
+        pd.testing.assert_frame_equal(ws.load_dataset(new_id)[0], full_frame())
+    with Workspace(path, read_only=True) as ws:
+        pd.testing.assert_frame_equal(ws.load_dataset(old_id)[0], old_frame)
+        pd.testing.assert_frame_equal(ws.load_dataset(new_id)[0], full_frame())
+
+
+def test_reply_columns_stored_as_text_get_their_types(tmp_path: Path) -> None:
+    """A workspace opened by the TrustLens that declared ``replied`` and ``updated_at``
+    but stored them as VARCHAR: reopened, they become BOOLEAN and TIMESTAMPTZ (values
+    converted), and a table with replies round-trips."""
+    path = tmp_path / "interim.duckdb"
+    with Workspace(path) as ws:
+        old_id = ws.save_dataset("Old", minimal_frame(2)).id
+        with ws.cursor() as cur:
+            for column in ("replied", "updated_at"):
+                cur.execute(f'ALTER TABLE reviews DROP COLUMN "{column}"')
+                cur.execute(f'ALTER TABLE reviews ADD COLUMN "{column}" VARCHAR')
+            cur.execute("UPDATE reviews SET replied = 'True', "
+                        "updated_at = '2024-05-02 00:00:00+00:00' WHERE row_no = 0")
+    with Workspace(path) as ws:
+        with ws.cursor() as cur:
+            types = dict(cur.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() "
+                "WHERE table_name = 'reviews' AND column_name IN ('replied', 'updated_at')"
+            ).fetchall())
+            assert types == {"replied": "BOOLEAN", "updated_at": "TIMESTAMP WITH TIME ZONE"}
+            assert cur.execute(
+                "SELECT replied, updated_at FROM reviews ORDER BY row_no"
+            ).fetchall()[0][0] is True
+        pd.testing.assert_frame_equal(ws.load_dataset(old_id)[0], minimal_frame(2))
+        new_id = ws.save_dataset("New", full_frame()).id
+        pd.testing.assert_frame_equal(ws.load_dataset(new_id)[0], full_frame())
 
 
 def test_minimal_and_coerced_inputs(workspace: Workspace) -> None:
