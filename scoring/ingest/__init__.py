@@ -5,7 +5,7 @@ was kept, dropped as a duplicate or rejected and why.
 Pure Python + pandas/pyarrow; no Streamlit. Public: :func:`load_reviews` and
 :func:`load_many` (import), :func:`raw_columns` (a file's columns before mapping, for
 a mapping editor), :class:`ImportReport`, :class:`ImportResult`,
-:class:`ReplySummary` (what a file says about the company's replies) and
+:class:`ReplyReport` (what a file says about the company's replies) and
 :data:`DEFAULT_MAX_BYTES`.
 
 Modules, one concept each:
@@ -24,20 +24,20 @@ Modules, one concept each:
     the company's replies: ``replied`` and ``reply_at`` from a reply date, text or
     yes/no column, and their summary (suspicious and unreadable reply dates);
 ``report``
-    :class:`ImportReport`, :class:`ImportResult` and :class:`ReplySummary`;
+    :class:`ImportReport`, :class:`ImportResult` and :class:`ReplyReport`;
 ``load``
     the orchestration: a file (or several) -> canonical table + report.
 """
 
 from scoring.ingest.load import load_many, load_reviews, raw_columns
 from scoring.ingest.readers import DEFAULT_MAX_BYTES
-from scoring.ingest.report import ImportReport, ImportResult, ReplySummary
+from scoring.ingest.report import ImportReport, ImportResult, ReplyReport
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "ImportReport",
     "ImportResult",
-    "ReplySummary",
+    "ReplyReport",
     "load_many",
     "load_reviews",
     "raw_columns",

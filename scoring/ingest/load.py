@@ -55,7 +55,7 @@ from scoring.ingest.readers import (
     read_table,
 )
 from scoring.ingest.replies import combine_summaries, read_replies
-from scoring.ingest.report import ImportReport, ImportResult, ReplySummary
+from scoring.ingest.report import ImportReport, ImportResult, ReplyReport
 from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
 from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
@@ -638,7 +638,7 @@ def _canonical(
     date_options: dict[str, Any],
     rows: np.ndarray,
     warnings: list[str],
-) -> tuple[pd.DataFrame, ReplySummary | None]:
+) -> tuple[pd.DataFrame, ReplyReport | None]:
     """The canonical table of the rows ``order`` (kept, in time order), and what it says
     about replies (``None``: nothing)."""
     fields = columns.fields

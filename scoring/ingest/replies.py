@@ -1,5 +1,5 @@
 """Company replies: the canonical ``replied`` and ``reply_at``, and the report's
-:class:`~.report.ReplySummary`.
+:class:`~.report.ReplyReport`.
 
 A file can say three things about a review's reply (the aliases are in
 :mod:`.columns`): when it was written (a reply date: ``Company Reply Date (UTC)``,
@@ -38,7 +38,7 @@ from scoring.ingest.dates import (
     today_example,
 )
 from scoring.ingest.flags import parse_bools
-from scoring.ingest.report import SHOWN_ROWS, ReplySummary
+from scoring.ingest.report import SHOWN_ROWS, ReplyReport
 
 _DAY_US = 86_400_000_000
 
@@ -52,7 +52,7 @@ class Replies:
 
     replied: pd.Series
     reply_at: pd.Series | None
-    summary: ReplySummary
+    summary: ReplyReport
     notes: list[str] = field(default_factory=list)
 
 
@@ -133,7 +133,7 @@ def read_replies(
     values[~yes & ~no] = pd.NA
     replied_count = int(yes.sum())
     with_date = int(dated.sum())
-    summary = ReplySummary(
+    summary = ReplyReport(
         reviews=n,
         replied=replied_count,
         with_date=with_date,
@@ -156,10 +156,10 @@ def _before_review(reply: np.ndarray, dated: np.ndarray, created: np.ndarray) ->
 
 
 def combine_summaries(
-    files: Sequence[tuple[str, ReplySummary | None]],
+    files: Sequence[tuple[str, ReplyReport | None]],
     replied: pd.Series | None,
     reply_at: pd.Series | None,
-) -> ReplySummary | None:
+) -> ReplyReport | None:
     """The reply summary of several files imported together.
 
     ``replied`` and ``reply_at`` are the combined table's columns: the reply counts come
@@ -175,7 +175,7 @@ def combine_summaries(
     shown = [
         (name, row) for name, summary in summaries for row in summary.before_review_rows
     ][:SHOWN_ROWS]
-    return ReplySummary(
+    return ReplyReport(
         reviews=len(replied),
         replied=int(yes.sum()),
         with_date=int(dated.sum()),

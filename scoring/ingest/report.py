@@ -3,7 +3,7 @@
 Every input row ends up in exactly one of three places, so the accounting
 ``kept + duplicates + rejected == rows_read`` holds for every report; the
 constructor checks it. What the data says about the company's replies is a
-:class:`ReplySummary` in the report.
+:class:`ReplyReport` in the report.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ SHOWN_ROWS = 5
 
 
 @dataclass(frozen=True)
-class ReplySummary:
+class ReplyReport:
     """What the data says about the company's replies, over the reviews kept.
 
     Attributes:
@@ -166,7 +166,7 @@ class ImportReport:
         columns: every column seen in the input, in file order.
         warnings: human sentences about anything the user should know.
         files: for a multi-file import, the report of each file.
-        replies: what the data says about the company's replies (:class:`ReplySummary`;
+        replies: what the data says about the company's replies (:class:`ReplyReport`;
             its ``sentence()`` for people), ``None`` when it says nothing about them
             (no reply date, reply text or replied column).
     """
@@ -190,7 +190,7 @@ class ImportReport:
     columns: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     files: list[ImportReport] = field(default_factory=list)
-    replies: ReplySummary | None = None
+    replies: ReplyReport | None = None
 
     def __post_init__(self) -> None:
         # The accounting invariant. A breach is a bug in the importer, not bad input,

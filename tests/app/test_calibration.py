@@ -81,9 +81,9 @@ def test_the_page_opens_on_the_demo_with_a_row_for_today() -> None:
 
 def test_the_overview_links_to_the_page() -> None:
     at = open_app()
-    links = at.get("page_link")
-    assert [link.proto.label for link in links] == [
-        "Does this match your Trustpilot profile? Check it"]
+    links = [link for link in at.get("page_link")
+             if link.proto.label == "Does this match your Trustpilot profile? Check it"]
+    assert len(links) == 1
     assert links[0].proto.page.endswith("check")
 
 

@@ -47,7 +47,8 @@ def test_the_window_end_moves_every_figure() -> None:
 
 
 def test_a_dataset_without_replies_says_so() -> None:
-    bare = scoring.load_reviews(DEMO_PATH).reviews.drop(columns=["reply_at"])
+    bare = scoring.load_reviews(DEMO_PATH).reviews.drop(
+        columns=["replied", "reply_at", "reply_text"])
     dataset = Dataset("up-bare", "bare.csv", bare, "bare-hash", "upload")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["uploads"] = {dataset.key: dataset}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scoring.ingest import ReplySummary, load_many, load_reviews
+from scoring.ingest import ReplyReport, load_many, load_reviews
 from scoring.ingest.replies import read_replies
 from tests.fuzz import builders
 from tests.helpers import assert_accounting, named
@@ -58,7 +58,7 @@ def test_business_export_with_reply_dates_and_texts() -> None:
     assert reviews.loc["b1", "reply_text"] == "Thank you, see you soon."
     assert reviews.loc["b6", "reply_text"] == "  Glad you like it!\r\nSecond line kept.  "
     assert texts(reviews["reply_text"])[1] is None
-    assert report.replies == ReplySummary(
+    assert report.replies == ReplyReport(
         reviews=6, replied=4, with_date=3, without_date=1, not_replied=1, unknown=1,
         before_review=1, before_review_rows=(5,), unreadable_dates=1,
     )
@@ -427,21 +427,21 @@ def test_read_replies_without_any_column_is_none() -> None:
 @pytest.mark.parametrize(
     ("summary", "sentence"),
     [
-        (ReplySummary(1, 1, 1, 0, 0, 0),
+        (ReplyReport(1, 1, 1, 0, 0, 0),
          "Replies: 1 of 1 review has a company reply (with a date)."),
-        (ReplySummary(1, 0, 0, 0, 1, 0), "Replies: the review has no company reply."),
-        (ReplySummary(4, 0, 0, 0, 1, 3, dated=False),
+        (ReplyReport(1, 0, 0, 0, 1, 0), "Replies: the review has no company reply."),
+        (ReplyReport(4, 0, 0, 0, 1, 3, dated=False),
          "Replies: none of the 4 reviews is known to have a company reply; 3 reviews do not "
          "say whether there is a reply."),
-        (ReplySummary(3, 2, 0, 2, 1, 0),
+        (ReplyReport(3, 2, 0, 2, 1, 0),
          "Replies: 2 of 3 reviews have a company reply (none with a date)."),
-        (ReplySummary(14_891, 3_481, 3_470, 11, 11_410, 0, 2, (17, 204), (), 5),
+        (ReplyReport(14_891, 3_481, 3_470, 11, 11_410, 0, 2, (17, 204), (), 5),
          "Replies: 3,481 of 14,891 reviews have a company reply (3,470 with a date, 11 "
          "without); 2 reply dates are before their review (rows 17, 204); 5 reply dates "
          "could not be read and were left empty."),
     ],
 )
-def test_sentences(summary: ReplySummary, sentence: str) -> None:
+def test_sentences(summary: ReplyReport, sentence: str) -> None:
     assert summary.sentence() == sentence
 
 

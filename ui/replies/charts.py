@@ -63,15 +63,19 @@ def times_figure(negative: pd.DataFrame, freq_name: str, height: int = 360) -> g
 
 
 def _unanswered_runs(table: pd.DataFrame) -> list[tuple[object, object]]:
-    """(first, last) periods of each run with reviews but no median: fewer than half of
-    them answered, so the median line has a gap there."""
+    """(start, end) of each run of periods with reviews but no median (fewer than half of
+    them answered, so the median line has a gap there), from the first period's start
+    to the next period's start (the last period's length past the table's end)."""
     missing = (table["median_hours"].isna() & (table["known"] > 0)).to_numpy()
+    edges = list(table.index)
+    if len(edges) >= 2:
+        edges.append(edges[-1] + (edges[-1] - edges[-2]))
     runs, start = [], None
     for k, gap in enumerate(np.r_[missing, False]):
         if gap and start is None:
             start = k
         elif not gap and start is not None:
-            runs.append((table.index[start], table.index[k - 1]))
+            runs.append((edges[start], edges[min(k, len(edges) - 1)]))
             start = None
     return runs
 
