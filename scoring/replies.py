@@ -27,7 +27,8 @@ team that answers half its reviews within an hour look as fast as one that answe
 of them. The median and the 90th percentile of the time to reply are the first times F
 reaches 0.5 and 0.9 (None when it never does within the data). Answered reviews whose
 reply time is unknown (a scrape with a reply text and no date) or negative (a reply
-dated before its review) count as answered in the rates and are left out of the times.
+dated before its review) count as answered in the rates and are left out of the times
+(if many are, the times look slower than they were); with none timed, there are no times.
 
 **The two profile figures.** The share of *negative* (1-2 star) reviews of the last 12
 months (created in ``(as_of - 365 days, as_of]``) answered by ``as_of``, and the typical
@@ -137,6 +138,12 @@ class AnsweredWithin:
     hours: np.ndarray
     share: np.ndarray
     reviews: int
+
+    @property
+    def timed(self) -> bool:
+        """Whether any answered review has a known time: without one there is no curve
+        (a file that only says whether a review was answered tells no times)."""
+        return len(self.hours) > 0
 
     def at(self, hours: float) -> float:
         """The share answered within ``hours`` (0 before the first reply)."""
@@ -257,7 +264,7 @@ def reply_summary(reviews: pd.DataFrame, *, as_of: object = None) -> ReplySummar
     def rate(part: int, whole: int) -> float | None:
         return part / whole if whole else None
 
-    timed = curve.reviews > 0
+    timed = curve.timed
     return ReplySummary(
         as_of=instant,
         reviews=len(state.created),
@@ -321,7 +328,7 @@ def reply_table(
     replied_n = np.bincount(codes[inside & state.answered], minlength=groups)
     rows = []
     for code, curve in enumerate(_curves(state, codes, groups)):
-        timed = curve.reviews > 0
+        timed = curve.timed
         rows.append({
             "group": labels[code],
             "reviews": int(reviews_n[code]),

@@ -70,3 +70,22 @@ def test_overview_and_why_mention_replies() -> None:
     why = open_app("why.py")
     assert not why.exception
     assert any("still unanswered**" in m.value for m in why.markdown)
+
+
+def test_a_dataset_that_only_says_whether_it_replied() -> None:
+    """A replied yes/no column and no dates: rates and the backlog, no reply times."""
+    demo = scoring.load_reviews(DEMO_PATH).reviews
+    flagged = demo.drop(columns=["reply_at", "reply_text"])
+    dataset = Dataset("up-flag", "flags.csv", flagged, "flag-hash", "upload")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["uploads"] = {dataset.key: dataset}
+    at.session_state["dataset"] = dataset.key
+    at.switch_page(str(ROOT / "app_pages" / "replies.py"))
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Typical reply time"] == "not in the data"
+    assert metrics["Negative reviews answered"] != "n/a"
+    assert [i.value for i in at.info] == [
+        "This data says whether a review was answered, not when: there are no reply times "
+        "to show."] * 2

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import scoring
 from scoring import replies
 
 T = pd.Timestamp("2026-06-30 12:00", tz="UTC")
@@ -175,3 +178,17 @@ def test_a_large_table_agrees_with_a_plain_recount() -> None:
     answered_now = reviews["reply_at"].notna() & (reviews["reply_at"] <= T)
     assert summary.negative_reviews == int(recent.sum())
     assert summary.negative_replied == int((recent & answered_now).sum())
+
+
+@pytest.mark.real_data
+def test_a_real_profile_that_only_says_whether_it_replied(fidelity_data: Path) -> None:
+    """nsave.csv (140 real reviews) has a replied true/false column and no reply dates:
+    rates and the backlog, and no reply time (none can be told)."""
+    reviews = scoring.load_reviews(fidelity_data / "reviews" / "nsave.csv").reviews
+    raw = pd.read_csv(fidelity_data / "reviews" / "nsave.csv")
+    summary = replies.reply_summary(reviews)
+    assert summary.known == len(raw) and summary.replied == int(raw["replied"].sum())
+    assert summary.typical_reply_hours is None and summary.within_day is None
+    assert len(replies.backlog(reviews)) == int((~raw["replied"]).sum())
+    by_stars = replies.reply_table(reviews, by="stars")
+    assert by_stars["replied"].sum() == summary.replied

@@ -24,6 +24,8 @@ CHART_POINTS = 60
 BACKLOG_ROWS = 500
 LATEST_ROWS = 100
 PLOTLY = {"displaylogo": False}
+NO_TIMES = ("This data says whether a review was answered, not when: there are no reply "
+            "times to show.")
 
 
 @cache.by_key(max_entries=CACHE_ENTRIES)
@@ -73,8 +75,10 @@ def headline(view: View) -> None:
         help="Share of the 1-2 star reviews of the last 12 months answered by now: the "
         "figure Trustpilot shows on a profile.",
     )
+    timed = now.within_day is not None  # None: no answered review has a known time
     cols[1].metric(
-        "Typical reply time", text.duration_text(now.typical_reply_hours),
+        "Typical reply time",
+        text.duration_text(now.typical_reply_hours) if timed else "not in the data",
         delta=text.change_text(now.typical_reply_hours, then.typical_reply_hours,
                                points=False),
         delta_color="inverse", border=True,
@@ -121,8 +125,11 @@ def trends(view: View) -> list[go.Figure]:
     name = charts.FREQ_NAMES[freq]
     left, right = st.columns(2)
     rates = reply_charts.rates_figure(everything, negative, name)
-    times = reply_charts.times_figure(negative, name)
     left.plotly_chart(rates, width="stretch", theme=None, config=PLOTLY)
+    if not negative["within_week"].notna().any():
+        right.info(NO_TIMES)
+        return [rates]
+    times = reply_charts.times_figure(negative, name)
     right.plotly_chart(times, width="stretch", theme=None, config=PLOTLY)
     never = (" No period has 90% of its negative reviews answered, so the 90th percentile "
              "has no line." if negative["p90_hours"].isna().all() else "")
@@ -142,10 +149,15 @@ def stars_and_curve(view: View) -> list[go.Figure]:
     by_stars = _table(key, view.reviews, "stars", "M", at, None, False)
     curves = [("1-2 star reviews", _curve(key, view.reviews, at, NEGATIVE_STARS)),
               ("All reviews", _curve(key, view.reviews, at, None))]
+    curves = [(name, curve) for name, curve in curves if curve.timed]
     left, right = st.columns([2, 3])
     stars_figure = reply_charts.by_stars_figure(by_stars)
-    curve_figure = reply_charts.answered_within_figure(curves)
     left.plotly_chart(stars_figure, width="stretch", theme=None, config=PLOTLY)
+    if not curves:
+        right.info(NO_TIMES)
+        st.caption("Every review by its stars: the share answered, and within a day.")
+        return [stars_figure]
+    curve_figure = reply_charts.answered_within_figure(curves)
     right.plotly_chart(curve_figure, width="stretch", theme=None, config=PLOTLY)
     st.caption("Left: every review by its stars. Right: reviews of the last 12 months, the "
                "share answered within each time since the review; reviews still waiting "
