@@ -51,8 +51,12 @@ def profile_sentence(summary: ReplySummary) -> str:
     if summary.negative_reply_rate is None:
         return "No negative reviews in the last 12 months to reply to."
     typical = summary.typical_reply_hours
-    speed = (f"typically within {duration_text(typical)}" if typical is not None
-             else "fewer than half of them answered so far")
+    if summary.within_day is None:
+        speed = "the data gives no reply times"
+    elif typical is not None:
+        speed = f"typically within {duration_text(typical)}"
+    else:
+        speed = "fewer than half of them answered so far"
     return (f"Replied to {share_text(summary.negative_reply_rate)} of the "
             f"{summary.negative_reviews:,} negative reviews of the "
             f"last 12 months, {speed}; {summary.waiting:,} still waiting.")
