@@ -311,3 +311,23 @@ def test_the_reviewer_column_can_be_changed_in_the_mapping() -> None:
     mapping = next(d.value for d in at.dataframe if "Source column" in d.value.columns)
     fields = dict(zip(mapping["Field"], mapping["Source column"], strict=True))
     assert fields["Reviewer"] == "editor"
+
+
+def test_the_report_says_what_it_found_about_replies() -> None:
+    """Reply dates and texts are read; a reply dated before its review is kept and
+    flagged, an unreadable one counted: a warning next to the report, never an error."""
+    csv_bytes = (
+        b"Review Created (UTC),Review Stars,Review Title,Company Reply Date (UTC),"
+        b"Company Response\n"
+        b"2025-03-01 10:00:00,1,Late,2025-03-02 09:00:00,Sorry about that\n"
+        b"2025-03-02 10:00:00,2,Early,2025-03-01 09:00:00,Dated before the review\n"
+        b"2025-03-03 10:00:00,5,Fine,,\n"
+        b"2025-03-04 10:00:00,1,Odd,not a date,Thanks for telling us\n"
+    )
+    at = open_app("importer.py")
+    upload(at, ("replies.csv", csv_bytes))
+    assert not at.exception
+    sentence = " ".join(plain(w.value) for w in at.warning)
+    assert "Replies: 3 of 4 reviews have a company reply" in sentence
+    assert "1 reply date is before its review (row 3)" in sentence  # the file's line
+    assert "1 reply date could not be read" in sentence
