@@ -25,12 +25,15 @@ import streamlit as st
 T = TypeVar("T")
 
 
-def by_key(*, max_entries: int, spinner: str | bool = False
+def by_key(*, max_entries: int, spinner: str | bool = False, shared: bool = False
            ) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorate ``function(data, *args, **kwargs)`` into ``call(key, data, *args, **kwargs)``,
     cached on ``key`` and the other arguments (hashable values), not on ``data``.
 
     ``max_entries`` bounds the cache; ``spinner`` is shown while a value is computed.
+    ``shared`` keeps one object for every caller (``st.cache_resource``) instead of a
+    copy per call: for large results no caller changes (frozen dataclasses such as a
+    term matrix), which a copy on every rerun would make slow.
     """
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
@@ -43,7 +46,8 @@ def by_key(*, max_entries: int, spinner: str | bool = False
         cached.__qualname__ = function.__qualname__
         cached.__name__ = function.__name__
         cached.__doc__ = function.__doc__
-        store = st.cache_data(max_entries=max_entries, show_spinner=spinner)(cached)
+        decorator = st.cache_resource if shared else st.cache_data
+        store = decorator(max_entries=max_entries, show_spinner=spinner)(cached)
 
         def call(key: str, data: Any, *args: Any, **kwargs: Any) -> T:
             return store(key, *args, _data=data, **kwargs)

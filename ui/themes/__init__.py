@@ -1,0 +1,1 @@
+"""The Themes page's parts: cached text analysis, words, charts and sections."""
