@@ -129,18 +129,26 @@ def _doc_languages(reviews: pd.DataFrame, tokens: Tokens, lower_id: np.ndarray,
         return codes
     joined = _texts(reviews)
     guess = language.detect(joined[missing])
-    if len(guess.languages) <= 1:
+    # Each review votes by the stop words it uses, among the detected languages and a
+    # few common ones: a review switches from the main language only when another
+    # language's stop words clearly outnumber the main one's (a few Dutch reviews in
+    # an English set, which a sample of the set would not notice).
+    candidates = list(dict.fromkeys((guess.main, *guess.languages, *language.VOTING)))
+    candidates = [c for c in candidates if language.stop_words(c)]
+    if len(candidates) <= 1:
         codes[missing] = guess.main
         return codes
-    votes = np.zeros((len(guess.languages), tokens.n_docs))
+    votes = np.zeros((len(candidates), tokens.n_docs))
     token_lower = lower_id[tokens.word]
-    for k, code in enumerate(guess.languages):
+    for k, code in enumerate(candidates):
         stops = language.stop_words(code)
         is_stop = np.fromiter((w in stops for w in lower), dtype=bool, count=len(lower))
         votes[k] = np.bincount(tokens.doc, weights=is_stop[token_lower], minlength=tokens.n_docs)
-    best = np.asarray(guess.languages, dtype=object)[votes.argmax(axis=0)]
-    best[votes.max(axis=0) == 0] = guess.main
-    codes[missing] = best[missing]
+    best = votes.argmax(axis=0)
+    main_votes = votes[0]
+    clear = votes.max(axis=0) >= np.maximum(language.MIN_VOTES, language.VOTE_MARGIN * main_votes)
+    chosen = np.where(clear, best, 0)
+    codes[missing] = np.asarray(candidates, dtype=object)[chosen][missing]
     return codes
 
 
@@ -236,6 +244,10 @@ def term_matrix(
     capitals = np.bincount(pair_of_token[inside & capital], minlength=n_pairs)
     capital_share = np.divide(capitals, uses, out=np.zeros(n_pairs), where=uses > 0)
     named = (uses >= NAME_MIN_USES) & (capital_share >= NAME_CAPITALS)
+    # Where a word is only ever a sentence's first, its capitals over all uses.
+    all_uses = np.bincount(pair_of_token, minlength=n_pairs)
+    all_caps = np.bincount(pair_of_token[capital], minlength=n_pairs)
+    written_capital = np.where(uses > 0, capital_share, all_caps / np.maximum(all_uses, 1))
     nouns_capitalised = np.fromiter((c in language.CAPITALISED_NOUNS for c in pair_lang),
                                     dtype=bool, count=n_pairs)
     name_words = _name_words(reviews)
@@ -253,7 +265,12 @@ def term_matrix(
         word, code = pair_word[k], pair_lang[k]
         stops = language.stop_words(code)
         stop = word in stops
-        lem = language.lemma(word, code) if code in lemmatised and not stop else word
+        if code in lemmatised and not stop:
+            # German nouns are looked up as written: "Bahn", not "bahn".
+            noun = code in language.CAPITALISED_NOUNS and written_capital[k] >= 0.5
+            lem = language.lemma(word[:1].upper() + word[1:] if noun else word, code)
+        else:
+            lem = word
         lemmas[k] = lem
         is_stop[k] = stop or lem in stops or len(lem) < MIN_LETTERS
     lemma_of_pair, lemma_names = pd.factorize(lemmas)

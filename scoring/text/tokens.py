@@ -2,8 +2,10 @@
 
 A word is a run of letters (Unicode letters and their combining marks) of
 :data:`MIN_LETTERS` to :data:`MAX_LETTERS`: scikit-learn's token rule with digits left
-out, so numbers, prices and dates never become terms. Text is cut at sentence marks
-first so that phrases never span two sentences, and titles are their own sentences.
+out, so numbers, prices and dates never become terms. Google's machine-translated
+reviews (``"(Translated by Google) ... (Original) ..."``) keep the translation only.
+Text is cut at sentence marks first so that phrases never span two sentences, and
+titles are their own sentences.
 Languages written without spaces (Chinese, Japanese, Thai) give runs longer than
 :data:`MAX_LETTERS`, which are dropped: they yield no terms, and never an error.
 
@@ -26,6 +28,8 @@ MIN_LETTERS = 2
 MAX_LETTERS = 30
 SENTENCE_MARKS = r"[.!?;:()\[\]{}\"“”„«»<>|/\\\r\n\t]+"
 NON_LETTERS = r"[^\p{L}\p{M}]+"
+GOOGLE_TRANSLATED = r"\(Translated by Google\)"
+GOOGLE_ORIGINAL = r"(?s)\(Original\).*$"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ def _arrow_strings(values: pd.Series | None, n: int) -> pa.Array:
     except (UnicodeEncodeError, pa.ArrowInvalid):  # lone surrogates from a broken file
         cells = [c.encode("utf-8", "replace").decode("utf-8") for c in cells]
         array = pa.array(cells, type=pa.large_string())
+    # Google's machine translations: keep the translation, not the original after it.
+    array = pc.replace_substring_regex(array, GOOGLE_ORIGINAL, "")
+    array = pc.replace_substring_regex(array, GOOGLE_TRANSLATED, "")
     return pc.utf8_slice_codeunits(array, 0, MAX_CHARS)
 
 
