@@ -128,3 +128,14 @@ def lemma(word: str, code: str) -> str:
 
 # Languages whose nouns are written with a capital: capitals do not mark names there.
 CAPITALISED_NOUNS = frozenset({"de", "lb"})
+
+
+def preload(codes: tuple[str, ...] = ("en",)) -> None:
+    """Load the language detector's model and the lemmatiser's dictionaries of ``codes``
+    now (about a second each, once per process) rather than on the first analysis."""
+    import py3langid
+
+    py3langid.classify("warm up")
+    for code in codes:
+        if lemmatised(code):
+            lemma("warm", code)
