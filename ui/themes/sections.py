@@ -206,10 +206,6 @@ def _pick_term(table_key: str, options: tuple[str, ...]) -> Callable[[], None]:
     return pick
 
 
-VERDICT_HELP = ("very clear: |z| ≥ 3.29; clear: ≥ 2.58; likely: ≥ 1.96; below that the "
-                "difference could be chance (see 'How terms are found').")
-
-
 def _selectable(table: pd.DataFrame, key: str, config: dict) -> None:
     """A term table whose rows can be selected: a selected row opens its term's reviews
     below. Shares are shown in % with one decimal."""
@@ -218,7 +214,7 @@ def _selectable(table: pd.DataFrame, key: str, config: dict) -> None:
     column_config = {
         "Term": st.column_config.TextColumn(width=140),
         "How clear": st.column_config.TextColumn(width=88 if "z" not in table else 120,
-                                                 help=VERDICT_HELP),
+                                                 help=words.verdict_help()),
         "z": st.column_config.NumberColumn(
             format="%.1f", width=48, help="The difference in log-odds over its standard error."),
     }

@@ -181,10 +181,16 @@ def export_table(lists: Sequence[tuple[str, pd.DataFrame]], label_a: str, label_
 
 def too_few(label: str, count: int) -> str:
     """Why a comparison is not shown: one group has too few reviews."""
-    some = "no reviews" if count == 0 else f"only {count:,} review{'s' if count != 1 else ''}"
-    return (f"There {'are' if count != 1 else 'is'} {some} in {group_name(label)} here: too few "
-            f"to tell which words are typical of them (at least {MIN_GROUP_REVIEWS} are needed). "
-            "Widen the dates or the filters.")
+    group = group_name(label).removeprefix("the ")
+    return (f"Too few {group} here to tell which words are typical of them: {count:,} (at "
+            f"least {MIN_GROUP_REVIEWS} are needed). Widen the dates or the filters.")
+
+
+def verdict_help() -> str:
+    """What the verdicts mean, for a column's help."""
+    bounds = "; ".join(f"{words}: |z| ≥ {bound:g}" for bound, words in contrast.VERDICTS)
+    return (f"{bounds}; below that the difference {contrast.NOT_CLEAR} (see 'How terms are "
+            "found').")
 
 
 def low_high_caption(size_a: int, size_b: int, window: str) -> str:
@@ -206,35 +212,52 @@ def day(when: pd.Timestamp) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+def brief(row: pd.Series | dict) -> str:
+    """One term's figures in brief (markdown-safe): '“portal” 28% vs 0% (very clear,
+    z = 10.1)'."""
+    return (f"“{escape_markdown(row['term'])}” {share_text(float(row['share_a']))} vs "
+            f"{share_text(float(row['share_b']))} ({contrast.verdict(float(row['z']))}, "
+            f"{z_text(float(row['z']))})")
+
+
+def _clear_part(rows: pd.DataFrame, more: str, versus: str) -> str:
+    """'3 of the 15 terms listed are clearly more used (z ≥ 1.96) ...: “a” ..., “b” ...'."""
+    likely = min(bound for bound, _ in contrast.VERDICTS)
+    clear = rows[rows["z"] >= likely]
+    named = ", ".join(brief(row) for _, row in clear.head(3).iterrows())
+    if len(clear) == len(rows):
+        count = f"All {len(rows)} terms listed are" if len(rows) > 1 else "The term listed is"
+    else:
+        count = (f"{len(clear)} of the {len(rows)} terms listed "
+                 f"{'are' if len(clear) != 1 else 'is'}")
+    return (f"{count} clearly more used {more} (z ≥ {likely:g}); the strongest, with the share "
+            f"of reviews using them {versus}: {named}.")
+
+
 def rising_sentence(comparison: contrast.Comparison, rising: pd.DataFrame, *, what: str,
                     first: pd.Timestamp, last: pd.Timestamp, before: pd.Timestamp) -> str:
-    """The rising terms in words (markdown, terms escaped): how many are clearly more
-    used this period than the period before, the strongest ones quoted with their
-    figures; or plainly that none is."""
+    """The rising terms in words (markdown, terms escaped): how many of those listed are
+    clearly more used this period than the period before, the strongest quoted with
+    their shares of both periods' reviews; or plainly that none is."""
     period = (f"From {day(first)} to {day(last)} ({comparison.size_a:,} {what}) against "
               f"{day(before)} to {day(first)} ({comparison.size_b:,} {what})")
-    clear = rising[rising["z"] >= 1.96] if len(rising) else rising
-    if clear.empty:
+    likely = min(bound for bound, _ in contrast.VERDICTS)
+    if rising.empty or not (rising["z"] >= likely).any():
         return (f"{period}: no term is clearly more used than before; the largest "
                 "differences could be chance.")
-    named = "; ".join(term_sentence(row, comparison.label_a, comparison.label_b).rstrip(".")
-                      for _, row in clear.head(3).iterrows())
-    count = len(clear)
-    return (f"{period}: {count} term{'s are' if count != 1 else ' is'} clearly more used "
-            f"(at least “likely”). {named}.")
+    return f"{period}. {_clear_part(rising, 'than before', 'in this period vs the one before')}"
 
 
 def group_sentence(comparison: contrast.Comparison, typical: pd.DataFrame) -> str:
     """One group against the rest in words (markdown, terms and group escaped)."""
     group = escape_markdown(comparison.label_a)
-    clear = typical[typical["z"] >= 1.96] if len(typical) else typical
-    head = (f"{comparison.size_a:,} reviews of {group} against {comparison.size_b:,} "
+    head = (f"{comparison.size_a:,} reviews of {group} against {comparison.size_b:,} of "
             f"{escape_markdown(comparison.label_b)}")
-    if clear.empty:
+    likely = min(bound for bound, _ in contrast.VERDICTS)
+    if typical.empty or not (typical["z"] >= likely).any():
         return f"{head}: no term is clearly more used by {group}; the differences could be chance."
-    named = "; ".join(term_sentence(row, comparison.label_a, comparison.label_b).rstrip(".")
-                      for _, row in clear.head(3).iterrows())
-    return f"{head}: {len(clear)} term{'s' if len(clear) != 1 else ''} clearly more used. {named}."
+    clear = _clear_part(typical, f"by {group} than by the rest", f"in {group} vs the rest")
+    return f"{head}. {clear}"
 
 
 def theme_caption(freq_name: str) -> str:
