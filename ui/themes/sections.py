@@ -366,7 +366,7 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     start = end - pd.Timedelta(days=int(days))
     key = _key(view)
     if against in groups:
-        value = st.selectbox(
+        value = st.columns([1, 2])[0].selectbox(
             f"Which {against}", options=groups[against], key=GROUP.format(column=against),
             **BOUND,
         )
