@@ -45,7 +45,6 @@ TERM = "themes_term"
 GROUP = "themes_group_{column}"
 KEYS = (EXCLUDE, KEEP_COMPANY, N_THEMES, THEME, DAYS, STARS, AGAINST, TERM)
 """The page's inputs, also their names in the URL (never rename one: links depend on it)."""
-BOUND = {"bind": "query-params", "persist_state": "session"}
 
 TOP_TERMS = 15
 RISING_TERMS = 15
@@ -165,14 +164,15 @@ def exclusions(view: View) -> Exclusions:
         "Leave out words", key=EXCLUDE, max_chars=500, placeholder="e.g. insurance, policy",
         help="Comma separated. A term goes from every list and theme when it contains one of "
         "these words (as written or in its dictionary form: 'claim' takes out 'claims' and "
-        "'claim form'). Kept in the page's link.", **BOUND,
+        "'claim form'). Kept in the page's link.", bind="query-params", persist_state="session",
     )
     keep_out = True
     if company:
         keep_out = st.checkbox(
             f"Leave out the company's own name ({words.words_text(company)})", value=True,
-            key=KEEP_COMPANY, help="The company's name says nothing about what customers "
-            "liked or not, and it is in many reviews; untick to list it again.", **BOUND,
+            key=KEEP_COMPANY, bind="query-params", persist_state="session",
+            help="The company's name says nothing about what customers liked or not, and it "
+            "is in many reviews; untick to list it again.",
         )
     return Exclusions(words.parse_exclusions(typed), company, bool(keep_out))
 
@@ -279,7 +279,7 @@ def themes(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     n_themes = left.slider(
         "Number of themes", min_value=3, max_value=10, value=data.DEFAULT_THEMES, step=1,
         key=N_THEMES, help="More themes split the reviews finer; fewer give broader ones.",
-        **BOUND,
+        bind="query-params", persist_state="session",
     )
     found = data.themes(view, n_themes=int(n_themes), exclude=excluded.words)
     if not found.names:
@@ -317,8 +317,9 @@ def themes(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     shown.add_terms(t for theme_terms in windowed.terms for t in theme_terms)
     shown.figures.append(figure)
     left, _ = st.columns([1, 2])
-    picked = left.selectbox("Reviews of a theme", options=order, key=THEME, **BOUND,
-                          help="The reviews most strongly in the theme.")
+    picked = left.selectbox("Reviews of a theme", options=order, key=THEME,
+                            bind="query-params", persist_state="session",
+                            help="The reviews most strongly in the theme.")
     if picked is not None:
         labels = windowed.examples(picked, EXAMPLES)
         _reviews_frame(view.reviews.loc[labels], height=None)
@@ -345,18 +346,20 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
                         **{c: f"Other {GROUP_COLUMNS[c]}" for c in groups}}
     cols = st.columns([3, 2, 2] if len(against_options) > 1 else [3, 2])
     days = cols[0].segmented_control(
-        "Period", options=list(PRESETS), format_func=PRESETS.get, default=90, required=True,
-        key=DAYS, help="Ends on the last review (or the end of the sidebar's dates).", **BOUND,
+        "Period", options=list(PRESETS), format_func=lambda d: PRESETS[d], default=90,
+        required=True, key=DAYS, bind="query-params", persist_state="session",
+        help="Ends on the last review (or the end of the sidebar's dates).",
     ) or 90
     star_group = cols[1].segmented_control(
         "Reviews", options=list(STAR_GROUPS), format_func=lambda k: STAR_GROUPS[k][0],
-        default="all", required=True, key=STARS, **BOUND,
+        default="all", required=True, key=STARS, bind="query-params", persist_state="session",
     ) or "all"
     against = "before"
     if len(against_options) > 1:
         against = cols[2].segmented_control(
-            "Against", options=list(against_options), format_func=against_options.get,
-            default="before", required=True, key=AGAINST, **BOUND,
+            "Against", options=list(against_options),
+            format_func=lambda k: against_options[k], default="before", required=True,
+            key=AGAINST, bind="query-params", persist_state="session",
             help="The period before: the same number of days just before. Other locations "
             "or sources: one of them against the rest, in the same period.",
         ) or "before"
@@ -368,7 +371,7 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     if against in groups:
         value = st.columns([1, 2])[0].selectbox(
             f"Which {against}", options=groups[against], key=GROUP.format(column=against),
-            **BOUND,
+            bind="query-params", persist_state="session",
         )
         comparison = _group(key, (view.reviews, terms), against, str(value), start, end, stars,
                             excluded.words)
@@ -419,8 +422,8 @@ def _reviews_frame(reviews: pd.DataFrame, *, height: int | None = 400) -> pd.Dat
     """Reviews as plain text in a data frame: date, stars, title, text (and where)."""
     columns = [c for c in REVIEW_COLUMNS if c in reviews.columns]
     table = reviews[columns].rename(columns=REVIEW_COLUMNS)
-    st.dataframe(table, width="stretch", hide_index=True, column_config=REVIEW_CONFIG,
-                 **({"height": height} if height else {}))
+    st.dataframe(table, width="stretch", height=height or "auto", hide_index=True,
+                 column_config=REVIEW_CONFIG)
     return table
 
 
@@ -431,9 +434,10 @@ def term_reviews(view: View, terms: TermMatrix, shown: Shown) -> None:
         st.caption("No term is listed above.")
         return
     left, _ = st.columns([1, 2])
-    term = left.selectbox("Term", options=shown.terms, key=TERM, **BOUND,
-                        help="Any term of the tables and themes above; selecting a row of a "
-                        "table picks its term too.")
+    term = left.selectbox("Term", options=shown.terms, key=TERM,
+                          bind="query-params", persist_state="session",
+                          help="Any term of the tables and themes above; selecting a row of "
+                          "a table picks its term too.")
     if term is None:
         return
     labels = terms.reviews_using(term)
