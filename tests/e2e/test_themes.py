@@ -66,6 +66,10 @@ def test_themes_page(page: Page, app_url: str) -> None:
     captions = " ".join(body.get_by_test_id("stCaptionContainer").all_inner_texts())
     assert "reviews with 1-2 stars against" in captions
     screenshot(page, "themes")
+    page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
+    screenshot(page, "themes-panels")
+    body.get_by_role("heading", name="Rising in this period").scroll_into_view_if_needed()
+    screenshot(page, "themes-rising")
 
     # Leave out a word: it goes from the lists, and the link carries it.
     box = body.get_by_role("textbox", name="Leave out words")

@@ -344,7 +344,7 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     groups = _group_columns(view)
     against_options = {"before": "The period before",
                         **{c: f"Other {GROUP_COLUMNS[c]}" for c in groups}}
-    cols = st.columns([3, 2, 2] if len(against_options) > 1 else [3, 2])
+    cols = st.columns([3, 2])
     days = cols[0].segmented_control(
         "Period", options=list(PRESETS), format_func=lambda d: PRESETS[d], default=90,
         required=True, key=DAYS, bind="query-params", persist_state="session",
@@ -355,8 +355,9 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
         default="all", required=True, key=STARS, bind="query-params", persist_state="session",
     ) or "all"
     against = "before"
+    pick_group = st.columns([3, 2], vertical_alignment="bottom")
     if len(against_options) > 1:
-        against = cols[2].segmented_control(
+        against = pick_group[0].segmented_control(
             "Against", options=list(against_options),
             format_func=lambda k: against_options[k], default="before", required=True,
             key=AGAINST, bind="query-params", persist_state="session",
@@ -369,7 +370,7 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     start = end - pd.Timedelta(days=int(days))
     key = _key(view)
     if against in groups:
-        value = st.columns([1, 2])[0].selectbox(
+        value = pick_group[1].selectbox(
             f"Which {against}", options=groups[against], key=GROUP.format(column=against),
             bind="query-params", persist_state="session",
         )
