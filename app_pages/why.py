@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from scoring import replies
 from scoring.attribution import explain_change, heaviest_reviews
-from ui import charts, controls, downloads
+from ui import charts, controls, downloads, why_story
 from ui import format as fmt
 from ui.replies import sections as reply_sections
 
@@ -62,27 +62,30 @@ else:
     )
 st.markdown(moved)
 waterfall = charts.waterfall_figure(result)
-if replies.has_replies(counted):
-    chart_col, waiting_col = st.columns([3, 2], gap="medium")
-    chart_col.plotly_chart(waterfall, width="stretch", theme=None,
-                           config={"displaylogo": False})
-    with waiting_col:
-        reply_sections.period_backlog(view, result.start, result.end)
-else:
-    st.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
 if model.is_trustpilot:
-    st.caption(
+    how = (
         "Each bar is what one star group's new reviews did, averaged over every order in which "
         "the groups could have arrived (their Shapley value), so no group is favoured by coming "
         "first. Ageing alone does not move the score; it makes the new reviews weigh more "
         "against the old ones. The parts add up exactly to the change."
     )
 else:
-    st.caption(
+    how = (
         "A new review lifts the score when its stars are above the score it meets and lowers "
         "it when below; ageing pulls older reviews' weight down, so the score drifts towards "
         f"the prior of {model.prior_mean:g} stars. The parts add up exactly to the change."
     )
+# The chart, how to read it and what the low-star reviews said; beside them, when the
+# data has replies, the period's negative reviews still unanswered.
+chart_col, waiting_col = (st.columns([3, 2], gap="medium") if replies.has_replies(counted)
+                          else (st.container(), None))
+chart_col.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
+chart_col.caption(how)
+if waiting_col is not None:
+    with waiting_col:
+        reply_sections.period_backlog(view, result.start, result.end)
+with chart_col:
+    why_story.low_star_section(view, result.start, result.end)
 
 st.subheader("The reviews that weigh most today", anchor=False)
 top = heaviest_reviews(counted, as_of=last, n=25, half_life_days=model.half_life_days)
