@@ -98,3 +98,14 @@ def test_nothing_of_it_rises_in_a_quiet_period_before(
     assert incident_theme(themes) not in set(quiet.themes["theme"])
     assert not set(quiet.terms["term"]) & set(INCIDENT_WORDS)
     assert quiet.terms.empty or (quiet.terms["z"] < 3.29).all()
+
+
+def test_found_too_when_the_data_ends_inside_the_incident(demo: pd.DataFrame) -> None:
+    """A window ending inside the incident (the sidebar's dates) gives the app fewer
+    reviews to find themes in; from two months in, the portal is still one of them."""
+    end = pd.Timestamp("2025-10-01", tz="UTC")
+    window = demo[demo["created_at"] < end]
+    terms = text.term_matrix(window)
+    themes = text.find_themes(terms, window, exclude=COMPANY_WORDS)
+    found = story(terms, themes, window, "2025-10-01", COMPANY_WORDS)
+    assert found.themes["theme"].iloc[0] == incident_theme(themes)
