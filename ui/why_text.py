@@ -17,6 +17,8 @@ MOST = 0.5  # the top term's share of the period's low-star reviews to say "most
 CLEAR_Z = 3.29  # a rising term is named as a topic from this z-score ("very clear")
 NAMED_TERMS = 3
 NAMED_THEMES = 2
+THEME_WORD_Z = 1.96  # a rising theme is named only when one of its words rose this clearly
+THEME_SEPARATOR = "·"  # between the terms of a theme's name
 
 NO_TEXT = ("This data has no review text, so what the period's low-star reviews were about "
            "cannot be told.")
@@ -122,12 +124,33 @@ def nothing_sentence(story: LowStarStory) -> str:
             "this many words are compared.")
 
 
+def rising_themes(story: LowStarStory) -> pd.DataFrame:
+    """The themes whose share clearly rose and whose own words rose too.
+
+    A review goes to the theme it leans to most, however slightly; when a new kind of
+    complaint has no theme of its own, its reviews lean to the nearest one, whose share
+    then rises although none of its words did (an "easy · online" theme among reviews
+    about a broken portal). A theme is kept only when one of the terms naming it is
+    used clearly more (z >= 1.96) in this period's low-star reviews.
+    """
+    if story.themes.empty:
+        return story.themes
+    table = story.comparison.table
+    if table.empty or "z" not in table.columns:
+        return story.themes.iloc[:0]
+    rose = set(table.loc[table["z"] >= THEME_WORD_Z, "term"].astype(str).str.lower())
+    keep = [any(part.strip().lower() in rose for part in str(name).split(THEME_SEPARATOR))
+            for name in story.themes["theme"]]
+    return story.themes[keep]
+
+
 def themes_sentence(story: LowStarStory) -> str | None:
     """'On the rise: the theme *portal · migration · log*, 94% of them against 10%
-    before.' None when no theme clearly rose."""
-    if story.themes.empty:
+    before.' None when no theme clearly rose (with its own words)."""
+    themes = rising_themes(story)
+    if themes.empty:
         return None
-    rows = story.themes.head(NAMED_THEMES)
+    rows = themes.head(NAMED_THEMES)
     parts = [f"*{escape_markdown(row.theme)}* ({share_text(float(row.share))} of them "
              f"against {share_text(float(row.share_before))} before)"
              for row in rows.itertuples()]

@@ -18,9 +18,11 @@ START, END = pd.Timestamp("2025-07-03", tz="UTC"), pd.Timestamp("2025-10-01", tz
 
 def story(*, ones: int = 31, twos: int = 7, before: int = 12,
           baseline: str = "the 90 days before", terms: list[tuple] | None = None,
-          themes: list[tuple] | None = None) -> LowStarStory:
+          themes: list[tuple] | None = None, compared: list[tuple] | None = None
+          ) -> LowStarStory:
     """A story with these counts; ``terms`` rows are (term, share_a, share_b, z, verdict)
-    and ``themes`` rows (theme, share, share_before, z)."""
+    and ``themes`` rows (theme, share, share_before, z); ``compared`` (term, z) are the
+    comparison's other terms (the rising terms are in it too)."""
     n = ones + twos
     term_rows = [
         {"term": t, "lemmas": t.lower(), "words": len(t.split()), "reviews_a": round(a * n),
@@ -29,11 +31,13 @@ def story(*, ones: int = 31, twos: int = 7, before: int = 12,
     ]
     theme_rows = [{"theme": t, "reviews": round(a * n), "share": a, "share_before": b, "z": z}
                   for t, a, b, z in (themes or [])]
-    empty = Comparison(pd.DataFrame(columns=TERM_COLUMNS), "a", "b", n, before)
+    table = pd.DataFrame(
+        term_rows + [{"term": t, "z": z} for t, z in (compared or [])], columns=TERM_COLUMNS)
+    comparison = Comparison(table, "a", "b", n, before)
     return LowStarStory(
         start=START, end=END, low_reviews=n, by_stars={1: ones, 2: twos}, baseline=baseline,
         baseline_reviews=before, terms=pd.DataFrame(term_rows, columns=TERM_COLUMNS),
-        themes=pd.DataFrame(theme_rows, columns=THEME_COLUMNS), comparison=empty,
+        themes=pd.DataFrame(theme_rows, columns=THEME_COLUMNS), comparison=comparison,
     )
 
 
@@ -58,7 +62,8 @@ def test_counts_against_the_period_before() -> None:
 
 def test_names_what_clearly_rose_and_the_themes() -> None:
     text = why_text.story_paragraph(story(terms=PORTAL, themes=[
-        ("portal · migration · log", 0.94, 0.02, 22.0), ("claim · paid", 0.3, 0.1, 2.5)]))
+        ("portal · migration · log", 0.94, 0.02, 22.0), ("claim · paid", 0.3, 0.1, 2.5)],
+        compared=[("claim", 2.5)]))
     assert ("More of them than before are about *portal*, *migration* and *log*: “portal” is "
             "used by 47% of them against 0% before (very clear).") in text
     assert "portal migration" not in text  # its words are named already
@@ -66,6 +71,19 @@ def test_names_what_clearly_rose_and_the_themes() -> None:
             "before) and *claim · paid* (30% of them against 10% before).") in text
     most = why_text.story_paragraph(story(terms=[("refund", 0.6, 0.1, 4.0, "very clear")]))
     assert "Most are about *refund*: “refund” is used by 60% of them against 10% before" in most
+
+
+def test_a_theme_is_named_only_when_its_own_words_rose() -> None:
+    """Reviews about something new lean to the nearest theme: its share rises though
+    none of its words did, and it is not said to be on the rise."""
+    themes = [("easy · online · quick", 0.3, 0.1, 4.0), ("claim · paid", 0.3, 0.1, 3.0)]
+    found = story(terms=PORTAL, themes=themes, compared=[("paid", 2.0), ("easy", -1.0)])
+    assert list(why_text.rising_themes(found)["theme"]) == ["claim · paid"]
+    text = why_text.story_paragraph(found)
+    assert "online" not in text and "On the rise, the theme *claim · paid* (30%" in text
+    alone = story(themes=themes[:1], compared=[("easy", 0.5)])
+    assert why_text.story_paragraph(alone).endswith("no word or theme is clearly more common "
+                                                    "than before.")
 
 
 def test_says_plainly_when_nothing_clearly_rose() -> None:
@@ -94,7 +112,9 @@ def test_review_words_are_escaped() -> None:
     stay text (the emphasis around them is the only markup)."""
     hostile = "**x** [a](javascript:alert(1)) :red[b] <b>"
     text = why_text.story_paragraph(story(terms=[(hostile, 0.6, 0.0, 5.0, "very clear")],
-                                          themes=[(hostile, 0.6, 0.0, 5.0)]))
+                                          themes=[(hostile, 0.6, 0.0, 5.0)],
+                                          compared=[("**x** [a](javascript:alert(1)) :red[b] "
+                                                     "<b>", 5.0)]))
     assert hostile not in text
     assert r"\*\*x\*\* \[a\]\(javascript\:alert\(1\)\) \:red\[b\] \<b\>" in text
 
