@@ -75,17 +75,16 @@ else:
         "it when below; ageing pulls older reviews' weight down, so the score drifts towards "
         f"the prior of {model.prior_mean:g} stars. The parts add up exactly to the change."
     )
-# The chart, how to read it and what the low-star reviews said; beside them, when the
-# data has replies, the period's negative reviews still unanswered.
-chart_col, waiting_col = (st.columns([3, 2], gap="medium") if replies.has_replies(counted)
-                          else (st.container(), None))
+# The chart and how to read it; beside it, what the period's low-star reviews said and,
+# when the data has replies, those still unanswered.
+chart_col, side_col = st.columns([3, 2], gap="medium")
 chart_col.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
 chart_col.caption(how)
-if waiting_col is not None:
-    with waiting_col:
-        reply_sections.period_backlog(view, result.start, result.end)
-with chart_col:
+with side_col:
     why_story.low_star_section(view, result.start, result.end)
+    if replies.has_replies(counted):
+        st.divider()
+        reply_sections.period_backlog(view, result.start, result.end)
 
 st.subheader("The reviews that weigh most today", anchor=False)
 top = heaviest_reviews(counted, as_of=last, n=25, half_life_days=model.half_life_days)

@@ -1,4 +1,4 @@
-"""The Why page's words on the period's low-star reviews: what rose among them.
+"""The Why page's words on the period's low-star reviews, beside the waterfall.
 
 The story comes from the cached text analysis (:mod:`ui.themes.data`) and its wording
 from :mod:`ui.why_text`; nothing from a review reaches the page unescaped.
