@@ -77,7 +77,7 @@ def test_themes_page(page: Page, app_url: str) -> None:
     box.press("Enter")
     wait_idle(page, timeout=60_000)
     expect(page).to_have_url(re.compile(r"themes_exclude=portal"))
-    expect(cell(page, "hold").first).to_be_attached()  # the rest of the list is still there
+    expect(cell(page, "waiting").first).to_be_attached()  # the rest of the list is still there
     cells = grid_texts(page)
     assert "portal" not in cells and "migration" not in cells
 
@@ -86,33 +86,33 @@ def test_themes_page(page: Page, app_url: str) -> None:
     low_table.scroll_into_view_if_needed()
     box = low_table.bounding_box()
     assert box is not None
-    # The second row's check box ("hold", the first, is the picker's default).
+    # The second row's check box ("waiting", the first, is the picker's default).
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)
     wait_idle(page)
-    expect(body.get_by_role("combobox", name="Term")).to_have_value("hours")
-    expect(page).to_have_url(re.compile(r"themes_term=hours"))
+    expect(body.get_by_role("combobox", name="Term")).to_have_value("week")
+    expect(page).to_have_url(re.compile(r"themes_term=week"))
 
     # Pick a term: its reviews, each using it, exactly as written.
-    pick(page, "Term", "overcharged")
-    expect(page).to_have_url(re.compile(r"themes_term=overcharged"))
+    pick(page, "Term", "rejected")
+    expect(page).to_have_url(re.compile(r"themes_term=rejected"))
     reviews = body.get_by_test_id("stDataFrame").last
     reviews.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     texts = reviews.locator("td").all_text_contents()
     written = [t for t in texts if len(t) > 25]
-    assert written and all("overcharged" in t.lower() for t in written), written
+    assert written and all("rejected" in t.lower() for t in written), written
     screenshot(page, "themes-term")
 
     # A fresh visit of the link shows the same page.
     page.goto(page.url)
     wait_idle(page, timeout=60_000)
     expect(body.get_by_role("textbox", name="Leave out words")).to_have_value("portal, migration")
-    expect(body.get_by_role("combobox", name="Term")).to_have_value("overcharged")
+    expect(body.get_by_role("combobox", name="Term")).to_have_value("rejected")
 
 
 def hostile_export(path: Path) -> list[str]:
     """A review table whose titles, texts, locations and company are hostile strings
-    around plain complaints and praise, enough of them for terms and themes. Returns
+    around plain rejecteds and praise, enough of them for terms and themes. Returns
     the one-line hostile strings used as titles."""
     rng = np.random.default_rng(3)
     one_line = [s for s in builders.HOSTILE_STRINGS if "\n" not in s and len(s) < 100]
@@ -156,7 +156,7 @@ def test_hostile_text_stays_text_on_the_themes_page(page: Page, app_url: str,
     expect(body.get_by_text("Leave out the company's own name (acme, corp)")).to_be_visible()
     assert_nothing_injected(page, "themes")
 
-    pick(page, "Term", "portal")
+    pick(page, "Term", "late")
     reviews = body.get_by_test_id("stDataFrame").last
     reviews.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
