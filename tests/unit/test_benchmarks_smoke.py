@@ -41,6 +41,16 @@ TABLE_ROWS = (
     *(f"`score_table_sql` (DuckDB over Parquet files), `{model}`" for model in MODELS),
     "Its query alone, `decayed-prior`",
     "The former one-aggregation query",
+    "Term tables, cold: `term_matrix` in a fresh process",
+    "... of which the cold `term_matrix`",
+    "... of which loading the lemma dictionaries",
+    "`term_matrix` again in the same process",
+    "Term tables given the matrix",
+    "`find_themes`",
+    "Page rerun, term matrix and themes cached",
+    "Naive baseline: scikit-learn `CountVectorizer`",
+    "`CountVectorizer` / `term_matrix`",
+    "Peak memory of the process during the cold `term_matrix`",
 )
 FIDELITY_ROWS = (
     "Read the companies through the importer",
