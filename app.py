@@ -11,6 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import warmup
+
 HERE = Path(__file__).parent
 
 st.set_page_config(
@@ -35,4 +37,5 @@ pages = [
     st.Page(HERE / "app_pages" / "planner.py", title="Planner", icon=":material/insights:"),
     st.Page(HERE / "app_pages" / "kpi.py", title="KPI view", icon=":material/speed:"),
 ]
+warmup.start()  # language data for the text analysis, in the background
 st.navigation(pages).run()

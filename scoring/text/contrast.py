@@ -75,24 +75,30 @@ class Comparison:
         return distinct(rows.iloc[::-1], n)
 
 
+PREFERRED_WORDS = {2: 0, 1: 1, 3: 2}  # of nested terms used alike: a pair says most
+
+
 def distinct(rows: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The first ``n`` rows, skipping a term inside (or around) one already taken when
-    it is used by nearly the same reviews (within 20%): ``"new portal"`` after
-    ``"portal"`` says nothing new when almost every ``"portal"`` is a new one."""
-    taken: list[tuple[set[str], float, float]] = []
-    keep: list[int] = []
-    for i, (lemmas, a, b) in enumerate(zip(rows["lemmas"], rows["reviews_a"], rows["reviews_b"],
-                                            strict=True)):
-        words = set(lemmas.split())
-        size = max(a, b)
-        if any((words <= w or w <= words) and abs(size - s) <= 0.2 * max(size, s)
-               for w, s, _ in taken):
+    """The first ``n`` rows, without repeats: of a term and one inside it (``"customer"``,
+    ``"customer service"``, ``"good customer service"``) used by nearly the same reviews
+    (within 20%), only one is kept, the two-word phrase if there is one, else the word."""
+    taken: list[tuple[int, set[str], float]] = []
+    sizes = np.maximum(rows["reviews_a"].to_numpy(), rows["reviews_b"].to_numpy())
+    for i, lemmas in enumerate(rows["lemmas"]):
+        words = set(str(lemmas).split())
+        size = float(sizes[i])
+        clash = [k for k, (_, w, s) in enumerate(taken)
+                 if (words <= w or w <= words) and abs(size - s) <= 0.2 * max(size, s)]
+        if clash:
+            k = clash[0]
+            rank = PREFERRED_WORDS.get(len(words), 3)
+            if rank < PREFERRED_WORDS.get(len(taken[k][1]), 3):
+                taken[k] = (i, words, size)
             continue
-        taken.append((words, size, 0.0))
-        keep.append(i)
-        if len(keep) == n:
+        if len(taken) == n:
             break
-    return rows.iloc[keep]
+        taken.append((i, words, size))
+    return rows.iloc[[i for i, _, _ in taken]]
 
 
 def compare(

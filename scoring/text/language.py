@@ -1,10 +1,13 @@
 """Each review's language: the data's own column where it has one, else detected.
 
 Detection uses ``py3langid`` (its model ships in the package) on a seeded sample of the
-texts to find which languages the dataset is written in; with one language every
-review without a language of its own gets it, with several each review takes the one
-whose stop words it uses most (:func:`scoring.text.terms.term_matrix` does that vote,
-since it needs the words). Language codes are ISO 639-1 (``en``, ``de``, ``nl``).
+texts to find which languages the dataset is mostly written in (its main language);
+then each review without a language of its own votes by its stop words among those
+and :data:`VOTING`, and leaves the main language only when another's stop words
+clearly outnumber it (:func:`scoring.text.terms.term_matrix` does that vote, since it
+needs the words): a sample would miss a few Dutch reviews in an English set, and
+reading every review with the detector would take most of the time of the analysis.
+Language codes are ISO 639-1 (``en``, ``de``, ``nl``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ SAMPLE_SIZE = 400  # texts read by the detector
 MIN_SHARE = 0.05  # a language is one of the dataset's when it has this share of the sample
 MIN_CHARS = 20  # shorter texts are too short to tell
 FALLBACK = "en"
+# Languages every review may vote for by its stop words besides the detected ones.
+VOTING = ("en", "de", "nl", "fr", "es", "it")
+MIN_VOTES = 3  # stop words of another language a review needs to leave the main one ...
+VOTE_MARGIN = 1.5  # ... and how many times the main language's it needs
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,8 @@ def lemmatised(code: str) -> bool:
 
 
 def lemma(word: str, code: str) -> str:
-    """The dictionary form of a lower-case ``word`` (``"delayed"`` -> ``"delay"``)."""
+    """The dictionary form of ``word``, lower case (``"delayed"`` -> ``"delay"``,
+    ``"Züge"`` -> ``"zug"``; German nouns must be given with their capital)."""
     if not lemmatised(code):
         return word
     try:
@@ -120,3 +128,14 @@ def lemma(word: str, code: str) -> str:
 
 # Languages whose nouns are written with a capital: capitals do not mark names there.
 CAPITALISED_NOUNS = frozenset({"de", "lb"})
+
+
+def preload(codes: tuple[str, ...] = ("en",)) -> None:
+    """Load the language detector's model and the lemmatiser's dictionaries of ``codes``
+    now (about a second each, once per process) rather than on the first analysis."""
+    import py3langid
+
+    py3langid.classify("warm up")
+    for code in codes:
+        if lemmatised(code):
+            lemma("warm", code)

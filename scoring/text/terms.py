@@ -46,8 +46,7 @@ class Candidates(NamedTuple):
     n: int
     keys: np.ndarray  # the term, its lemma ids packed in one integer
     counts: np.ndarray  # reviews using each
-    docs: np.ndarray  # one (review, term) pair per entry: the review ...
-    ids: np.ndarray  # ... and the term's position in keys
+    used: sparse.csr_matrix  # reviews x keys, 1 where the review uses the term
 
 
 @dataclass(frozen=True)
@@ -127,20 +126,31 @@ def _doc_languages(reviews: pd.DataFrame, tokens: Tokens, lower_id: np.ndarray,
     missing = pd.isna(codes)
     if not missing.any():
         return codes
-    joined = _texts(reviews)
-    guess = language.detect(joined[missing])
-    if len(guess.languages) <= 1:
+    rows = np.flatnonzero(missing)
+    if rows.size > language.SAMPLE_SIZE:
+        rng = np.random.default_rng(0)
+        rows = np.sort(rng.choice(rows, language.SAMPLE_SIZE, replace=False))
+    guess = language.detect(_texts(reviews.iloc[rows]))
+    # Each review votes by the stop words it uses, among the detected languages and a
+    # few common ones: a review switches from the main language only when another
+    # language's stop words clearly outnumber the main one's (a few Dutch reviews in
+    # an English set, which a sample of the set would not notice).
+    candidates = list(dict.fromkeys((guess.main, *guess.languages, *language.VOTING)))
+    candidates = [c for c in candidates if language.stop_words(c)]
+    if len(candidates) <= 1:
         codes[missing] = guess.main
         return codes
-    votes = np.zeros((len(guess.languages), tokens.n_docs))
+    votes = np.zeros((len(candidates), tokens.n_docs))
     token_lower = lower_id[tokens.word]
-    for k, code in enumerate(guess.languages):
+    for k, code in enumerate(candidates):
         stops = language.stop_words(code)
         is_stop = np.fromiter((w in stops for w in lower), dtype=bool, count=len(lower))
         votes[k] = np.bincount(tokens.doc, weights=is_stop[token_lower], minlength=tokens.n_docs)
-    best = np.asarray(guess.languages, dtype=object)[votes.argmax(axis=0)]
-    best[votes.max(axis=0) == 0] = guess.main
-    codes[missing] = best[missing]
+    best = votes.argmax(axis=0)
+    main_votes = votes[0]
+    clear = votes.max(axis=0) >= np.maximum(language.MIN_VOTES, language.VOTE_MARGIN * main_votes)
+    chosen = np.where(clear, best, 0)
+    codes[missing] = np.asarray(candidates, dtype=object)[chosen][missing]
     return codes
 
 
@@ -236,6 +246,10 @@ def term_matrix(
     capitals = np.bincount(pair_of_token[inside & capital], minlength=n_pairs)
     capital_share = np.divide(capitals, uses, out=np.zeros(n_pairs), where=uses > 0)
     named = (uses >= NAME_MIN_USES) & (capital_share >= NAME_CAPITALS)
+    # Where a word is only ever a sentence's first, its capitals over all uses.
+    all_uses = np.bincount(pair_of_token, minlength=n_pairs)
+    all_caps = np.bincount(pair_of_token[capital], minlength=n_pairs)
+    written_capital = np.where(uses > 0, capital_share, all_caps / np.maximum(all_uses, 1))
     nouns_capitalised = np.fromiter((c in language.CAPITALISED_NOUNS for c in pair_lang),
                                     dtype=bool, count=n_pairs)
     name_words = _name_words(reviews)
@@ -253,7 +267,12 @@ def term_matrix(
         word, code = pair_word[k], pair_lang[k]
         stops = language.stop_words(code)
         stop = word in stops
-        lem = language.lemma(word, code) if code in lemmatised and not stop else word
+        if code in lemmatised and not stop:
+            # German nouns are looked up as written: "Bahn", not "bahn".
+            noun = code in language.CAPITALISED_NOUNS and written_capital[k] >= 0.5
+            lem = language.lemma(word[:1].upper() + word[1:] if noun else word, code)
+        else:
+            lem = word
         lemmas[k] = lem
         is_stop[k] = stop or lem in stops or len(lem) < MIN_LETTERS
     lemma_of_pair, lemma_names = pd.factorize(lemmas)
@@ -268,11 +287,12 @@ def term_matrix(
 
     def doc_frequency(n: int, keys: np.ndarray, docs: np.ndarray) -> Candidates:
         ids, uniques = pd.factorize(keys)
-        k = max(len(uniques), 1)
-        pairs = np.unique(docs * k + ids)
-        pair_ids = pairs % k
-        return Candidates(n, np.asarray(uniques), np.bincount(pair_ids, minlength=len(uniques)),
-                          pairs // k, pair_ids)
+        used = sparse.csr_matrix((np.ones(ids.size, dtype=np.int32), (docs, ids)),
+                                 shape=(tokens.n_docs, max(len(uniques), 1)))
+        used.sum_duplicates()  # one entry per (review, term): the review uses it
+        used.data[:] = 1
+        counts = np.bincount(used.indices, minlength=len(uniques))
+        return Candidates(n, np.asarray(uniques), counts, used)
 
     # Words: count, then break phrases at words too rare to be a term.
     words = doc_frequency(1, term, doc)
@@ -303,8 +323,11 @@ def term_matrix(
     # The form each lemma is most often written in (lower case unless the texts write
     # it with a capital inside sentences, as German nouns).
     token_lower_kept = token_lower[keep]
-    shown = (pd.DataFrame({"lemma": term, "lower": token_lower_kept}).value_counts()
-             .reset_index().drop_duplicates("lemma"))
+    pair = term * len(lower) + token_lower_kept
+    ranked = pd.Series(pair).value_counts()  # most used first
+    best = ranked.index.to_numpy()
+    best = best[~pd.Series(best // len(lower)).duplicated().to_numpy()]
+    shown = pd.DataFrame({"lemma": best // len(lower), "lower": best % len(lower)})
     lower_uses = np.bincount(token_lower[inside], minlength=len(lower))
     lower_caps = np.bincount(token_lower[inside & capital], minlength=len(lower))
     upper = lower_caps >= NAME_CAPITALS * np.maximum(lower_uses, 1)
@@ -313,17 +336,18 @@ def term_matrix(
         word = str(lower[low])
         written[lem] = word[:1].upper() + word[1:] if upper[low] and lower_uses[low] else word
 
-    rows, cols, labels_term, labels_lemmas, words_n, term_counts = [], [], [], [], [], []
+    labels_term, labels_lemmas, words_n, term_counts = [], [], [], []
     offset = np.cumsum([0] + [c.keys.size for c in candidates])
-    column_of = np.full(offset[-1], -1, dtype=np.int64)
-    column_of[order] = np.arange(order.size)
+    group = np.searchsorted(offset, order, side="right") - 1
+    blocks, position, start = [], np.empty(order.size, dtype=np.int64), 0
     for i, found in enumerate(candidates):
-        col = column_of[offset[i] + found.ids]
-        hit = col >= 0
-        rows.append(found.docs[hit])
-        cols.append(col[hit])
-    for pos in order:
-        found = candidates[int(np.searchsorted(offset, pos, side="right") - 1)]
+        ranks = np.flatnonzero(group == i)
+        blocks.append(found.used[:, local[order[ranks]]])
+        position[ranks] = start + np.arange(ranks.size)
+        start += ranks.size
+    matrix = sparse.csr_matrix(sparse.hstack(blocks, format="csc")[:, position], dtype=np.int8)
+    for pos, i in zip(order, group, strict=True):
+        found = candidates[int(i)]
         packed = int(found.keys[local[pos]])
         parts: list[int] = []
         for _ in range(found.n):
@@ -334,11 +358,6 @@ def term_matrix(
         labels_lemmas.append(" ".join(str(lemma_names[p]) for p in parts))
         words_n.append(found.n)
         term_counts.append(int(counts[pos]))
-    r = np.concatenate(rows)
-    c = np.concatenate(cols)
-    matrix = sparse.csr_matrix(
-        (np.ones(r.size, dtype=np.int8), (r, c)), shape=(tokens.n_docs, order.size)
-    )
     name_uses = pd.Series(uses[is_name], index=pair_word[is_name]).groupby(level=0).sum()
     return TermMatrix(
         matrix=matrix,

@@ -2,8 +2,10 @@
 
 A word is a run of letters (Unicode letters and their combining marks) of
 :data:`MIN_LETTERS` to :data:`MAX_LETTERS`: scikit-learn's token rule with digits left
-out, so numbers, prices and dates never become terms. Text is cut at sentence marks
-first so that phrases never span two sentences, and titles are their own sentences.
+out, so numbers, prices and dates never become terms. Google's machine-translated
+reviews (``"(Translated by Google) ... (Original) ..."``) keep the translation only.
+Text is cut at sentence marks first so that phrases never span two sentences, and
+titles are their own sentences.
 Languages written without spaces (Chinese, Japanese, Thai) give runs longer than
 :data:`MAX_LETTERS`, which are dropped: they yield no terms, and never an error.
 
@@ -14,6 +16,8 @@ in flat arrays rather than one Python list per review.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +30,10 @@ MIN_LETTERS = 2
 MAX_LETTERS = 30
 SENTENCE_MARKS = r"[.!?;:()\[\]{}\"“”„«»<>|/\\\r\n\t]+"
 NON_LETTERS = r"[^\p{L}\p{M}]+"
+CHUNK = 20_000  # texts per thread, at least
+GOOGLE_MARK = "(Translated by Google)"
+GOOGLE_TRANSLATED = r"\(Translated by Google\)"
+GOOGLE_ORIGINAL = r"(?s)\(Original\).*$"
 
 
 @dataclass(frozen=True)
@@ -51,13 +59,42 @@ def _arrow_strings(values: pd.Series | None, n: int) -> pa.Array:
     """Text cells as an Arrow string array: non-text cells empty, long ones cut."""
     if values is None:
         return pa.array([""] * n, type=pa.large_string())
-    cells = [v if isinstance(v, str) else "" for v in values.tolist()]
-    try:
-        array = pa.array(cells, type=pa.large_string())
-    except (UnicodeEncodeError, pa.ArrowInvalid):  # lone surrogates from a broken file
-        cells = [c.encode("utf-8", "replace").decode("utf-8") for c in cells]
-        array = pa.array(cells, type=pa.large_string())
-    return pc.utf8_slice_codeunits(array, 0, MAX_CHARS)
+    array = None
+    if pd.api.types.is_string_dtype(values.dtype):
+        try:  # pandas' Arrow-backed text: no copy through Python objects
+            array = pa.array(values, from_pandas=True)
+            if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+                array = None
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+            array = None
+    if array is None:
+        cells = [v if isinstance(v, str) else "" for v in values.tolist()]
+        try:
+            array = pa.array(cells, type=pa.large_string())
+        except (UnicodeEncodeError, pa.ArrowInvalid):  # lone surrogates from a broken file
+            cells = [c.encode("utf-8", "replace").decode("utf-8") for c in cells]
+            array = pa.array(cells, type=pa.large_string())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = pc.fill_null(array.cast(pa.large_string()), "")
+    array = pc.utf8_slice_codeunits(array, 0, MAX_CHARS)
+    # Google's machine translations: keep the translation, not the original after it.
+    if pc.any(pc.match_substring(array, GOOGLE_MARK)).as_py():
+        array = pc.replace_substring_regex(array, GOOGLE_ORIGINAL, "")
+        array = pc.replace_substring_regex(array, GOOGLE_TRANSLATED, "")
+    return array
+
+
+def _split(array: pa.Array, pattern: str) -> pa.Array:
+    """``pc.split_pattern_regex`` in chunks on every core (the kernel releases the GIL)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if workers == 1 or len(array) < 2 * CHUNK:
+        return pc.split_pattern_regex(array, pattern)
+    step = max(CHUNK, -(-len(array) // workers))
+    chunks = [array.slice(i, step) for i in range(0, len(array), step)]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(lambda chunk: pc.split_pattern_regex(chunk, pattern), chunks))
+    return pa.concat_arrays(parts)
 
 
 def tokenise(titles: pd.Series | None, texts: pd.Series | None) -> Tokens:
@@ -67,12 +104,12 @@ def tokenise(titles: pd.Series | None, texts: pd.Series | None) -> Tokens:
     segment_doc = np.concatenate([np.arange(n), np.arange(n)])
     segment_title = np.concatenate([np.ones(n, bool), np.zeros(n, bool)])
 
-    sentences = pc.split_pattern_regex(segments, SENTENCE_MARKS)
+    sentences = _split(segments, SENTENCE_MARKS)
     per_segment = pc.list_value_length(sentences).to_numpy(zero_copy_only=False)
     sentence_doc = np.repeat(segment_doc, per_segment)
     sentence_title = np.repeat(segment_title, per_segment)
 
-    words = pc.split_pattern_regex(pc.list_flatten(sentences), NON_LETTERS)
+    words = _split(pc.list_flatten(sentences), NON_LETTERS)
     per_sentence = pc.list_value_length(words).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(words)
     sentence = np.repeat(np.arange(len(per_sentence)), per_sentence)
