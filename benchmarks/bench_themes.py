@@ -11,7 +11,10 @@ first ``term_matrix`` is the *cold* one a user waits for after the server starts
 after another dataset was analysed in a new worker), and its second call shows what the
 same work costs with the dictionaries already loaded. In the cold call the loading is
 timed on its own (the loaders are wrapped, at no cost to the rest), so the report can
-say how much of it is loading.
+say how much of it is loading. The app loads that language data in the background
+shortly after the server starts (``ui/warmup.py``); ``--preload`` processes do the same
+first (timed apart) and then time the first analysis: the cold case once the server has
+warmed up.
 
 Each process reports its peak resident set during ``term_matrix`` (``VmHWM`` of
 ``/proc/self/status``, reset just before the call through ``/proc/self/clear_refs``;
@@ -158,8 +161,14 @@ def _tables(terms, reviews) -> tuple[object, object]:
 
 
 def _child(path: str, *, warm: bool, full: bool, repeats: int,
-           baseline_repeats: int, baseline_cap_s: float) -> dict[str, object]:
-    """Measure ``term_matrix`` cold (and more, see the module) on the reviews at ``path``."""
+           baseline_repeats: int, baseline_cap_s: float, preload: bool = False
+           ) -> dict[str, object]:
+    """Measure ``term_matrix`` cold (and more, see the module) on the reviews at ``path``.
+
+    With ``preload`` the process first loads the language data as the app's background
+    warm-up does (``ui.warmup``: ``language.preload`` of its languages), timed apart:
+    the cold call is then the one a user waits for once the server has warmed up.
+    """
     began = time.perf_counter()
     import pandas  # noqa: F401
     import py3langid.langid  # noqa: F401  (a light import; its model loads on first use)
@@ -174,6 +183,14 @@ def _child(path: str, *, warm: bool, full: bool, repeats: int,
     began = time.perf_counter()
     reviews = read_review_texts(path)
     read_s = time.perf_counter() - began
+    preload_s = None
+    if preload:
+        from scoring.text import language
+        from ui.warmup import LANGUAGES
+
+        began = time.perf_counter()
+        language.preload(LANGUAGES)
+        preload_s = time.perf_counter() - began
     clock = _LoadClock()
     clock.install()
     gc.collect()
@@ -190,6 +207,7 @@ def _child(path: str, *, warm: bool, full: bool, repeats: int,
         "rows": len(reviews),
         "imports_s": imports_s,
         "read_s": read_s,
+        "preload_s": preload_s,
         "cold_s": cold_s,
         "cold_tables_s": cold_tables_s,
         "cold_path_s": cold_s + cold_tables_s,
@@ -346,7 +364,8 @@ def _baseline(reviews, repeats: int, cap_s: float) -> dict[str, object]:
 
 
 def run_child(path: Path, *, warm: bool = True, full: bool = False, repeats: int = 5,
-              baseline_repeats: int = 3, baseline_cap_s: float = 60.0) -> dict[str, object]:
+              baseline_repeats: int = 3, baseline_cap_s: float = 60.0,
+              preload: bool = False) -> dict[str, object]:
     """One measuring process on the reviews at ``path``; what :func:`_child` returned."""
     command = [sys.executable, "-m", "benchmarks.bench_themes", "--child", str(path),
                "--repeats", str(repeats), "--baseline-repeats", str(baseline_repeats),
@@ -355,6 +374,8 @@ def run_child(path: Path, *, warm: bool = True, full: bool = False, repeats: int
         command.append("--once")
     if full:
         command.append("--full")
+    if preload:
+        command.append("--preload")
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"The measuring process failed ({done.returncode}): "
@@ -365,10 +386,13 @@ def run_child(path: Path, *, warm: bool = True, full: bool = False, repeats: int
 def bench_size(rows: int, folder: Path, *, cold_repeats: int = 5, repeats: int = 7,
                baseline_repeats: int = 3, baseline_cap_s: float = 60.0,
                language_column: bool = False, full: bool = True, seed: int = 0,
+               preloaded_repeats: int = 0, warm: bool = True,
                **options: object) -> dict[str, object]:
     """``cold_repeats`` measuring processes on ``rows`` generated reviews (the first
-    one ``full``: tables, themes, cached path, baseline); their results, listed.
-    ``options`` go to :func:`benchmarks.texts.review_text_chunks`."""
+    one ``full``: tables, themes, cached path, baseline; each with a second, warm call
+    when ``warm``), then ``preloaded_repeats`` processes that load the language data
+    first as the app's warm-up does; their results, listed as ``runs`` and
+    ``preloaded``. ``options`` go to :func:`benchmarks.texts.review_text_chunks`."""
     from benchmarks.texts import write_review_texts
 
     path = folder / f"review_texts_{rows}{'_language' if language_column else ''}.parquet"
@@ -377,13 +401,15 @@ def bench_size(rows: int, folder: Path, *, cold_repeats: int = 5, repeats: int =
     generate_s = time.perf_counter() - began
     file_mb = path.stat().st_size / 1e6
     try:
-        runs = [run_child(path, full=full and k == 0, repeats=repeats,
+        runs = [run_child(path, full=full and k == 0, repeats=repeats, warm=warm,
                           baseline_repeats=baseline_repeats, baseline_cap_s=baseline_cap_s)
                 for k in range(cold_repeats)]
+        preloaded = [run_child(path, warm=False, preload=True)
+                     for _ in range(preloaded_repeats)]
     finally:
         path.unlink(missing_ok=True)
     return {"rows": rows, "generate_s": generate_s, "file_mb": file_mb, "runs": runs,
-            "language_column": language_column}
+            "preloaded": preloaded, "language_column": language_column}
 
 
 def bench_memory(rows: int, folder: Path, *, repeats: int = 1, seed: int = 0
@@ -431,6 +457,8 @@ def _main() -> None:
     parser.add_argument("--once", action="store_true", help="no second term_matrix call")
     parser.add_argument("--full", action="store_true",
                         help="also the tables, themes, cached path and baseline")
+    parser.add_argument("--preload", action="store_true",
+                        help="load the language data first, as the app's warm-up does")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--baseline-repeats", type=int, default=3)
     parser.add_argument("--baseline-cap", type=float, default=60.0)
@@ -438,7 +466,7 @@ def _main() -> None:
     if args.child:
         print(json.dumps(_child(args.child, warm=not args.once, full=args.full,
                                 repeats=args.repeats, baseline_repeats=args.baseline_repeats,
-                                baseline_cap_s=args.baseline_cap)))
+                                baseline_cap_s=args.baseline_cap, preload=args.preload)))
     else:
         print(json.dumps(bench_themes(), indent=2))
 

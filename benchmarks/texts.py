@@ -20,9 +20,10 @@ Reviews with titles and texts that look, to :mod:`scoring.text`, like real ones:
   (about one in a hundred content words has a letter dropped, doubled, swapped or
   changed), which give the long tail of rare word forms real text has: the number
   of distinct words grows with the number of reviews;
-- lengths: titles 2-6 words (3% none), texts 5-150 words (median about 30, 4% none),
-  and one in 300 very long (600-3,000 words, longer than the engine's 5,000-character
-  cut); sentences of about 11 words, capitalised, ending in ``.``, ``!`` or ``?``;
+- lengths (in draws, each a word or one of the topics' fixed phrases): titles 2-6
+  (3% none), texts 5-150 (median about 30, 4% none), and one in 300 very long
+  (600-3,000, longer than the engine's 5,000-character cut); sentences of about 11,
+  capitalised, ending in ``.``, ``!`` or ``?``;
 - :data:`GERMAN_SHARE` of the reviews in German (German topics, stop words and
   dictionary words, nouns capitalised);
 - times over :data:`YEARS` years ending at :data:`benchmarks.data.END` (volume
@@ -338,7 +339,7 @@ def _segments(rng: np.random.Generator, lex: Lexicon, language: np.ndarray,
 
 
 def _lengths(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Words per title (2-6, 3% none) and per text (5-150, 4% none, 1 in 300 very long)."""
+    """Draws per title (2-6, 3% none) and per text (5-150, 4% none, 1 in 300 very long)."""
     titles = rng.integers(2, 7, n)
     titles[rng.random(n) < 0.03] = 0
     texts = np.clip(np.rint(rng.lognormal(np.log(30.0), 0.85, n)), 5, 150).astype(np.int64)
