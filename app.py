@@ -33,6 +33,8 @@ pages = [
     st.Page(HERE / "app_pages" / "compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page(HERE / "app_pages" / "why.py", title="Why did it move?",
             icon=":material/waterfall_chart:"),
+    st.Page(HERE / "app_pages" / "themes.py", title="Themes", icon=":material/topic:",
+            url_path="themes"),
     st.Page(HERE / "app_pages" / "replies.py", title="Replies", icon=":material/forum:"),
     st.Page(HERE / "app_pages" / "planner.py", title="Planner", icon=":material/insights:"),
     st.Page(HERE / "app_pages" / "kpi.py", title="KPI view", icon=":material/speed:"),

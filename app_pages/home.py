@@ -6,7 +6,7 @@ import streamlit as st
 
 import scoring
 from scoring import replies
-from ui import charts, controls, downloads, headline, views
+from ui import charts, controls, downloads, headline, views, why_text
 from ui import format as fmt
 from ui.replies import sections as reply_sections
 from ui.replies import text as reply_text
@@ -68,6 +68,8 @@ with figures:
         f"**{snap.label}** at **{fmt.score_text(snap.score)}** "
         f"({fmt.stars_text(snap.stars)}).  \n" + "  \n".join(headline.distance_lines(snap))
     )
+    st.page_link("app_pages/why.py", label=why_text.overview_link_label(snap.change_90d),
+                 icon=":material/waterfall_chart:")
     st.caption(views.model_fidelity(model))
     if replies.has_replies(reviews):
         profile = reply_sections.summary(view, reply_sections.as_of(view))

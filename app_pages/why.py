@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from scoring import replies
 from scoring.attribution import explain_change, heaviest_reviews
-from ui import charts, controls, downloads
+from ui import charts, controls, downloads, why_story
 from ui import format as fmt
 from ui.replies import sections as reply_sections
 
@@ -62,27 +62,29 @@ else:
     )
 st.markdown(moved)
 waterfall = charts.waterfall_figure(result)
-if replies.has_replies(counted):
-    chart_col, waiting_col = st.columns([3, 2], gap="medium")
-    chart_col.plotly_chart(waterfall, width="stretch", theme=None,
-                           config={"displaylogo": False})
-    with waiting_col:
-        reply_sections.period_backlog(view, result.start, result.end)
-else:
-    st.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
 if model.is_trustpilot:
-    st.caption(
+    how = (
         "Each bar is what one star group's new reviews did, averaged over every order in which "
         "the groups could have arrived (their Shapley value), so no group is favoured by coming "
         "first. Ageing alone does not move the score; it makes the new reviews weigh more "
         "against the old ones. The parts add up exactly to the change."
     )
 else:
-    st.caption(
+    how = (
         "A new review lifts the score when its stars are above the score it meets and lowers "
         "it when below; ageing pulls older reviews' weight down, so the score drifts towards "
         f"the prior of {model.prior_mean:g} stars. The parts add up exactly to the change."
     )
+# The chart and how to read it; beside it, what the period's low-star reviews said and,
+# when the data has replies, those still unanswered.
+chart_col, side_col = st.columns([3, 2], gap="medium")
+chart_col.plotly_chart(waterfall, width="stretch", theme=None, config={"displaylogo": False})
+chart_col.caption(how)
+with side_col:
+    why_story.low_star_section(view, result.start, result.end)
+    if replies.has_replies(counted):
+        st.divider()
+        reply_sections.period_backlog(view, result.start, result.end)
 
 st.subheader("The reviews that weigh most today", anchor=False)
 top = heaviest_reviews(counted, as_of=last, n=25, half_life_days=model.half_life_days)

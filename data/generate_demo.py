@@ -15,6 +15,12 @@ and recovers after it, ending better than before (almost every 1-2 star review
 answered, within hours). Each reply has a short, plain text (``Company Response``)
 that fits its situation: an apology, thanks, the portal problems, a late reply.
 
+Review texts tell it too: each English review is about one topic of its star level
+(staff, price, claims, the app; waits, renewal prices, refused claims), and the
+incident's 1-3 star reviews are about the portal migration (locked out, policy missing,
+charged twice), so the text analysis finds the incident as a rising theme. They draw
+from their own random stream, so they change no other column.
+
 The output is deterministic byte for byte for a given seed. Run
 ``python data/generate_demo.py`` to rewrite the CSV.
 """
@@ -112,84 +118,409 @@ COLUMNS = [
     "Location ID",
 ]
 
-# Short English templates: (titles, openers, details) per star level.
-TEXTS: dict[int, tuple[list[str], list[str], list[str]]] = {
-    5: (
-        ["Excellent service", "Brilliant", "Highly recommend", "Great value", "Five stars"],
-        ["Quick and easy.", "Really helpful staff.", "Couldn't fault them.", "So simple."],
-        [
-            "Claim sorted in days.",
-            "Renewal took two minutes.",
-            "Best price I found.",
-            "Will stay with them.",
-            "Clear cover, no jargon.",
-        ],
+# Review texts. A review is about one topic of its star level: its title fits the topic
+# (or the level), its content one of the topic's sentences, often with a detail that
+# follows it, and sometimes an opener, a closer or a sentence of another topic, so the
+# texts vary as real ones do. During the incident, 1-3 star reviews are about the
+# customer portal's migration instead.
+
+
+class Topic(NamedTuple):
+    """What a review is about: how often (relative to the level's other topics), titles
+    that fit it, sentences about it and details that may follow any of them."""
+
+    weight: float
+    titles: tuple[str, ...]
+    sentences: tuple[str, ...]
+    details: tuple[str, ...] = ()
+
+
+class StarTexts(NamedTuple):
+    """One star level's texts: titles any review may take, openers, closers, topics,
+    and how often a review starts with an opener."""
+
+    titles: tuple[str, ...]
+    openers: tuple[str, ...]
+    closers: tuple[str, ...]
+    topics: tuple[Topic, ...]
+    opener_share: float = 0.35
+
+
+TEXTS: dict[int, StarTexts] = {
+    5: StarTexts(
+        ("Excellent service", "Brilliant", "Highly recommend", "Five stars", "Fantastic",
+         "Couldn't be happier", "Spot on", "First class", "Really impressed"),
+        ("Superb.", "Couldn't fault them.", "Really pleased.", "Quick and easy.",
+         "Very happy.", "Brilliant experience."),
+        ("Will definitely renew.", "Highly recommend.", "Will stay with them.",
+         "Would recommend to anyone.", "Thank you!", "Five stars from me."),
+        (
+            Topic(0.3, ("Lovely helpful staff", "Great customer service", "So helpful"), (
+                "The staff were friendly and sorted everything in one call.",
+                "Staff were patient and explained my cover clearly.",
+                "Really helpful staff on the phone.",
+                "Customer service was quick and helpful.",
+                "Everyone I dealt with was friendly and professional.",
+                "The advisor went out of her way to help.",
+                "Friendly staff who actually listen.",
+                "The man on the phone was really helpful and kind.",
+                "Helpful, friendly staff every time I call.",
+                "The customer service team were friendly and helpful.",
+                "Staff knew exactly what to do and were lovely about it.",
+                "Spoke to a helpful advisor who answered all my questions.",
+            ), (
+                "Got through to a real person straight away.",
+                "No waiting around.",
+                "They even rang back to check I was happy.",
+                "Made a stressful week much easier.",
+                "Nothing was too much trouble.",
+            )),
+            Topic(0.25, ("Great value", "Best price around", "Cheap and good"), (
+                "Best price I found, and better cover than my old insurer.",
+                "Great value for money.",
+                "Cheaper than everything on the comparison sites.",
+                "Really competitive price.",
+                "Good cover at a fair price.",
+                "The price was the lowest I was quoted.",
+                "Excellent value for the cover you get.",
+                "Much cheaper than my last insurer.",
+                "Renewal price stayed the same this year.",
+                "Saved a good amount by switching.",
+            ), (
+                "No hidden extras.",
+                "Monthly payments at no extra cost.",
+                "The cover is better than my old policy too.",
+                "Would happily pay it again.",
+            )),
+            Topic(0.25, ("Claim handled brilliantly", "Quick claim", "Paid out fast"), (
+                "My claim was settled within a week.",
+                "Claim sorted in days with no fuss.",
+                "After a burst pipe they paid my claim quickly.",
+                "Storm damage claim handled without any hassle.",
+                "Claimed for a stolen bike and the money was in my account in days.",
+                "The claim was paid in full and fast.",
+                "Made a claim after a break-in and they were brilliant.",
+                "Claim for water damage settled quickly and fairly.",
+                "Easy claim, paid within days.",
+                "They handled my claim brilliantly.",
+            ), (
+                "The claims team kept me updated the whole way.",
+                "They sent a plumber the next day.",
+                "The claims process was simple and stress free.",
+                "No arguing over the small print.",
+                "Exactly what insurance should be.",
+            )),
+            Topic(0.2, ("So easy", "Easy to use", "Simple and quick"), (
+                "The app makes it easy to check my policy.",
+                "Set up my policy online in ten minutes.",
+                "The website is clear and easy to use.",
+                "Renewal took two minutes online.",
+                "Changing my address online was quick and easy.",
+                "Bought the policy online in minutes.",
+                "Easy to manage everything in the app.",
+                "The online quote was quick and simple.",
+                "Adding my partner to the policy online took no time.",
+            ), (
+                "Documents arrived by email straight away.",
+                "Clear cover, no jargon.",
+                "Everything in one place.",
+                "No need to phone anyone.",
+            )),
+        ),
     ),
-    4: (
-        ["Good service", "Very good", "Happy overall", "Good price"],
-        ["Easy to set up.", "Helpful on the phone.", "Mostly smooth."],
-        [
-            "A short wait on the line.",
-            "Website could be clearer.",
-            "Claim took a little while.",
-            "Fair price for the cover.",
-        ],
+    4: StarTexts(
+        ("Good service", "Very good", "Happy overall", "Pretty good", "Solid insurer",
+         "No real complaints", "Good experience"),
+        ("Mostly smooth.", "Good overall.", "Happy enough.", "Pretty good experience."),
+        ("Would use again.", "Minor niggles only.", "Would recommend.",
+         "Four stars as there is room to improve."),
+        (
+            Topic(0.3, ("Helpful staff", "Friendly service"), (
+                "Helpful on the phone.",
+                "Staff were friendly.",
+                "Helpful customer service overall.",
+                "The advisor was helpful.",
+                "Nice, helpful staff.",
+                "Friendly people on the phone.",
+                "Customer service was friendly.",
+            ), (
+                "A short wait to get through.",
+                "It took a couple of calls to sort.",
+                "A bit slow to call back.",
+                "The hold music could be shorter.",
+            )),
+            Topic(0.25, ("Good price", "Fair value"), (
+                "Fair price for the cover.",
+                "Decent value compared with others.",
+                "Reasonable price and easy to pay monthly.",
+                "Good price for what you get.",
+                "Cheaper than most.",
+                "The price was fair.",
+            ), (
+                "The renewal went up a little.",
+                "Not the cheapest, but good cover.",
+                "Worth shopping around though.",
+            )),
+            Topic(0.25, ("Claim paid", "Good claim service"), (
+                "Claim handled well.",
+                "They paid my claim without argument.",
+                "The claims team were good once I got through.",
+                "Claim was paid in full.",
+                "My claim went through fine.",
+                "Claim settled fairly.",
+            ), (
+                "It took a little while.",
+                "A few more updates would have helped.",
+                "Just slower than hoped.",
+                "Some chasing needed.",
+            )),
+            Topic(0.2, ("Easy to set up", "Good website"), (
+                "Easy to set up online.",
+                "The app does what it needs to.",
+                "Mostly smooth to buy online.",
+                "Renewal was easy online.",
+                "The website works well enough.",
+            ), (
+                "Website could be clearer.",
+                "Took a while to find my documents.",
+            )),
+        ),
     ),
-    3: (
-        ["OK", "Average", "Fine, nothing special", "Mixed experience"],
-        ["Did the job.", "Not bad, not great.", "Price was fine."],
-        [
-            "Long hold times.",
-            "Had to chase my documents.",
-            "Renewal price went up.",
-            "Answers varied by agent.",
-        ],
+    3: StarTexts(
+        ("OK", "Average", "Fine, nothing special", "Mixed experience", "Could be better",
+         "Middle of the road", "Not bad"),
+        ("Did the job.", "Not bad, not great.", "Price was fine.", "It was OK."),
+        ("Might shop around next year.", "Room for improvement.", "Average at best."),
+        (
+            Topic(0.25, ("Long waits", "Hard to reach"), (
+                "Long hold times whenever you call.",
+                "Waited half an hour to speak to someone.",
+                "Hard to get through on the phone.",
+            ), (
+                "The call back never came, so I rang again.",
+                "Fine once you reach a person.",
+            )),
+            Topic(0.15, ("Slow paperwork",), (
+                "Had to chase my documents twice.",
+                "Paperwork took ages to arrive.",
+            ), (
+                "Letters contradicted each other.",
+                "Got there in the end.",
+            )),
+            Topic(0.25, ("Price creeping up", "Pricey renewal"), (
+                "Renewal price went up again.",
+                "The renewal quote was higher than a new customer's.",
+                "Not the cheapest any more.",
+            ), (
+                "Had to ring to get it down.",
+                "Cover is fine though.",
+            )),
+            Topic(0.15, ("Hit and miss",), (
+                "Answers varied depending on who you spoke to.",
+                "Some staff helpful, others less so.",
+                "Felt rushed on the phone.",
+            )),
+            Topic(0.2, ("Slow claim", "Claim paid eventually"), (
+                "Claim paid in the end.",
+                "Claim settled for less than I expected.",
+                "The claim was fine once a handler was assigned.",
+            ), (
+                "It took longer than promised.",
+                "Lots of chasing needed.",
+            )),
+        ),
     ),
-    2: (
-        ["Disappointing", "Poor service", "Not impressed", "Slow"],
-        ["Took far too long.", "Hard to get through.", "Felt ignored."],
-        [
-            "Claim still open after weeks.",
-            "Renewal price jumped.",
-            "Emails went unanswered.",
-            "Had to repeat myself.",
-        ],
+    2: StarTexts(
+        ("Disappointing", "Poor service", "Not impressed", "Slow", "Let down", "Frustrating",
+         "Could do much better"),
+        ("Took far too long.", "Hard to get through.", "Felt ignored.", "Not what I expected."),
+        ("Will be looking elsewhere at renewal.", "Expected better.", "Very disappointed."),
+        (
+            Topic(0.4, ("Slow claim", "Claim delays"), (
+                "My claim is still open after six weeks.",
+                "Claim dragging on with no updates.",
+                "Claim delayed again and nobody can tell me why.",
+            ), (
+                "Every stage of the claim needed me to chase.",
+                "Still waiting for the loss adjuster to call back.",
+                "Each time I call I get a different answer.",
+            )),
+            Topic(0.3, ("Renewal price hike", "Loyalty penalty"), (
+                "Renewal price jumped with no explanation.",
+                "The renewal quote went up by a third.",
+                "The price keeps going up every year.",
+            ), (
+                "Loyal customers pay more than new ones.",
+                "Found it cheaper elsewhere in minutes.",
+            )),
+            Topic(0.3, ("Poor communication", "No call back"), (
+                "Emails went unanswered for weeks.",
+                "Promised call backs never happened.",
+                "Waited forty minutes to speak to someone.",
+            ), (
+                "Had to repeat myself to every agent.",
+                "Nobody seems to read the notes.",
+            )),
+        ),
     ),
-    1: (
-        ["Avoid", "Terrible", "Awful claims service", "Never again", "Shocking"],
-        ["Worst insurer I've used.", "Complete nightmare.", "Absolutely useless."],
-        [
-            "Claim rejected on a technicality.",
-            "No reply to complaints.",
-            "Cancelled and overcharged.",
-            "Hours on hold, then cut off.",
-        ],
+    1: StarTexts(
+        ("Avoid", "Terrible", "Never again", "Shocking", "Useless", "Stay away",
+         "Worst insurer ever"),
+        ("Worst insurer I've used.", "Complete nightmare.", "Absolutely useless.", "Appalling."),
+        ("Avoid at all costs.", "Never again.", "Do not use this company."),
+        (
+            Topic(0.35, ("Awful claims service", "Claim refused"), (
+                "Claim rejected on a technicality.",
+                "They refused my claim after months of waiting.",
+                "Claim delayed for months, then declined.",
+                "Paid premiums for years and they rejected the first claim I made.",
+            ), (
+                "The loss adjuster never turned up.",
+                "No explanation given.",
+                "Now going to the ombudsman.",
+            )),
+            Topic(0.25, ("Overcharged", "Rip off renewal"), (
+                "Cancelled my policy and still overcharged me.",
+                "Renewal quote doubled for no reason.",
+                "Auto renewed at a much higher price without asking.",
+            ), (
+                "Took a cancellation fee they never mentioned.",
+                "Still waiting for my money back.",
+            )),
+            Topic(0.2, ("Complaint ignored",), (
+                "No reply to my complaint.",
+                "Complaint ignored for weeks.",
+                "A rude manager hung up on me.",
+            ), (
+                "Nobody takes responsibility for anything.",
+            )),
+            Topic(0.2, ("Impossible to reach",), (
+                "Hours on hold, then cut off.",
+                "Impossible to reach anyone by phone.",
+                "Waited over an hour and gave up.",
+            )),
+        ),
     ),
 }
-INCIDENT_TEXTS: dict[int, tuple[list[str], list[str]]] = {
-    1: (
-        ["New portal is a disaster", "Locked out of my account", "Migration chaos"],
-        [
-            "Since the new system I can't log in.",
-            "Policy vanished after the migration.",
-            "Charged twice after the system change.",
-            "Portal down for days, phones jammed.",
-        ],
+# 1-3 star reviews of the incident: the customer portal's migration.
+INCIDENT_OPENERS = (
+    "Since the portal migration nothing works.",
+    "The new portal is a mess.",
+    "Their new portal has been broken for weeks.",
+    "The move to the new portal has been a disaster.",
+    "Whoever approved this portal upgrade should be embarrassed.",
+)
+INCIDENT_TEXTS: dict[int, StarTexts] = {
+    1: StarTexts(
+        ("New portal is a disaster", "Locked out of my account", "Migration chaos",
+         "Portal nightmare", "Charged twice", "Can't log in", "Shambles since the new system"),
+        INCIDENT_OPENERS,
+        ("Fix your portal.", "Thinking of switching.", "Absolutely shambolic.", "Never again.",
+         "Hours on hold trying to sort it out.", "Two hours on hold and still no answer."),
+        (
+            Topic(0.45, ("Can't log in", "Locked out"), (
+                "Since the new portal went live I can't log in.",
+                "Locked out of my account after the migration.",
+                "The new portal won't let me log in at all.",
+                "My login stopped working the day they moved to the new portal.",
+            ), (
+                "Password reset emails never arrive.",
+                "The portal just shows an error.",
+                "Tried every day for a week.",
+                "Can't see my policy or pay anything.",
+            )),
+            Topic(0.3, ("Policy gone", "Where is my policy?"), (
+                "My policy vanished from the portal after the migration.",
+                "The new portal says I have no policy at all.",
+                "Documents missing from the portal since the migration.",
+                "Renewal details lost in the portal migration.",
+            ), (
+                "Can't download my policy documents.",
+                "Had to prove I was insured over the phone.",
+                "Nobody knows where my details went.",
+            )),
+            Topic(0.25, ("Charged twice", "Double charged"), (
+                "Charged twice for my premium after the system change.",
+                "The migration took my direct debit twice.",
+                "Double payment taken when they moved to the new portal.",
+            ), (
+                "Nobody will refund it.",
+                "Still waiting for a refund.",
+                "Went overdrawn because of it.",
+            )),
+        ),
+        0.6,
     ),
-    2: (
-        ["System problems", "Teething troubles?", "Can't access my policy"],
-        [
-            "New portal keeps failing.",
-            "Documents missing since the upgrade.",
-            "Two hours on hold after the migration.",
-        ],
+    2: StarTexts(
+        ("System problems", "Teething troubles?", "Can't access my policy",
+         "New portal not working", "Poor migration", "Frustrating new system"),
+        INCIDENT_OPENERS[:3],
+        ("Sort the portal out.", "Expected better.", "Very disappointed.",
+         "Phone lines jammed too."),
+        (
+            Topic(0.45, ("Log in problems",), (
+                "The new portal keeps failing.",
+                "Log in works one day and not the next.",
+                "Locked out of my account since the migration.",
+                "Can't log in to the new portal on my phone.",
+            ), (
+                "Password reset takes days.",
+                "The old system worked fine.",
+            )),
+            Topic(0.3, ("Missing documents",), (
+                "Documents missing since the upgrade.",
+                "My policy disappeared from the portal after the migration.",
+                "The new portal lost my renewal details.",
+            ), (
+                "Had to ring to get a copy.",
+            )),
+            Topic(0.25, ("Paid twice",), (
+                "Payment taken twice after the system change.",
+                "The migration charged me twice.",
+            ), (
+                "Refund promised but slow.",
+                "The refund took three weeks.",
+            )),
+        ),
+        0.5,
     ),
-    3: (
-        ["Getting there", "Patchy after the upgrade"],
-        ["Staff kind but the new system is slow.", "Sorted in the end, after the migration mess."],
+    3: StarTexts(
+        ("Getting there", "Patchy after the upgrade", "Portal issues but staff helpful"),
+        TEXTS[3].openers,
+        TEXTS[3].closers,
+        (
+            Topic(1.0, ("Teething troubles",), (
+                "The new portal is slow.",
+                "Had trouble logging in to the new portal.",
+                "Migration hiccups with my policy documents.",
+                "Sorted in the end, after the migration mess.",
+            ), (
+                "Staff were kind on the phone.",
+                "The phone team helped.",
+                "Documents took a while to appear.",
+            )),
+        ),
     ),
 }
-CAMPAIGN_DETAILS = ["Portal works well now.", "Renewal reminder was handy.", "New app is great."]
+# Invited 4-5 star reviews of the campaign may praise the fixed portal and the app.
+CAMPAIGN_TOPIC = Topic(0.15, ("Much better now", "Great app", "Easy renewal"), (
+    "The new portal works well now.",
+    "The new app is great.",
+    "Everything is easy to find in the new portal.",
+    "Renewal reminder was handy.",
+), (
+    "Renewed in minutes.",
+    "Much better than last year.",
+))
+# The first, template texts' draws from the main stream, per star level: how many
+# titles, openers and details (campaign reviews also drew from 3 more details), and for
+# incident reviews how many titles and contents. Texts now come from their own stream;
+# these draws are still taken so that everything drawn after them (the reply texts)
+# keeps its values.
+TEMPLATE_DRAWS = {5: (5, 4, 5), 4: (4, 3, 4), 3: (4, 3, 4), 2: (4, 3, 4), 1: (5, 3, 4)}
+TEMPLATE_INCIDENT_DRAWS = {1: (3, 4), 2: (3, 3), 3: (2, 2)}
+TEMPLATE_CAMPAIGN_DETAILS = 3
+TEXT_STREAM = 1  # review texts draw from default_rng((seed, TEXT_STREAM))
 OTHER_LANG: dict[str, dict[str, tuple[str, str]]] = {
     "cy": {
         "good": ("Gwasanaeth gwych", "Staff cyfeillgar a help mawr."),
@@ -361,21 +692,60 @@ def _fmt(us: int) -> str:
     return ts.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _text(
+def _template_draws(
+    rng: np.random.Generator, stars: int, lang: str, incident: bool, campaign: bool
+) -> None:
+    """Take from ``rng`` the draws the template texts took for one review (see
+    ``TEMPLATE_DRAWS``), so the main stream runs on as it did."""
+    if lang != "en":
+        return
+    if incident and stars in TEMPLATE_INCIDENT_DRAWS:
+        titles, contents = TEMPLATE_INCIDENT_DRAWS[stars]
+        rng.choice(titles)
+        rng.choice(contents)
+        return
+    titles, openers, details = TEMPLATE_DRAWS[stars]
+    rng.choice(details + (TEMPLATE_CAMPAIGN_DETAILS if campaign and stars >= 4 else 0))
+    if rng.random() >= 0.3:
+        rng.choice(openers)
+    rng.choice(titles)
+
+
+def _one_of(rng: np.random.Generator, options: tuple[str, ...]) -> str:
+    return options[int(rng.integers(len(options)))]
+
+
+def review_text(
     rng: np.random.Generator, stars: int, lang: str, incident: bool, campaign: bool
 ) -> tuple[str, str]:
-    """Build a short (title, content) pair for one review."""
+    """Build a (title, content) pair for one review, drawing from the texts' own ``rng``.
+
+    English reviews take a topic of their star level (the portal migration's topics for
+    the incident's 1-3 star reviews; the fixed portal and the app may be praised by the
+    campaign's invited 4-5 star reviews), a title that fits it or the level, one of its
+    sentences, often with a detail, sometimes with an opener, a closer or a sentence of
+    another topic. Welsh and Polish reviews keep one short text per mood.
+    """
     if lang != "en":
         mood = "good" if stars >= 4 else "mid" if stars == 3 else "bad"
         return OTHER_LANG[lang][mood]
-    if incident and stars in INCIDENT_TEXTS:
-        titles, contents = INCIDENT_TEXTS[stars]
-        return str(rng.choice(titles)), str(rng.choice(contents))
-    titles, openers, details = TEXTS[stars]
-    detail_pool = details + CAMPAIGN_DETAILS if campaign and stars >= 4 else details
-    detail = str(rng.choice(detail_pool))
-    content = detail if rng.random() < 0.3 else f"{rng.choice(openers)} {detail}"
-    return str(rng.choice(titles)), content
+    level = INCIDENT_TEXTS[stars] if incident and stars in INCIDENT_TEXTS else TEXTS[stars]
+    topics = level.topics + ((CAMPAIGN_TOPIC,) if campaign and stars >= 4 else ())
+    weights = np.array([t.weight for t in topics])
+    k = int(rng.choice(len(topics), p=weights / weights.sum()))
+    topic = topics[k]
+    title = _one_of(rng, topic.titles if rng.random() < 0.6 else level.titles)
+    sentences = [_one_of(rng, topic.sentences)]
+    if topic.details and rng.random() < 0.5:
+        sentences.append(_one_of(rng, topic.details))
+    if len(topics) > 1 and rng.random() < 0.15:
+        other = topics[(k + 1 + int(rng.integers(len(topics) - 1))) % len(topics)]
+        sentences.append(_one_of(rng, other.sentences))
+    if rng.random() < level.opener_share:
+        sentences.insert(0, _one_of(rng, level.openers))
+    if rng.random() < 0.3:
+        sentences.append(_one_of(rng, level.closers))
+    return title, " ".join(sentences)
 
 
 def _pick(options: list[str] | tuple[str, ...], u: float) -> str:
@@ -459,6 +829,7 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     """Return the demo reviews as a Trustpilot business export (all columns text)."""
     rng = np.random.default_rng(seed)
     events = draw_events(rng)
+    text_rng = np.random.default_rng((seed, TEXT_STREAM))
     n = len(events)
     review_hex = _hex(rng, n, 16)
     user_hex = _hex(rng, n, 16)
@@ -487,7 +858,9 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         loc = min(int(np.searchsorted(np.cumsum(loc_p), loc_u[k], side="right")), 2)
         lang = "en" if lang_u[k] < 0.975 else ("cy" if lang_u[k] < 0.985 else "pl")
         campaign_text = ev.invited and ev.campaign > 0.5
-        title, content = _text(rng, ev.stars, lang, incident_review, campaign_text)
+        _template_draws(rng, ev.stars, lang, incident_review, campaign_text)
+        title, content = review_text(text_rng, ev.stars, lang, incident_review,
+                                     campaign_text)
         if incident_review and tag_u[k] < 0.5:
             tag = "portal-migration"
         elif tag_u[k] < 0.15:

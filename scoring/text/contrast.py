@@ -75,7 +75,8 @@ class Comparison:
         return distinct(rows.iloc[::-1], n)
 
 
-PREFERRED_WORDS = {2: 0, 1: 1, 3: 2}  # of nested terms used alike: a pair says most
+PREFERRED_WORDS = {2: 0, 1: 1, 3: 2}
+DISTINCT_WINDOW = 500  # rows read for a list  # of nested terms used alike: a pair says most
 
 
 def distinct(rows: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -83,6 +84,7 @@ def distinct(rows: pd.DataFrame, n: int) -> pd.DataFrame:
     ``"customer service"``, ``"good customer service"``) used by nearly the same reviews
     (within 20%), only one is kept, the two-word phrase if there is one, else the word."""
     taken: list[tuple[int, set[str], float]] = []
+    rows = rows.iloc[:max(DISTINCT_WINDOW, 10 * n)]  # the same answer for every n up to 50
     sizes = np.maximum(rows["reviews_a"].to_numpy(), rows["reviews_b"].to_numpy())
     for i, lemmas in enumerate(rows["lemmas"]):
         words = set(str(lemmas).split())
@@ -95,10 +97,8 @@ def distinct(rows: pd.DataFrame, n: int) -> pd.DataFrame:
             if rank < PREFERRED_WORDS.get(len(taken[k][1]), 3):
                 taken[k] = (i, words, size)
             continue
-        if len(taken) == n:
-            break
         taken.append((i, words, size))
-    return rows.iloc[[i for i, _, _ in taken]]
+    return rows.iloc[[i for i, _, _ in taken[:n]]]
 
 
 def compare(

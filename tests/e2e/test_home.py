@@ -27,3 +27,17 @@ def test_first_screen_shows_the_demo_score(page: Page, app_url: str) -> None:
     # The chart carries the labelled score axis.
     expect(page.get_by_text("TrustScore (1-5 stars)")).to_be_visible()
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_overview_links_to_why(page: Page, app_url: str) -> None:
+    """Beside the score's change, a link opens "Why did it move?" with its story."""
+    page.goto(app_url)
+    wait_idle(page)
+    link = page.get_by_role("link", name=re.compile(r"What moved it [+-]\d\.\d\d in 90 days"))
+    expect(link).to_be_visible()
+    screenshot(page, "home-why-link")
+    link.click()
+    wait_idle(page, timeout=60_000)
+    expect(page).to_have_url(re.compile(r"/why"))
+    expect(page.get_by_role("heading", name="Why did it move?")).to_be_visible()
+    expect(page.get_by_text("What this period's low-star reviews say")).to_be_visible()

@@ -212,6 +212,25 @@ def test_reply_texts_fit_their_situation(df: pd.DataFrame) -> None:
     assert text[replies["Review Language"] == "pl"].str.contains("Dziękujemy|Przykro").all()
 
 
+def test_review_texts_vary_and_tell_the_incident(gen: ModuleType, df: pd.DataFrame) -> None:
+    """Many phrasings, plain text; the incident's 1-3 star reviews are about the portal
+    migration, and nobody mentions the portal before it went wrong."""
+    words = pd.concat([df["Review Title"], df["Review Content"]]).str.lower().str.findall(
+        r"[a-z']+").explode()
+    assert words.nunique() >= 400
+    assert df["Review Content"].nunique() >= 2_000
+    texts = df["Review Title"] + " " + df["Review Content"]
+    assert not texts.str.contains(r"[<>\r\n\t\"]").any()
+    english = df["Review Language"] == "en"
+    stars = df["Review Stars"].astype(int)
+    incident = english & (df["Tags"] == "portal-migration") & (stars <= 3)
+    assert incident.sum() >= 300
+    assert texts[incident].str.contains("portal|migration|log|system|upgrade", case=False).all()
+    created = pd.to_datetime(df["Review Created (UTC)"])
+    before = created < pd.Timestamp(gen.INCIDENT_START)
+    assert not texts[before].str.contains("portal|migration", case=False).any()
+
+
 def test_importer_keeps_every_row_and_reply(df: pd.DataFrame) -> None:
     """The importer reads the file as before: every row, every reply date. It may
     leave ``Company Response`` unmapped; once it maps it, every reply text arrives."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")),
-           *sorted((ROOT / "ui").glob("*.py"))]
+           *sorted((ROOT / "ui").rglob("*.py"))]
 #: Reviewed raw-HTML calls: file -> how many, and why they are safe.
 ALLOWED_HTML = {
     # The headline score tile: score, stars and label from scoring.snapshot, no user text.

@@ -113,13 +113,13 @@ def test_low_vs_high_period_vs_before_and_group_vs_rest() -> None:
     found = term_matrix(reviews)
     low = low_vs_high(found, reviews)
     assert low.label_a == "1-2 stars" and low.size_a == 60 and low.size_b == 60
-    assert low.typical_of_a(3)["lemmas"].iloc[0] in {"refund", "slow", "bad", "awful"}
+    assert set(low.typical_of_a(3)["lemmas"].iloc[0].split()) & {"refund", "slow", "bad", "awful"}
     assert any("staff" in t.split() for t in low.typical_of_b(5)["lemmas"])
     start = reviews["created_at"].iloc[60]
     end = start + pd.Timedelta(days=60)
     rising = period_vs_before(found, reviews, start, end, stars=[1])
     assert rising.size_a == 30 and rising.size_b == 30
-    assert rising.typical_of_a(1)["lemmas"].iloc[0] in {"refund", "awful", "refund never"}
+    assert set(rising.typical_of_a(1)["lemmas"].iloc[0].split()) & {"refund", "awful"}
     by_place = group_vs_rest(found, reviews, "location", "Leeds")
     assert by_place.size_a == 40 and by_place.label_b == "other locations"
     with pytest.raises(ParameterError, match="no 'source' column"):
