@@ -59,6 +59,11 @@ MEMORY_ROWS = 1_000_000
 MEMORY_LIMIT_MB = 24_000.0  # this machine's memory: the 1,000,000 run must fit
 TOP = 15
 EXCLUDE = ("larkspur",)  # the company's name, as the pages leave it out
+THEMES_PAGE = ROOT / "app_pages" / "themes.py"
+PERIODS = (30, 182, 365, 90)  # the page's period presets (days), 90 its default
+STAR_GROUPS = ("all", "low", "high")
+EXCLUSIONS = ("delivery", "price", "app", "refund", "staff", "quality", "phone", "order")
+"""Words typed into 'Leave out words', one more per timed change (each a new cache key)."""
 STATUS = Path("/proc/self/status")
 CLEAR_REFS = Path("/proc/self/clear_refs")
 
@@ -273,6 +278,8 @@ def _in_process(reviews, terms, repeats: int, baseline_repeats: int,
         "names": list(terms.names[:8]),
     }
     out.update(_cached_path(reviews, repeats, start, end, COMPANY))
+    if THEMES_PAGE.exists():
+        out.update(_page(reviews, repeats))
     tokens = tokenise(reviews.get("title"), reviews.get("text"))
     out["words"] = int(tokens.word.size)
     out["distinct_words"] = len(tokens.vocabulary)
@@ -335,6 +342,65 @@ def _cached_path(reviews, repeats: int, start, end, company: str) -> dict[str, o
     st.cache_resource.clear()
     return {"cached_first_s": first_s, "cached": timing.as_dict(), "hits": hits.as_dict(),
             "company_words": list(words), "company": company}
+
+
+def _page(reviews, repeats: int) -> dict[str, object]:
+    """The Themes page under AppTest (``app.py``, as the server runs it for one session):
+    its first run, an unchanged rerun, reruns after a change of the rising terms' period
+    or stars (one comparison recomputed, the term matrix and the rest cached) and after
+    a change of the words left out (both comparisons and the themes recomputed)."""
+    import hashlib
+
+    from streamlit.testing.v1 import AppTest
+
+    from benchmarks.bench_app import APP, DATASET_KEY, TIMEOUT_S, private_workspace
+    from ui.data import Dataset
+    from ui.themes import sections
+
+    def timed(at: AppTest) -> float:
+        began = time.perf_counter()
+        at.run()
+        seconds = time.perf_counter() - began
+        if at.exception:
+            raise RuntimeError(f"The Themes page raised: {[e.value for e in at.exception]}")
+        if not any("Term" in frame.value.columns for frame in at.dataframe):
+            raise RuntimeError("The Themes page shows no term table.")
+        return seconds
+
+    content_hash = hashlib.sha256(f"bench-themes-page|{len(reviews)}".encode()).hexdigest()
+    dataset = Dataset(DATASET_KEY, f"Benchmark: {len(reviews):,} reviews", reviews,
+                      content_hash, "upload")
+    combos = [(d, s) for s in STAR_GROUPS for d in PERIODS if (d, s) != (90, "all")]
+    with private_workspace():
+        import streamlit as st
+
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+        at.session_state["uploads"] = {dataset.key: dataset}
+        at.session_state["dataset"] = dataset.key
+        at.switch_page(str(THEMES_PAGE))
+        first = timed(at)
+        unchanged = [timed(at) for _ in range(repeats)]
+        period = []
+        for days, stars in combos[:repeats]:
+            at.segmented_control(key=sections.DAYS).set_value(days)
+            at.segmented_control(key=sections.STARS).set_value(stars)
+            period.append(timed(at))
+        excluded = []
+        for k in range(min(repeats, len(EXCLUSIONS))):
+            at.text_input(key=sections.EXCLUDE).set_value(", ".join(EXCLUSIONS[:k + 1]))
+            excluded.append(timed(at))
+        charts = len(at.get("plotly_chart"))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    return {
+        "page_first_s": first,
+        "page_unchanged": Timing(tuple(unchanged)).as_dict(),
+        "page_period": Timing(tuple(period)).as_dict(),
+        "page_excluded": Timing(tuple(excluded)).as_dict(),
+        "page_charts": charts,
+    }
 
 
 def _baseline(reviews, repeats: int, cap_s: float) -> dict[str, object]:
