@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -105,11 +106,21 @@ class TermMatrix:
                 targets.update(language.lemma(part, code) for code in codes)
         if not targets:
             return np.zeros(len(self.terms), dtype=bool)
-        parts = [
-            set(lemmas.split()) | set(term.lower().split())
-            for term, lemmas in zip(self.terms["term"], self.terms["lemmas"], strict=True)
-        ]
-        return np.fromiter((bool(p & targets) for p in parts), dtype=bool, count=len(parts))
+        table = self._words
+        hit = table["word"].isin(targets).to_numpy()
+        out = np.zeros(len(self.terms), dtype=bool)
+        out[table["term"].to_numpy()[hit]] = True
+        return out
+
+    @cached_property
+    def _words(self) -> pd.DataFrame:
+        """One row per (term position, word): its lemmas and its words as written."""
+        table = pd.DataFrame({
+            "term": np.arange(len(self.terms)),
+            "word": (self.terms["lemmas"].astype(str) + " "
+                     + self.terms["term"].astype(str).str.lower()).str.split(),
+        })
+        return table.explode("word", ignore_index=True)
 
 
 def _sample(reviews: pd.DataFrame, seed: int) -> pd.DataFrame:
