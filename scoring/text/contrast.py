@@ -144,7 +144,9 @@ def compare(
     table["log_odds"] = delta
     table["z"] = z
     table["p_value"] = erfc(np.abs(z) / np.sqrt(2))
-    table["verdict"] = [verdict(v) for v in z]
+    size = np.abs(z)
+    table["verdict"] = np.select([size >= bound for bound, _ in VERDICTS],
+                                 [words for _, words in VERDICTS], NOT_CLEAR).astype(object)
     table = table.sort_values(["z", "reviews_a"], ascending=[False, False], kind="stable")
     return Comparison(table.reset_index(drop=True), label_a, label_b, size_a, size_b)
 
