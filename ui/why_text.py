@@ -11,6 +11,7 @@ import pandas as pd
 
 from scoring.text.story import LowStarStory
 from ui.format import escape_markdown, signed
+from ui.themes.text import share_text
 
 STAR_WORDS = {1: "one-star", 2: "two-star"}
 MOST = 0.5  # the top term's share of the period's low-star reviews to say "most are about"
@@ -25,13 +26,6 @@ NO_TEXT = ("This data has no review text, so what the period's low-star reviews 
 NO_TERMS = ("The reviews' texts are too few or too short to tell what the low-star reviews "
             "were about.")
 THEMES_LINK = "Themes over time, with example reviews: Themes"
-
-
-def share_text(share: float) -> str:
-    """A share of reviews as a whole percentage; 'under 1%' rather than a rounded 0%."""
-    if 0 < share < 0.005:
-        return "under 1%"
-    return f"{share:.0%}"
 
 
 def _reviews(count: int, kind: str) -> str:

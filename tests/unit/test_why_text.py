@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from scoring.text.contrast import Comparison
 from scoring.text.story import LowStarStory
 from ui import why_text
+from ui.themes import text as theme_words
 
 TERM_COLUMNS = ["term", "lemmas", "words", "reviews_a", "reviews_b", "share_a", "share_b", "z",
                 "verdict"]
@@ -119,10 +119,8 @@ def test_review_words_are_escaped() -> None:
     assert r"\*\*x\*\* \[a\]\(javascript\:alert\(1\)\) \:red\[b\] \<b\>" in text
 
 
-@pytest.mark.parametrize(("share", "expected"), [(0.0, "0%"), (0.004, "under 1%"),
-                                                 (0.47, "47%"), (1.0, "100%")])
-def test_share_text(share: float, expected: str) -> None:
-    assert why_text.share_text(share) == expected
+def test_shares_read_as_on_the_themes_page() -> None:
+    assert why_text.share_text is theme_words.share_text  # one formatter for both pages
 
 
 def test_overview_link_label() -> None:
