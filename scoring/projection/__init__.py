@@ -15,7 +15,10 @@ One concept per module:
 - :mod:`~scoring.projection.reachability`: can any volume reach a target in the long run;
 - :mod:`~scoring.projection.goal_seek`: the fewest requests that reach a target by a date
   (:func:`requests_needed`), and the date a plan reaches it (:func:`date_reached`);
-- :mod:`~scoring.projection.sensitivity`: the same plan under other half-lives.
+- :mod:`~scoring.projection.sensitivity`: the same plan under other half-lives;
+- :mod:`~scoring.projection.channels`: request channels (:class:`Channel`), what each
+  brought in the last 90 days (:func:`channel_history`), folded into one projection
+  (:func:`channel_inputs`) and solved for one channel (:func:`channel_requests_needed`).
 
 Answers that can fail carry a reason code and the numbers a sentence needs
 (:class:`Reachability`, :class:`GoalSeek`); the interface writes the sentences. A
@@ -36,6 +39,14 @@ From a notebook::
                             by="2026-06-30", probability=0.8)
 """
 
+from scoring.projection.channels import (
+    Channel,
+    channel_groupings,
+    channel_history,
+    channel_inputs,
+    channel_requests_needed,
+    channels_from_history,
+)
 from scoring.projection.closed_form import expected_path, status_quo, stop_collecting
 from scoring.projection.goal_seek import GoalReason, GoalSeek, date_reached, requests_needed
 from scoring.projection.inputs import ProjectionInputs, mix_mean
@@ -45,6 +56,7 @@ from scoring.projection.reachability import Reachability, ReachReason, reachabil
 from scoring.projection.sensitivity import half_life_sensitivity
 
 __all__ = [
+    "Channel",
     "CrossingTimes",
     "GoalReason",
     "GoalSeek",
@@ -53,6 +65,11 @@ __all__ = [
     "ReachReason",
     "Reachability",
     "RecentRates",
+    "channel_groupings",
+    "channel_history",
+    "channel_inputs",
+    "channel_requests_needed",
+    "channels_from_history",
     "date_reached",
     "expected_path",
     "half_life_sensitivity",
