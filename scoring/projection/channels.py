@@ -351,6 +351,6 @@ def channels_from_history(history: pd.DataFrame, response_rate: float) -> tuple[
     mixes = invited[[f"share_{k}" for k in range(1, 6)]].to_numpy(dtype="float64")
     volumes = invited["reviews_per_day"].to_numpy(dtype="float64")
     return tuple(
-        Channel(str(name), float(volume) / rate, rate, mix)
+        Channel(str(name), float(volume) / rate, rate, validation.star_mix(mix))
         for name, volume, mix in zip(invited["channel"], volumes, mixes, strict=True)
     )
