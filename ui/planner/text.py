@@ -127,7 +127,8 @@ def goal_sentence(goal: scoring.GoalSeek, name: str = "") -> str:
 def monthly_goal_sentence(goal: scoring.GoalSeek, needed: int | None, plan: Plan) -> str:
     """The goal seek's answer at ``needed`` requests a month (the volume rounded up, as
     :func:`ui.planner.plan.requests_a_month` gives it) at the solved channel's response
-    rate (the goal's), under ``plan``'s target; :func:`goal_sentence`'s words (a day) when there is no such volume."""
+    rate (the goal's), under ``plan``'s target; :func:`goal_sentence`'s words (a day)
+    when there is no such volume."""
     if needed is None or goal.already_met or goal.expected_score is None:
         return goal_sentence(goal, target_name(plan.target, plan.target_kind))
     date = day_text(plan.target_date)
