@@ -7,8 +7,8 @@ percentages, 1★ first); the engine takes :class:`scoring.Channel` (per day, sh
 The link's text, :func:`encode_channels`, is one query parameter: channels separated
 by ``;``, each ``name,requests,response,p1,p2,p3,p4,p5`` with the name percent-encoded
 (so it never holds ``,`` or ``;``) and plain non-negative numbers. :func:`decode_channels`
-parses it strictly (a regular expression per number, nothing evaluated) and raises
-ValueError on anything else.
+parses it strictly (a regular expression per number, a name only as :func:`encode_channels`
+spells it, nothing evaluated) and raises ValueError on anything else.
 """
 
 from __future__ import annotations
@@ -175,7 +175,9 @@ def decode_channels(text: str) -> tuple[ChannelPlan, ...]:
         fields = part.split(",")
         if len(fields) != 8 or not all(_NUMBER.fullmatch(f) for f in fields[1:]):
             raise ValueError(f"malformed channel {part[:40]!r}")
-        name = unquote(fields[0], errors="strict").strip()
+        name = unquote(fields[0], errors="strict")
+        if quote(name, safe="") != fields[0] or name != name.strip():
+            raise ValueError(f"malformed channel name {fields[0][:40]!r}")
         requests, response, *mix = (float(f) for f in fields[1:])
         if (not name or len(name) > MAX_NAME_LENGTH or requests > MAX_REQUESTS_PER_MONTH
                 or response > 100 or any(p > 100 for p in mix)):
