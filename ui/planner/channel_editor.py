@@ -172,8 +172,10 @@ def render(defaults: Defaults) -> tuple[ChannelPlan, ...]:
     text = encode_channels(channels)
     if st.query_params.get(keys.CHANNELS) != text:
         st.query_params[keys.CHANNELS] = text
-    for note in [*st.session_state.pop(keys.CHANNEL_NOTES, []), *problems]:
-        st.warning(fmt.escape_markdown(note), icon=":material/edit_note:")
+    notes = [*st.session_state.pop(keys.CHANNEL_NOTES, []), *problems]
+    if notes:
+        st.warning("  \n".join(fmt.escape_markdown(note) for note in notes),
+                   icon=":material/edit_note:")
     if not channels:
         st.info("No request channels: the plan has organic reviews only. Add a row to plan "
                 "requests.")

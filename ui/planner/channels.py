@@ -105,7 +105,8 @@ def _cell(value: object) -> float | None:
 def read_table(table: pd.DataFrame) -> tuple[tuple[ChannelPlan, ...], list[str]]:
     """The editor's rows as channels, and what had to be done to them, in plain words.
 
-    A row without a name is left out (unless it is entirely empty: a row just added),
+    A row without a name is left out (said only when it has requests: a row just added
+    holds the column defaults and no requests),
     and so is a second row with a name already used (case aside); an empty number counts
     as 0; a negative one is set to 0, a response rate above 100% to 100%, requests above
     :data:`MAX_REQUESTS_PER_MONTH` to that. Rows beyond :data:`MAX_CHANNELS` are left out.
@@ -118,7 +119,7 @@ def read_table(table: pd.DataFrame) -> tuple[tuple[ChannelPlan, ...], list[str]]
         name = "" if raw_name is None or raw_name is pd.NA else str(raw_name).strip()
         numbers = [_cell(row.get(column)) for column in EDITOR_COLUMNS[1:]]
         if not name:
-            if any(x for x in numbers):
+            if numbers[0]:
                 notes.append(f"Row {position} has no name, so it is left out: give it one.")
             continue
         name = name[:MAX_NAME_LENGTH]
