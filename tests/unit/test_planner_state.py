@@ -453,7 +453,7 @@ def test_the_editor_table_round_trips(defaults: Defaults) -> None:
 
 def test_editor_rows_are_checked_in_plain_words() -> None:
     table = editor_table((*TWO_CHANNELS, ChannelPlan("Renewal", 10, 30, (0, 0, 0, 0, 100))))
-    table.loc[len(table)] = [None, None, None, None, None, None, None, None]  # a new row
+    table.loc[len(table)] = [None, 0, 20, 2, 2, 4, 14, 78]  # just added: column defaults
     table.loc[len(table)] = ["  ", 50, 20, 0, 0, 0, 0, 100]
     table.loc[len(table)] = ["after purchase", 5, 20, 0, 0, 0, 0, 100]
     table.loc[1, "Requests / month"] = -3
