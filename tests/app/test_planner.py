@@ -317,7 +317,8 @@ def test_scenarios_save_list_load_update_compare_delete() -> None:
     assert list(table["Scenario"]) == ["Current inputs", name]
     total = sum(c.requests_per_month for c in channels(at))
     assert table["Requests / month"].tolist() == [total, total]
-    assert table["Channels"].tolist() == [", ".join([*SOURCES, "After a claim"])] * 2
+    assert table["Channels"].tolist() == [5, 5]
+    assert table["Channel names"].tolist() == [", ".join([*SOURCES, "After a claim"])] * 2
     plan = plan_from_page(at)
     assert table["Mean ★ of new reviews"].iloc[0] == pytest.approx(plan.mean_new_stars())
 
@@ -346,7 +347,7 @@ def test_a_version_1_scenario_loads_as_one_channel() -> None:
     assert any("Loaded 'Before channels'" in plain(s.value) for s in at.success)
     # It compares too.
     at.multiselect(key=keys.COMPARE).set_value([scenario_id]).run()
-    assert at.dataframe[-1].value["Channels"].tolist() == ["Invited", "Invited"]
+    assert at.dataframe[-1].value["Channel names"].tolist() == ["Invited", "Invited"]
 
 
 def open_link(query: dict[str, str]) -> AppTest:

@@ -61,7 +61,7 @@ def _date_card(engine: Engine, plan: Plan, outlook: Outlook, days: int) -> None:
     reached_on = engine.date_reached(plan, days)
     already = outlook.crossing.already_met and reached_on == outlook.expected.index[0]
     st.metric(
-        f"Reaches {plan.target_name} at {plan.requests_per_month:,.0f} requests a month",
+        f"Reaches {plan.target_name} at {plan.requests_per_month:,.0f} a month",
         "Not within 10 years" if reached_on is None
         else "Already there" if already else text.day_text(reached_on),
         help="The first date the expected path is at or above the target, at the volumes set "

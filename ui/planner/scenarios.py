@@ -145,13 +145,14 @@ def _compare(engine: Engine, plan: Plan, defaults: Defaults, outlook: Outlook,
             rows.append({
                 "Scenario": name,
                 "Requests / month": candidate.requests_per_month,
-                "Channels": ", ".join(candidate.channel_names) or "none",
+                "Channels": len(candidate.channels),
                 "New reviews / month": candidate.invited_per_month
                 + candidate.organic_per_month,
                 "Mean ★ of new reviews": candidate.mean_new_stars(),
                 score_on: result.expected_on(plan.horizon_days),
                 chance_on: 100 * result.probability,
                 "Long-run score": result.long_run_score,
+                "Channel names": ", ".join(candidate.channel_names) or "none",
             })
     st.plotly_chart(
         charts.scenarios_figure(paths, history=engine.context(days).history,
@@ -167,7 +168,8 @@ def _compare(engine: Engine, plan: Plan, defaults: Defaults, outlook: Outlook,
         table, hide_index=True, width="stretch",
         column_config={
             "Requests / month": st.column_config.NumberColumn(format="localized"),
-            "Channels": st.column_config.TextColumn(width="medium"),
+            "Channels": st.column_config.NumberColumn(format="%d"),
+            "Channel names": st.column_config.TextColumn(width="large"),
             "New reviews / month": st.column_config.NumberColumn(format="%.0f"),
             "Mean ★ of new reviews": two_decimals, score_on: two_decimals,
             chance_on: percent, "Long-run score": two_decimals,

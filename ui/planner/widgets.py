@@ -101,6 +101,14 @@ def _target_inputs(defaults: Defaults) -> tuple[str, str, float, float, dt.date,
     return kind, str(label), float(stars), float(score), date, int(horizon)
 
 
+CHANNEL_RULE = (
+    "Channels come from a column of the data (collection method or location) with 2 to 12 "
+    "values, each bringing at least 1% of the invited reviews and none a web address (a "
+    "scraped page's address says where a review was read, not how it was asked for); "
+    "otherwise one invited channel keeps the pace."
+)
+
+
 def _defaults_caption(defaults: Defaults) -> str:
     """Where the defaults come from, in words."""
     rates = defaults.rates
@@ -119,11 +127,8 @@ def _defaults_caption(defaults: Defaults) -> str:
         f"Defaults: the 90 days to {day_text(defaults.as_of)} brought {invited} and "
         f"{rates.organic_per_day * DAYS_PER_MONTH:,.0f} organic ones "
         f"(average {rates.organic_mean_stars:.2f}★). The data holds reviews, not requests: "
-        f"the default volumes assume a {DEFAULT_RESPONSE_RATE_PCT}% response rate. Channels "
-        "come from a column of the data (collection method or location) with 2 to 12 values, "
-        "each bringing at least 1% of the invited reviews and none a web address (a scraped "
-        "page's address says where a review was read, not how it was asked for); otherwise "
-        "one invited channel. Half-life and prior come from the sidebar."
+        f"the default volumes assume a {DEFAULT_RESPONSE_RATE_PCT}% response rate. "
+        f"{CHANNEL_RULE} Half-life and prior come from the sidebar."
     )
 
 
