@@ -345,7 +345,7 @@ def test_a_version_2_scenario_opens_with_its_channels(defaults: Defaults) -> Non
 
 def test_scenario_channels_are_checked_one_by_one(defaults: Defaults) -> None:
     channels = [
-        {"name": "  After purchase ", "requests_per_month": 10**9, "response_rate_pct": 0,
+        {"name": "  After purchase ", "requests_per_month": 10**9, "response_rate_pct": -5,
          "mix_pct": [1, 2]},
         {"name": "after PURCHASE", "requests_per_month": 5},
         {"name": ""}, "not a channel",
@@ -355,13 +355,13 @@ def test_scenario_channels_are_checked_one_by_one(defaults: Defaults) -> None:
     state, notes = scenario_state(NEW_SCENARIO | {"channels": channels}, defaults)
     base = defaults.one_channel
     assert state[keys.CHANNELS] == (
-        ChannelPlan("After purchase", MAX_REQUESTS_PER_MONTH, 1, base.mix_pct),
+        ChannelPlan("After purchase", MAX_REQUESTS_PER_MONTH, 0, base.mix_pct),
         ChannelPlan("Renewal", base.requests_per_month, 30, (0, 0, 10, 30, 60)),
     )
     assert notes == [
         f"After purchase: requests_per_month 1000000000 set to {MAX_REQUESTS_PER_MONTH}, the "
         "nearest the inputs allow",
-        "After purchase: response_rate_pct 0 set to 1, the nearest the inputs allow",
+        "After purchase: response_rate_pct -5 set to 0, the nearest the inputs allow",
         "After purchase: mix_pct unreadable: default used",
         "channel 'after PURCHASE' appears twice: the second is left out",
         "channel 3 unreadable: left out",

@@ -79,7 +79,7 @@ def scenario_state(
             name,
             checked(found, "requests_per_month", base.requests_per_month, 0,
                     MAX_REQUESTS_PER_MONTH, label=f"{label}requests_per_month"),
-            checked(found, "response_rate_pct", base.response_pct, 1, 100,
+            checked(found, "response_rate_pct", base.response_pct, 0, 100,
                     label=f"{label}response_rate_pct"),
             mix(found.get(mix_name), f"{label}{mix_name}", base.mix_pct),
         )
