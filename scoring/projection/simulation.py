@@ -12,10 +12,11 @@ fewer reviews on any path and day (common random numbers: this is what makes the
 probability-mode goal seek stable).
 
 With an :class:`~scoring.projection.uncertainty.Uncertainty` that is not plain, each
-path first draws its two star mixes from ``Dirichlet(alpha * mix)`` and each of its
-days a gamma multiplier ``G`` (mean 1, variance ``phi``), from a second stream
+path first draws its two star mixes from ``Dirichlet(alpha * mix)``, then its volume
+level ``L`` (gamma, mean 1, variance ``1 / kappa``) and each of its days a gamma
+multiplier ``G`` (mean 1, variance ``phi``), from a second stream
 ``default_rng([seed, 1])`` that does not depend on the volumes. A path's day then
-has ``N ~ Poisson(G * sum_k lambda_k)`` reviews with ``lambda_k = invited_per_day *
+has ``N ~ Poisson(L * G * sum_k lambda_k)`` reviews with ``lambda_k = invited_per_day *
 p_inv[k] + organic_per_day * p_org[k]``, inverted at one uniform per path and day from
 ``default_rng(seed)`` (:func:`poisson_counts`), and ``N`` is split into stars
 multinomially with shares ``lambda_k / sum_j lambda_j`` (:class:`StarSplit`, binomials
@@ -265,6 +266,9 @@ def simulate(
             + arrivals.organic_per_day
             * drawn_mixes(spread, arrivals.organic_mix, strength, paths)
         )
+        if uncertainty.volume_strength is not None:
+            kappa = uncertainty.volume_strength
+            base_rates *= spread.gamma(kappa, 1.0 / kappa, size=paths)[None, :]
         phi = uncertainty.overdispersion
         path_rates = base_rates.sum(axis=0)
         splitter = StarSplit(base_rates, path_rates)
