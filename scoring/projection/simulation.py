@@ -20,7 +20,7 @@ has ``N ~ Poisson(L * G * sum_k lambda_k)`` reviews with ``lambda_k = invited_pe
 p_inv[k] + organic_per_day * p_org[k]``, inverted at one uniform per path and day from
 ``default_rng(seed)`` (:func:`poisson_counts`), and ``N`` is split into stars
 multinomially with shares ``lambda_k / sum_j lambda_j`` (:class:`StarSplit`, binomials
-from a third stream ``default_rng([seed, 2])``): given ``G`` and the mixes this is
+from streams ``default_rng([seed, 2, k])``): given ``G`` and the mixes this is
 exactly independent Poisson counts per star. One count per path and day instead of
 five keeps 2,000 paths x 730 days within a second. The volumes only scale the rates,
 so a higher request volume never draws fewer reviews on a path and day; the split of
@@ -144,12 +144,15 @@ class StarSplit:
             left = 1.0 - np.cumsum(shares, axis=0) + shares
             self.conditional = np.clip(np.where(left > 0, shares / left, 1.0), 0.0, 1.0)
 
-    def stars(self, rng: np.random.Generator, totals: np.ndarray) -> np.ndarray:
-        """The stars (sum over the day's reviews) for review counts ``totals`` (days, paths)."""
+    def stars(self, rngs: Sequence[np.random.Generator], totals: np.ndarray) -> np.ndarray:
+        """The stars (sum over the day's reviews) for review counts ``totals`` (days, paths).
+
+        The k-th binomial comes from ``rngs[k]`` (one stream per star, so the draws of
+        the first days of a block do not depend on how many days the block has)."""
         remaining = totals.astype("int64")
         stars = 5.0 * totals
         for k in range(4):
-            counts = rng.binomial(remaining, self.conditional[k])
+            counts = rngs[k].binomial(remaining, self.conditional[k])
             remaining -= counts
             stars -= (4 - k) * counts
         return stars
@@ -211,6 +214,69 @@ class PoissonSampler:
         return counts
 
 
+class ArrivalDraws:
+    """The new reviews of every path, day after day: counts and their summed stars.
+
+    Plain Poisson arrivals (``uncertainty`` plain or None): five uniforms per path and
+    day from ``default_rng(seed)``, one per star, inverted by :class:`PoissonSampler`.
+    Otherwise: the paths' mixes and volume levels first, then per block of days the
+    day multipliers (``default_rng([seed, 1])``), one uniform per path and day
+    (``default_rng(seed)``) inverted by :func:`poisson_counts`, and the split into
+    stars (:class:`StarSplit`, ``default_rng([seed, 2])``).
+    """
+
+    def __init__(self, arrivals: Arrivals, uncertainty: Uncertainty | None, *, paths: int,
+                 seed: int) -> None:
+        self.uncertainty = uncertainty if uncertainty is not None else Uncertainty()
+        self.paths = paths
+        self.rng = np.random.default_rng(seed)
+        star_rates = arrivals.star_rates
+        self.plain = self.uncertainty.is_plain
+        if self.plain:
+            self.samplers = [PoissonSampler(float(rate)) for rate in star_rates]
+            self.active = [k for k in range(5) if star_rates[k] > 0]
+            return
+        self.spread = np.random.default_rng([seed, UNCERTAINTY_STREAM])
+        strength = self.uncertainty.mix_strength
+        rates = (
+            arrivals.invited_per_day
+            * drawn_mixes(self.spread, arrivals.invited_mix, strength, paths)
+            + arrivals.organic_per_day
+            * drawn_mixes(self.spread, arrivals.organic_mix, strength, paths)
+        )
+        kappa = self.uncertainty.volume_strength
+        if kappa is not None:
+            rates *= self.spread.gamma(kappa, 1.0 / kappa, size=paths)[None, :]
+        # each path's expected k-star reviews a day before the day multiplier, (5, paths)
+        self.star_rates = rates
+        self.path_rates = rates.sum(axis=0)
+        self.splitter = StarSplit(rates, self.path_rates)
+        self.stars_rngs = [np.random.default_rng([seed, STARS_STREAM, k]) for k in range(4)]
+
+    def next_days(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """The next ``size`` days: new reviews and their summed stars, each (size, paths)."""
+        paths = self.paths
+        if self.plain:
+            uniforms = self.rng.random((size, 5, paths))
+            new_stars = np.zeros((size, paths))
+            new_reviews = np.zeros((size, paths))
+            for k in self.active:
+                counts = self.samplers[k].counts(uniforms[:, k, :])
+                new_reviews += counts
+                counts *= k + 1
+                new_stars += counts
+            return new_reviews, new_stars
+        uniforms = self.rng.random((size, paths))
+        phi = self.uncertainty.overdispersion
+        if phi > 0:
+            rates = self.spread.gamma(1.0 / phi, phi, size=(size, paths))
+            rates *= self.path_rates
+        else:
+            rates = np.broadcast_to(self.path_rates, (size, paths))
+        new_reviews = poisson_counts(rates, uniforms)
+        return new_reviews, self.splitter.stars(self.stars_rngs, new_reviews)
+
+
 @dataclass
 class Simulation:
     """Simulated scores (days x paths, or 1 x paths with only the last day kept) and the
@@ -252,27 +318,7 @@ def simulate(
     exactly, however far its decayed sums underflow.
     """
     q = 1.0 if math.isinf(params.half_life_days) else 2.0 ** (-1.0 / params.half_life_days)
-    uncertainty = uncertainty if uncertainty is not None else Uncertainty()
-    star_rates = arrivals.star_rates
-    plain = uncertainty.is_plain
-    samplers = [PoissonSampler(float(rate)) for rate in star_rates] if plain else []
-    active = [k for k in range(5) if star_rates[k] > 0]
-    rng = np.random.default_rng(seed)
-    if not plain:
-        spread = np.random.default_rng([seed, UNCERTAINTY_STREAM])
-        strength = uncertainty.mix_strength
-        base_rates = (
-            arrivals.invited_per_day * drawn_mixes(spread, arrivals.invited_mix, strength, paths)
-            + arrivals.organic_per_day
-            * drawn_mixes(spread, arrivals.organic_mix, strength, paths)
-        )
-        if uncertainty.volume_strength is not None:
-            kappa = uncertainty.volume_strength
-            base_rates *= spread.gamma(kappa, 1.0 / kappa, size=paths)[None, :]
-        phi = uncertainty.overdispersion
-        path_rates = base_rates.sum(axis=0)
-        splitter = StarSplit(base_rates, path_rates)
-        stars_rng = np.random.default_rng([seed, STARS_STREAM])
+    draws = ArrivalDraws(arrivals, uncertainty, paths=paths, seed=seed)
     a = np.full(paths, start.decayed_stars)
     b = np.full(paths, start.effective_reviews)
     fitted = params.is_trustpilot
@@ -294,24 +340,7 @@ def simulate(
 
     for first in range(0, days, CHUNK_DAYS):
         size = min(CHUNK_DAYS, days - first)
-        if plain:
-            uniforms = rng.random((size, 5, paths))
-            new_stars = np.zeros((size, paths))
-            new_reviews = np.zeros((size, paths))
-            for k in active:
-                counts = samplers[k].counts(uniforms[:, k, :])
-                new_reviews += counts
-                counts *= k + 1
-                new_stars += counts
-        else:
-            uniforms = rng.random((size, paths))
-            if phi > 0:
-                rates = spread.gamma(1.0 / phi, phi, size=(size, paths))
-                rates *= path_rates
-            else:
-                rates = np.broadcast_to(path_rates, (size, paths))
-            new_reviews = poisson_counts(rates, uniforms)
-            new_stars = splitter.stars(stars_rng, new_reviews)
+        new_reviews, new_stars = draws.next_days(size)
         arrived = new_reviews > 0
         for j in range(size):
             a *= q
