@@ -251,6 +251,9 @@ def backtest(
         raise ParameterError("progress must be a function of the share done, or None.")
 
     counted = counted_reviews(reviews)
+    # only what the replay reads: every origin re-reads the table (dates, stars, source)
+    counted = counted.loc[:, [c for c in ("created_at", "rating", "invited")
+                              if c in counted.columns]]
     times = times_ns(counted)
     precision = date_precision(counted)
     if len(times) == 0:

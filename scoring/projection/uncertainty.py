@@ -45,7 +45,7 @@ DEFAULT_DISPERSION_DAYS = 365
 """Days of daily counts ``phi`` is fitted on (before ``as_of``)."""
 DEFAULT_DRIFT_WINDOWS = 8
 """Windows (of ``window_days``) the mix's drift is measured on (two years at 90 days)."""
-MIX_STRENGTH_CAP = 40.0
+MIX_STRENGTH_CAP = 30.0
 """The most ``alpha`` a fit gives, however many reviews the window holds.
 
 A stationary posterior would give ``alpha = n`` (the window's review count): with
@@ -276,4 +276,5 @@ def fit_uncertainty(
         s2, d2, _ = drift
         spread = s2 / recent + d2
         alpha = float(recent) if spread <= 0 else min(float(recent), max(1.0, s2 / spread - 1.0))
+        alpha = min(alpha, cap)
     return Uncertainty(overdispersion=phi, mix_strength=alpha, volume_strength=kappa)
