@@ -12,8 +12,8 @@ import scoring
 from scoring.errors import ParameterError
 from scoring.model import ScoreParams
 from scoring.projection.simulation import (
-    Arrivals,
     ArrivalDraws,
+    Arrivals,
     PoissonSampler,
     poisson_counts,
     simulate,
@@ -40,7 +40,10 @@ def history(reviews: int = 600, days: float = 400.0, seed: int = 3) -> pd.DataFr
 REVIEWS = history()
 
 
-def inputs(uncertainty: Uncertainty = Uncertainty(), model: str = "trustpilot",
+PLAIN = Uncertainty()
+
+
+def inputs(uncertainty: Uncertainty = PLAIN, model: str = "trustpilot",
            **kw: object) -> scoring.ProjectionInputs:
     values: dict[str, object] = dict(horizon_days=120, requests_per_day=20.0, response_rate=0.25,
                                      invited_mix=INVITED_MIX, organic_per_day=1.5,
