@@ -75,8 +75,9 @@ def bench_real(folder: Path = REAL, paths: int = PATHS) -> dict:
 
     Variants: ``fitted`` (the default: :func:`scoring.fit_uncertainty` at each origin)
     and ``plain`` (Poisson arrivals, known mixes) under "trustpilot"; ``decayed-prior``
-    fitted, at 90 days. Refused datasets get one row with their reason and the date
-    precision's numbers.
+    fitted, at 90 days. ``misses_empty_window``: of the 90-day misses, how many
+    projected from a window without a review (a flat line). Refused datasets get one
+    row with their reason and the date precision's numbers.
     """
     rows: list[dict] = []
     refused: list[dict] = []
@@ -100,12 +101,19 @@ def bench_real(folder: Path = REAL, paths: int = PATHS) -> dict:
                     "typical_gap_days": precision.typical_gap_days,
                 })
                 break
+            empty_misses = 0
+            misses = result.forecasts[(result.forecasts["horizon"] == 90)
+                                      & ~result.forecasts["inside_80"]]
+            for origin in misses["origin"]:
+                window = scoring.recent_rates(reviews, as_of=origin)
+                empty_misses += window.organic_reviews + window.invited_reviews == 0
             for row in result.summary.itertuples():
                 rows.append({
                     "dataset": name, "reviews": len(reviews), "variant": variant,
                     "horizon": row.horizon, "origins": row.origins,
                     "coverage_80": row.coverage_80, "coverage_50": row.coverage_50,
                     "mae": row.mae, "bias": row.bias,
+                    "misses_empty_window": empty_misses if row.horizon == 90 else None,
                 })
     return {
         "name": "backtest.real",

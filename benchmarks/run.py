@@ -637,11 +637,15 @@ def run_backtest(config: Config, report: Report, folder: Path | None = None) -> 
         note="no warm-up",
     ))
     summary = synthetic["summary"].set_index("horizon")
+    wide = bool((summary["coverage_80"] > 0.9).all())
     report.detail("backtest", (
         "The synthetic history (`bench_projection.synthetic_reviews`: Poisson arrivals with a "
         "fixed mix) is what the model assumes, so its bands should cover at least the nominal "
         "share: P10-P90 coverage " + ", ".join(
-            f"{_pct(summary.loc[h, 'coverage_80'])} at {h} days" for h in summary.index) + "."
+            f"{_pct(summary.loc[h, 'coverage_80'])} at {h} days" for h in summary.index)
+        + (": they cover more than nominal, the price of the mix cap (`alpha` at most 30), "
+           "which assumes the drift real companies show and a steady synthetic history does "
+           "not have." if wide else ".")
     ))
     folder = folder if folder is not None else REAL
     if not config.backtest_real or not folder.is_dir():
@@ -655,6 +659,7 @@ def run_backtest(config: Config, report: Report, folder: Path | None = None) -> 
                    value=seconds_text(real["elapsed_s"]), runs=1, note="informational"))
     report.detail("backtest", _backtest_table(real["table"]))
     report.detail("backtest", _refused_text(real["refused"]))
+    report.detail("backtest", _backtest_method_text(real["table"]))
 
 
 def _backtest_table(table) -> str:
@@ -683,6 +688,66 @@ def _backtest_table(table) -> str:
         f"{row.dataset} {_pct(row.coverage_80)} / {_pct(row.coverage_50)} "
         f"(MAE {_stars(row.mae)})" for row in decayed.itertuples()) + "."]
     return "\n".join(lines)
+
+
+def _misses_text(missed) -> str:
+    """Why each dataset that misses the goal does, from its own numbers."""
+    parts = []
+    for row in missed.itertuples():
+        total = round((1 - row.coverage_80) * row.origins)
+        if row.coverage_80 > 0.90:
+            parts.append(
+                f"{row.dataset} has {row.origins} origins, {row.origins - total} of them inside: "
+                "with so few overlapping origins its coverage cannot be told from 80% (binomial "
+                f"standard error {100 * (0.16 / row.origins) ** 0.5:.0f} points).")
+        else:
+            parts.append(
+                f"{row.dataset}: {int(row.misses_empty_window)} of its {total} misses project "
+                "from a window without a review, a flat line (nothing arrives), so the next review "
+                "is a miss whatever the uncertainty; the others are mostly changes of regime no "
+                "status quo foresees.")
+    if any(row.coverage_80 < 0.70 for row in missed.itertuples()):
+        parts.append("Such companies spent years at a review a month or less before they grew.")
+    if "lemonade" in set(missed["dataset"]):
+        parts.append("Lemonade's score rose almost two stars within three months of 2021 as "
+                     "its volume grew eightfold.")
+    return " ".join(parts)
+
+
+def _backtest_method_text(table) -> str:
+    """How the model was iterated to the coverage goal, and which datasets still miss it."""
+    fitted = table[(table["variant"] == "fitted") & (table["horizon"] == 90)
+                   & (table["reviews"] >= 1000)]
+    inside = fitted[(fitted["coverage_80"] >= 0.70) & (fitted["coverage_80"] <= 0.90)]
+    missed = fitted.drop(inside.index)
+    plain = table[(table["variant"] == "plain") & (table["horizon"] == 90)
+                  & (table["reviews"] >= 1000)]
+    return (
+        "Goal: a P10-P90 coverage of 70-90% at 90 days for every dataset with at least "
+        f"1,000 reviews: {len(inside)} of {len(fitted)} meet it ("
+        + ", ".join(f"{row.dataset} {_pct(row.coverage_80)}" for row in inside.itertuples())
+        + "); missed: " + (", ".join(f"{row.dataset} {_pct(row.coverage_80)}"
+                                   for row in missed.itertuples()) or "none")
+        + ". Plain Poisson arrivals with the window's mix known exactly cover "
+        f"{_pct(plain['coverage_80'].min())} to {_pct(plain['coverage_80'].max())} of them.\n\n"
+        "How the model got there, each step measured on this table at 90 days: (1) the "
+        "issue's two additions alone, a gamma day multiplier with `phi` fitted on a year of "
+        "daily counts (method of moments) and Dirichlet mixes with `alpha` = the window's "
+        "review count capped at 40, left DB, Healthy Paws, Lemonade, Pets Best and Spot "
+        "below 70% and Fetch above 90%: day-to-day noise barely moves a 90-day score, and a "
+        "fixed cap is too wide for steady companies and too narrow for drifting ones. (2) "
+        "`alpha` from the history's own drift: the mean stars of neighbouring 90-day "
+        "windows before the origin differ by more than their sampling noise; that excess "
+        "`d2` gives `alpha = s2 / (s2 / n + d2) - 1` (`fit_uncertainty`). (3) a volume level "
+        "per path (gamma, variance `1 / n + d2_volume`, the same measurement on the window "
+        "counts): volume shifts for months, and a rate read off a handful of reviews is "
+        "itself uncertain. (4) `alpha` still capped, at 30 (tried 20, 30, 40, 60, 100): a "
+        "drift measured as 0 on a few windows is noise, not certainty. Measuring the drift "
+        "on 4 or 40 windows instead of 8 did not help.\n\n"
+        "Why the rest miss. " + _misses_text(missed) + " "
+        "At 180 days the coverage falls below nominal for most companies: the mix and "
+        "volume are drawn once per path, while real drift keeps growing with the horizon."
+    )
 
 
 def _refused_text(refused) -> str:
@@ -1254,7 +1319,8 @@ def render(report: Report, machine_info: dict[str, str], load_before: str, load_
         "`benchmarks/data.py`; big files go to `benchmarks/data/` (ignored by git) or a "
         "temporary folder and are removed afterwards. Each section can also run alone: "
         "`python -m benchmarks.bench_import`, `bench_scoring`, `bench_fidelity`, "
-        "`bench_projection`, `bench_app`, `bench_groups`, `bench_replies`, `bench_themes`. "
+        "`bench_projection`, `bench_backtest`, `bench_app`, `bench_groups`, `bench_replies`, "
+        "`bench_themes`. "
         "`tests/unit/test_benchmarks_smoke.py` runs the quick suite on every `make test`, so "
         "the benchmark cannot rot.",
         "",

@@ -39,6 +39,12 @@ From a notebook::
     outlook.probability_at_or_above("Excellent", "2026-06-30", kind="label")
     scoring.requests_needed(reviews, inputs, target=4.5, target_kind="stars",
                             by="2026-06-30", probability=0.8)
+    # bands that cover what happens: the history's own overdispersion and drift
+    wider = dataclasses.replace(inputs, uncertainty=scoring.fit_uncertainty(reviews))
+    # how good are these forecasts? The status quo replayed from every month start
+    check = scoring.backtest(reviews)
+    check.summary            # coverage_80, coverage_50, mae, bias per horizon
+    check.path(check.origins[-1])
 """
 
 from scoring.projection.backtest import Backtest, DatePrecision, backtest, date_precision
