@@ -230,3 +230,26 @@ def test_bad_inputs_are_refused() -> None:
         fit_uncertainty(REVIEWS, window_days=0)
     with pytest.raises(ParameterError, match="dispersion_days"):
         fit_uncertainty(REVIEWS, dispersion_days=1)
+
+
+def test_the_first_guess_of_the_goal_seek_widens_with_the_uncertainty() -> None:
+    """normal_guess adds the day, volume and mix variance: more requests for the same
+    chance, and closer to what the simulated search finds."""
+    from scoring.projection.goal_seek import at_date, normal_guess
+
+    params = ScoreParams()
+    start = start_state(REVIEWS, None, params)
+    plan = inputs(SPREAD, paths=400)
+    at = at_date(start, params, 120, plan.response_rate, plan.invited_mean_stars,
+                 plan.organic_per_day, plan.organic_mean_stars)
+
+    def guess(spread: Uncertainty | None) -> int:
+        return normal_guess(at, 0.8, 400, 120, params, plan.response_rate, plan.invited_mix,
+                            plan.organic_per_day, plan.organic_mix, 4.1, 10_000.0, spread)
+
+    plain, wide = guess(None), guess(SPREAD)
+    assert guess(PLAIN) == plain < wide
+    found = scoring.requests_needed(REVIEWS, plan, target=4.1, by=T + pd.Timedelta(days=120),
+                                    probability=0.8)
+    assert found.requests_per_day is not None
+    assert abs(wide / 100 - found.requests_per_day) < abs(plain / 100 - found.requests_per_day)
