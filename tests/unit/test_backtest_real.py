@@ -43,9 +43,9 @@ def load(path: Path) -> pd.DataFrame:
     return scoring.load_reviews(path).reviews
 
 
-def coverage(path: Path, *, uncertainty: bool = True) -> float:
+def coverage(path: Path, *, uncertainty: bool = True, paths: int = PATHS) -> float:
     reviews = load(path)
-    result = scoring.backtest(reviews, horizons=(90,), paths=PATHS, uncertainty=uncertainty)
+    result = scoring.backtest(reviews, horizons=(90,), paths=paths, uncertainty=uncertainty)
     assert result.reason is None
     return float(result.summary["coverage_80"].iloc[0])
 
@@ -66,7 +66,9 @@ def test_the_90_day_band_covers_70_to_90_percent(real_data: Path, name: str) -> 
 
 @pytest.mark.parametrize("name", sorted(EXPLAINED_MISSES))
 def test_the_misses_still_cover_far_more_than_plain_poisson(real_data: Path, name: str) -> None:
-    fitted, plain = coverage(real_data / name), coverage(real_data / name, uncertainty=False)
+    # plain Poisson bands are narrow enough that 200 paths place them well
+    fitted = coverage(real_data / name)
+    plain = coverage(real_data / name, uncertainty=False, paths=200)
     assert fitted >= plain + 0.15 and 0.6 <= fitted <= 0.97
 
 
