@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from scoring.projection import ProjectionInputs, project, requests_needed
+from scoring.projection import ProjectionInputs, Uncertainty, project, requests_needed
 
 BUDGET_SECONDS = 1.0
 PATHS = 2000
@@ -43,6 +43,10 @@ def synthetic_reviews(reviews: int = 15_000, days: float = 1096.0, seed: int = 7
         }
     )
 
+UNCERTAINTY = Uncertainty(overdispersion=0.3, mix_strength=30.0, volume_strength=20.0)
+"""Overdispersed days, an uncertain volume level and star mix: about what
+``fit_uncertainty`` gives on the real exports (benchmarks/RESULTS.md, "Forecast backtest")."""
+
 
 def _timed(call, repeats: int) -> list[float]:
     call()  # warm-up: imports, allocator
@@ -54,20 +58,23 @@ def _timed(call, repeats: int) -> list[float]:
     return times
 
 
-def bench_monte_carlo(repeats: int = 5) -> dict:
+def bench_monte_carlo(repeats: int = 5, uncertainty: Uncertainty | None = None) -> dict:
     """Time ``project()`` with 2,000 paths x 730 days; the median of ``repeats`` runs.
 
+    With ``uncertainty`` (e.g. :data:`UNCERTAINTY`) the paths draw overdispersed days,
+    volume levels and star mixes; None: plain Poisson arrivals (the exact fast path).
     Returns a dict: ``name``, ``paths``, ``days``, ``repeats``, ``median_s``,
     ``min_s``, ``max_s``, ``times_s``, ``budget_s`` and ``within_budget``.
     """
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats!r}.")
     reviews = synthetic_reviews()
-    inputs = ProjectionInputs(horizon_days=HORIZON_DAYS, paths=PATHS, seed=0, **SCENARIO)
+    inputs = ProjectionInputs(horizon_days=HORIZON_DAYS, paths=PATHS, seed=0,
+                              uncertainty=uncertainty or Uncertainty(), **SCENARIO)
     times = _timed(lambda: project(reviews, inputs, as_of=AS_OF), repeats)
     median = statistics.median(times)
     return {
-        "name": "projection.monte_carlo_2000x730",
+        "name": "projection.monte_carlo_2000x730" + ("_uncertain" if uncertainty else ""),
         "paths": PATHS,
         "days": HORIZON_DAYS,
         "repeats": repeats,
@@ -105,6 +112,7 @@ def bench_goal_seek_probability(repeats: int = 3) -> dict:
 
 
 if __name__ == "__main__":
-    for result in (bench_monte_carlo(), bench_goal_seek_probability()):
+    for result in (bench_monte_carlo(), bench_monte_carlo(uncertainty=UNCERTAINTY),
+                   bench_goal_seek_probability()):
         times = ", ".join(f"{t:.3f}" for t in result["times_s"])
         print(f"{result['name']}: median {result['median_s']:.3f} s ({times})")

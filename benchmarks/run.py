@@ -13,7 +13,10 @@ measures, as medians of repeated runs, on this machine:
 - the fidelity to published TrustScores: both models over the real companies of
   ``../shared/data/fidelity`` (skipped when the folder is absent), and the best
   (half-life, prior) on a grid (:mod:`benchmarks.bench_fidelity`);
-- the projection Monte Carlo, 2,000 paths x 730 days (:mod:`benchmarks.bench_projection`);
+- the projection Monte Carlo, 2,000 paths x 730 days, plain Poisson and with the
+  uncertainty of :class:`scoring.Uncertainty` (:mod:`benchmarks.bench_projection`);
+- the forecast backtest: its time on a 3-year history of 15,000 reviews, and its coverage
+  on the real exports of ``../shared/data/real`` (:mod:`benchmarks.bench_backtest`);
 - the server-side rerun of the Trends and Overview pages after a half-life change and
   after a change of the score model with 1,000,000 reviews loaded, and of the Planner
   after a change of the review requests (:mod:`benchmarks.bench_app`);
@@ -60,6 +63,7 @@ SECTIONS: dict[str, str] = {
     "naive": "Fast series against a naive recomputation",
     "fidelity": "Fidelity to published TrustScores",
     "projection": "Projection Monte Carlo",
+    "backtest": "Forecast backtest",
     "app": "App reruns (server side)",
     "groups": "Many businesses, and SQL over Parquet",
     "replies": "Reply figures",
@@ -104,6 +108,9 @@ class Config:
     themes_language_repeats: int  # cold runs with the export's language column (0: none)
     themes_memory_rows: int | None  # the memory run (None: none)
     themes_memory_repeats: int
+    backtest_repeats: int = 3
+    backtest_paths: int = 500
+    backtest_real: bool = True  # the real exports' coverage (skipped when absent)
 
 
 FULL = Config(
@@ -173,6 +180,9 @@ QUICK = Config(
     themes_language_repeats=0,
     themes_memory_rows=None,
     themes_memory_repeats=1,
+    backtest_repeats=1,
+    backtest_paths=20,
+    backtest_real=False,
 )
 
 
@@ -568,6 +578,7 @@ def _ordinal(number: int) -> str:
 
 def run_projection(config: Config, report: Report) -> None:
     from benchmarks.bench_projection import (
+        UNCERTAINTY,
         bench_goal_seek_probability,
         bench_monte_carlo,
     )
@@ -578,6 +589,15 @@ def run_projection(config: Config, report: Report) -> None:
         "projection", "`project()` Monte Carlo", f"{_n(mc['paths'])} paths x {mc['days']} days",
         timing, target=f"<= {mc['budget_s']:g} s", met=_check(timing.median_s, mc["budget_s"]),
     ))
+    uncertain = bench_monte_carlo(config.mc_repeats, uncertainty=UNCERTAINTY)
+    slow = Timing(tuple(uncertain["times_s"]))
+    report.add(_timing_row(
+        "projection", "`project()` Monte Carlo with uncertainty (overdispersion, volume, mix)",
+        f"{_n(uncertain['paths'])} paths x {uncertain['days']} days", slow,
+        target=f"<= {uncertain['budget_s']:g} s",
+        met=_check(slow.median_s, uncertain["budget_s"]),
+        note=f"{slow.median_s / timing.median_s:.1f}x the plain Poisson run",
+    ))
     goal = bench_goal_seek_probability(config.goal_repeats)
     report.add(_timing_row(
         "projection", "Goal seek with 80% probability (`requests_needed`)",
@@ -586,8 +606,157 @@ def run_projection(config: Config, report: Report) -> None:
     report.detail("projection", (
         "A demo-sized history (15,000 reviews over three years) projected with invited and "
         "organic arrivals; one untimed warm-up run first. The goal seek is a bisection of "
-        "about a dozen simulations."
+        "about a dozen simulations. With uncertainty: `Uncertainty(overdispersion=0.3, "
+        "mix_strength=30, volume_strength=20)`, about what `fit_uncertainty` finds on the "
+        "real exports; each path draws its two star mixes and its volume level, each day "
+        "a gamma multiplier, and a day's reviews are one Poisson count (inverted at one "
+        "uniform) split into stars by four binomials, where plain Poisson inverts five "
+        "tabulated counts per day."
     ))
+
+
+def _pct(value: float) -> str:
+    return "-" if value != value else f"{100 * value:.0f}%"
+
+
+def _stars(value: float, signed: bool = False) -> str:
+    return "-" if value != value else (f"{value:+.3f}" if signed else f"{value:.3f}")
+
+
+def run_backtest(config: Config, report: Report, folder: Path | None = None) -> None:
+    from benchmarks.bench_backtest import BUDGET_SECONDS, REAL, bench_real, bench_synthetic
+
+    synthetic = bench_synthetic(config.backtest_repeats, config.backtest_paths)
+    timing = Timing(tuple(synthetic["times_s"]))
+    report.add(_timing_row(
+        "backtest", "`backtest()` (monthly origins, 30/90/180 days, "
+                    f"{synthetic['paths']} paths)",
+        f"{_n(synthetic['reviews'])} reviews, 3 years ({synthetic['origins']} origins)", timing,
+        target=f"<= {BUDGET_SECONDS:g} s",
+        met=None if config.quick else _check(timing.median_s, BUDGET_SECONDS),
+        note="no warm-up",
+    ))
+    summary = synthetic["summary"].set_index("horizon")
+    wide = bool((summary["coverage_80"] > 0.9).all())
+    report.detail("backtest", (
+        "The synthetic history (`bench_projection.synthetic_reviews`: Poisson arrivals with a "
+        "fixed mix) is what the model assumes, so its bands should cover at least the nominal "
+        "share: P10-P90 coverage " + ", ".join(
+            f"{_pct(summary.loc[h, 'coverage_80'])} at {h} days" for h in summary.index)
+        + (": they cover more than nominal, the price of the mix cap (`alpha` at most 30), "
+           "which assumes the drift real companies show and a steady synthetic history does "
+           "not have." if wide else ".")
+    ))
+    folder = folder if folder is not None else REAL
+    if not config.backtest_real or not folder.is_dir():
+        report.detail("backtest", f"The real exports were not run ({folder} absent or a quick "
+                                  "run).")
+        return
+    real = bench_real(folder, config.backtest_paths)
+    report.add(Row("backtest", "Backtest of every real export (3 variants each)",
+                   f"{len(real['table']['dataset'].unique())} datasets, "
+                   f"{_n(config.backtest_paths)} paths",
+                   value=seconds_text(real["elapsed_s"]), runs=1, note="informational"))
+    report.detail("backtest", _backtest_table(real["table"]))
+    report.detail("backtest", _refused_text(real["refused"]))
+    report.detail("backtest", _backtest_method_text(real["table"]))
+
+
+def _backtest_table(table) -> str:
+    """Coverage per dataset and horizon: the fitted uncertainty beside plain Poisson."""
+    lines = [
+        "| dataset | reviews | horizon | origins | P10-P90 fitted | plain | P25-P75 fitted "
+        "| plain | MAE | bias |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    fitted = table[table["variant"] == "fitted"]
+    plain = table[table["variant"] == "plain"].set_index(["dataset", "horizon"])
+    for row in fitted.itertuples():
+        other = plain.loc[(row.dataset, row.horizon)]
+        flag = ""
+        if row.horizon == 90 and row.reviews >= 1000 and not (
+                0.70 <= row.coverage_80 <= 0.90):
+            flag = " (missed)"
+        lines.append(
+            f"| {row.dataset} | {row.reviews:,} | {row.horizon} | {row.origins} | "
+            f"{_pct(row.coverage_80)}{flag} | {_pct(other['coverage_80'])} | "
+            f"{_pct(row.coverage_50)} | {_pct(other['coverage_50'])} | {_stars(row.mae)} | "
+            f"{_stars(row.bias, signed=True)} |"
+        )
+    decayed = table[table["variant"] == "decayed-prior"]
+    lines += ["", "Under `decayed-prior` (fitted uncertainty, 90 days): " + "; ".join(
+        f"{row.dataset} {_pct(row.coverage_80)} / {_pct(row.coverage_50)} "
+        f"(MAE {_stars(row.mae)})" for row in decayed.itertuples()) + "."]
+    return "\n".join(lines)
+
+
+def _misses_text(missed) -> str:
+    """Why each dataset that misses the goal does, from its own numbers."""
+    parts = []
+    for row in missed.itertuples():
+        total = round((1 - row.coverage_80) * row.origins)
+        if row.coverage_80 > 0.90:
+            parts.append(
+                f"{row.dataset} has {row.origins} origins, {row.origins - total} of them inside: "
+                "with so few overlapping origins its coverage cannot be told from 80% (binomial "
+                f"standard error {100 * (0.16 / row.origins) ** 0.5:.0f} points).")
+        else:
+            parts.append(
+                f"{row.dataset}: {int(row.misses_empty_window)} of its {total} misses project "
+                "from a window without a review, a flat line (nothing arrives), so the next review "
+                "is a miss whatever the uncertainty; the others are mostly changes of regime no "
+                "status quo foresees.")
+    if any(row.coverage_80 < 0.70 for row in missed.itertuples()):
+        parts.append("Such companies spent years at a review a month or less before they grew.")
+    if "lemonade" in set(missed["dataset"]):
+        parts.append("Lemonade's score rose almost two stars within three months of 2021 as "
+                     "its volume grew eightfold.")
+    return " ".join(parts)
+
+
+def _backtest_method_text(table) -> str:
+    """How the model was iterated to the coverage goal, and which datasets still miss it."""
+    fitted = table[(table["variant"] == "fitted") & (table["horizon"] == 90)
+                   & (table["reviews"] >= 1000)]
+    inside = fitted[(fitted["coverage_80"] >= 0.70) & (fitted["coverage_80"] <= 0.90)]
+    missed = fitted.drop(inside.index)
+    plain = table[(table["variant"] == "plain") & (table["horizon"] == 90)
+                  & (table["reviews"] >= 1000)]
+    return (
+        "Goal: a P10-P90 coverage of 70-90% at 90 days for every dataset with at least "
+        f"1,000 reviews: {len(inside)} of {len(fitted)} meet it ("
+        + ", ".join(f"{row.dataset} {_pct(row.coverage_80)}" for row in inside.itertuples())
+        + "); missed: " + (", ".join(f"{row.dataset} {_pct(row.coverage_80)}"
+                                   for row in missed.itertuples()) or "none")
+        + ". Plain Poisson arrivals with the window's mix known exactly cover "
+        f"{_pct(plain['coverage_80'].min())} to {_pct(plain['coverage_80'].max())} of them.\n\n"
+        "How the model got there, each step measured on this table at 90 days: (1) the "
+        "issue's two additions alone, a gamma day multiplier with `phi` fitted on a year of "
+        "daily counts (method of moments) and Dirichlet mixes with `alpha` = the window's "
+        "review count capped at 40, left DB, Healthy Paws, Lemonade, Pets Best and Spot "
+        "below 70% and Fetch above 90%: day-to-day noise barely moves a 90-day score, and a "
+        "fixed cap is too wide for steady companies and too narrow for drifting ones. (2) "
+        "`alpha` from the history's own drift: the mean stars of neighbouring 90-day "
+        "windows before the origin differ by more than their sampling noise; that excess "
+        "`d2` gives `alpha = s2 / (s2 / n + d2) - 1` (`fit_uncertainty`). (3) a volume level "
+        "per path (gamma, variance `1 / n + d2_volume`, the same measurement on the window "
+        "counts): volume shifts for months, and a rate read off a handful of reviews is "
+        "itself uncertain. (4) `alpha` still capped, at 30 (tried 20, 30, 40, 60, 100): a "
+        "drift measured as 0 on a few windows is noise, not certainty. Measuring the drift "
+        "on 4 or 40 windows instead of 8 did not help.\n\n"
+        "Why the rest miss. " + _misses_text(missed) + " "
+        "At 180 days the coverage falls below nominal for most companies: the mix and "
+        "volume are drawn once per path, while real drift keeps growing with the horizon."
+    )
+
+
+def _refused_text(refused) -> str:
+    if refused.empty:
+        return "No dataset was refused."
+    return "Refused: " + "; ".join(
+        f"{row.dataset} ({row.reviews:,} reviews, {row.reason}: {row.distinct_days} distinct "
+        f"days, {_pct(row.crowded_share)} of the reviews on crowded days, typical gap "
+        f"{row.typical_gap_days:g} days)" for row in refused.itertuples()) + "."
 
 
 def run_app(config: Config, report: Report) -> None:
@@ -1150,7 +1319,8 @@ def render(report: Report, machine_info: dict[str, str], load_before: str, load_
         "`benchmarks/data.py`; big files go to `benchmarks/data/` (ignored by git) or a "
         "temporary folder and are removed afterwards. Each section can also run alone: "
         "`python -m benchmarks.bench_import`, `bench_scoring`, `bench_fidelity`, "
-        "`bench_projection`, `bench_app`, `bench_groups`, `bench_replies`, `bench_themes`. "
+        "`bench_projection`, `bench_backtest`, `bench_app`, `bench_groups`, `bench_replies`, "
+        "`bench_themes`. "
         "`tests/unit/test_benchmarks_smoke.py` runs the quick suite on every `make test`, so "
         "the benchmark cannot rot.",
         "",
@@ -1256,6 +1426,7 @@ def run(config: Config, out: Path, only: set[str] | None = None, *,
             "naive": lambda: run_naive(config, report),
             "fidelity": lambda: run_fidelity(config, report, fidelity_data),
             "projection": lambda: run_projection(config, report),
+            "backtest": lambda: run_backtest(config, report),
             "app": lambda: run_app(config, report),
             "groups": lambda: run_groups(config, report, workdir),
             "replies": lambda: run_replies(config, report),

@@ -16,6 +16,11 @@ One concept per module:
 - :mod:`~scoring.projection.goal_seek`: the fewest requests that reach a target by a date
   (:func:`requests_needed`), and the date a plan reaches it (:func:`date_reached`);
 - :mod:`~scoring.projection.sensitivity`: the same plan under other half-lives;
+- :mod:`~scoring.projection.uncertainty`: :class:`Uncertainty` beyond Poisson arrivals
+  (overdispersed days, an uncertain volume level and star mix) and
+  :func:`fit_uncertainty`;
+- :mod:`~scoring.projection.backtest`: :func:`backtest`, the status-quo forecast
+  replayed from monthly origins against what happened, and :func:`date_precision`;
 - :mod:`~scoring.projection.channels`: request channels (:class:`Channel`), what each
   brought in the last 90 days (:func:`channel_history`), folded into one projection
   (:func:`channel_inputs`) and solved for one channel (:func:`channel_requests_needed`).
@@ -37,8 +42,15 @@ From a notebook::
     outlook.probability_at_or_above("Excellent", "2026-06-30", kind="label")
     scoring.requests_needed(reviews, inputs, target=4.5, target_kind="stars",
                             by="2026-06-30", probability=0.8)
+    # bands that cover what happens: the history's own overdispersion and drift
+    wider = dataclasses.replace(inputs, uncertainty=scoring.fit_uncertainty(reviews))
+    # how good are these forecasts? The status quo replayed from every month start
+    check = scoring.backtest(reviews)
+    check.summary            # coverage_80, coverage_50, mae, bias per horizon
+    check.path(check.origins[-1])
 """
 
+from scoring.projection.backtest import Backtest, DatePrecision, backtest, date_precision
 from scoring.projection.channels import (
     Channel,
     channel_groupings,
@@ -54,10 +66,13 @@ from scoring.projection.projected import CrossingTimes, Projection, project
 from scoring.projection.rates import RecentRates, recent_rates
 from scoring.projection.reachability import Reachability, ReachReason, reachability
 from scoring.projection.sensitivity import half_life_sensitivity
+from scoring.projection.uncertainty import Uncertainty, fit_uncertainty
 
 __all__ = [
+    "Backtest",
     "Channel",
     "CrossingTimes",
+    "DatePrecision",
     "GoalReason",
     "GoalSeek",
     "Projection",
@@ -65,13 +80,17 @@ __all__ = [
     "ReachReason",
     "Reachability",
     "RecentRates",
+    "Uncertainty",
+    "backtest",
     "channel_groupings",
     "channel_history",
     "channel_inputs",
     "channel_requests_needed",
     "channels_from_history",
+    "date_precision",
     "date_reached",
     "expected_path",
+    "fit_uncertainty",
     "half_life_sensitivity",
     "mix_mean",
     "project",

@@ -39,8 +39,9 @@ from scoring.projection.inputs import (
     STARS,
     ProjectionInputs,
 )
-from scoring.projection.simulation import simulate
+from scoring.projection.simulation import Arrivals, simulate
 from scoring.projection.start import StartState, days_until, start_state
+from scoring.projection.uncertainty import Uncertainty
 from scoring.validation import StarMix
 
 DEFAULT_MAX_REQUESTS_PER_DAY = 10_000.0
@@ -241,6 +242,7 @@ def normal_guess(
     organic: StarMix,
     threshold: float,
     cap: float,
+    uncertainty: Uncertainty | None = None,
 ) -> int:
     """A first guess (in cents) of the volume whose chance of ``score >= threshold`` is ``chance``.
 
@@ -251,10 +253,19 @@ def normal_guess(
     ``E[D] = E[B_h] (m + n) / n`` (S moves by ``n / (m + n)`` of M's move). The guess
     is the smallest x with ``S(x) - z_chance * sd(x) >= threshold`` (scanned, then
     bisected).
+
+    With an ``uncertainty`` the variance gains, with ``d = sum_k lambda_k (k - C)`` and
+    ``W1 = sum_{j<h} q**j``: ``W2 phi d**2`` (the day multipliers), ``W1**2 d**2 /
+    kappa`` (the volume level) and, per source s with rate ``r_s`` and mix ``p``,
+    ``W1**2 r_s**2 Var_p(k - C) / (alpha + 1)`` (its Dirichlet mix). Only a guess: the
+    search that follows brackets the simulated share either way.
     """
     z = NormalDist().inv_cdf(min(chance, 1.0 - 0.5 / paths))
     _, w2 = decay_and_growth(float(h), params.half_life_days / 2.0)
     squares = float(w2)
+    spread = uncertainty if uncertainty is not None else Uncertainty()
+    _, w1 = decay_and_growth(float(h), params.half_life_days)
+    growth_squared = float(w1) ** 2
     per_request = rr * np.asarray(invited)
     base_rates = organic_rate * np.asarray(organic)
 
@@ -268,7 +279,20 @@ def normal_guess(
             denominator = weights * (m + count) / count if count > 0 else 0.0
         else:
             centre, denominator = mean, m + weights
-        variance = squares * float((x * per_request + base_rates) @ (STARS - centre) ** 2)
+        deviations = STARS - centre
+        rates = x * per_request + base_rates
+        variance = squares * float(rates @ deviations**2)
+        if not spread.is_plain:
+            drift = float(rates @ deviations)
+            variance += squares * spread.overdispersion * drift**2
+            if spread.volume_strength is not None:
+                variance += growth_squared * drift**2 / spread.volume_strength
+            if spread.mix_strength is not None:
+                for volume, mix in ((x * rr, invited), (organic_rate, organic)):
+                    shares = np.asarray(mix)
+                    spread_k = float(shares @ deviations**2) - float(shares @ deviations) ** 2
+                    variance += (growth_squared * volume**2 * spread_k
+                                 / (spread.mix_strength + 1.0))
         sd = math.sqrt(variance) / denominator if denominator > 0 else 0.0
         return mean - z * sd - threshold
 
@@ -354,8 +378,9 @@ def requests_needed(
         )
 
     def share_at(x: float) -> float:
-        rates = x * rr * np.asarray(invited) + organic_rate * np.asarray(organic)
-        final = simulate(start, params, rates, days=h, paths=paths, seed=seed, record=False)
+        arrivals = Arrivals(x * rr, invited, organic_rate, organic)
+        final = simulate(start, params, arrivals, days=h, paths=paths, seed=seed, record=False,
+                         uncertainty=inputs.uncertainty)
         return float(np.mean(final.scores[0] >= threshold - SCORE_TOLERANCE))
 
     share0: float | None = None
@@ -425,6 +450,7 @@ def _search_probability(
             normal_guess(
                 at, chance, paths, h, params, inputs.response_rate, inputs.invited_mix,
                 inputs.organic_per_day, inputs.organic_mix, threshold, cap,
+                inputs.uncertainty,
             ),
             1,
         ),
