@@ -15,7 +15,12 @@ One concept per module:
 - :mod:`~scoring.projection.reachability`: can any volume reach a target in the long run;
 - :mod:`~scoring.projection.goal_seek`: the fewest requests that reach a target by a date
   (:func:`requests_needed`), and the date a plan reaches it (:func:`date_reached`);
-- :mod:`~scoring.projection.sensitivity`: the same plan under other half-lives.
+- :mod:`~scoring.projection.sensitivity`: the same plan under other half-lives;
+- :mod:`~scoring.projection.uncertainty`: :class:`Uncertainty` beyond Poisson arrivals
+  (overdispersed days, an uncertain volume level and star mix) and
+  :func:`fit_uncertainty`;
+- :mod:`~scoring.projection.backtest`: :func:`backtest`, the status-quo forecast
+  replayed from monthly origins against what happened, and :func:`date_precision`.
 
 Answers that can fail carry a reason code and the numbers a sentence needs
 (:class:`Reachability`, :class:`GoalSeek`); the interface writes the sentences. A
@@ -36,6 +41,7 @@ From a notebook::
                             by="2026-06-30", probability=0.8)
 """
 
+from scoring.projection.backtest import Backtest, DatePrecision, backtest, date_precision
 from scoring.projection.closed_form import expected_path, status_quo, stop_collecting
 from scoring.projection.goal_seek import GoalReason, GoalSeek, date_reached, requests_needed
 from scoring.projection.inputs import ProjectionInputs, mix_mean
@@ -43,9 +49,12 @@ from scoring.projection.projected import CrossingTimes, Projection, project
 from scoring.projection.rates import RecentRates, recent_rates
 from scoring.projection.reachability import Reachability, ReachReason, reachability
 from scoring.projection.sensitivity import half_life_sensitivity
+from scoring.projection.uncertainty import Uncertainty, fit_uncertainty
 
 __all__ = [
+    "Backtest",
     "CrossingTimes",
+    "DatePrecision",
     "GoalReason",
     "GoalSeek",
     "Projection",
@@ -53,8 +62,12 @@ __all__ = [
     "ReachReason",
     "Reachability",
     "RecentRates",
+    "Uncertainty",
+    "backtest",
+    "date_precision",
     "date_reached",
     "expected_path",
+    "fit_uncertainty",
     "half_life_sensitivity",
     "mix_mean",
     "project",

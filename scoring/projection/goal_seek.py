@@ -39,7 +39,7 @@ from scoring.projection.inputs import (
     STARS,
     ProjectionInputs,
 )
-from scoring.projection.simulation import simulate
+from scoring.projection.simulation import Arrivals, simulate
 from scoring.projection.start import StartState, days_until, start_state
 from scoring.validation import StarMix
 
@@ -354,8 +354,9 @@ def requests_needed(
         )
 
     def share_at(x: float) -> float:
-        rates = x * rr * np.asarray(invited) + organic_rate * np.asarray(organic)
-        final = simulate(start, params, rates, days=h, paths=paths, seed=seed, record=False)
+        arrivals = Arrivals(x * rr, invited, organic_rate, organic)
+        final = simulate(start, params, arrivals, days=h, paths=paths, seed=seed, record=False,
+                         uncertainty=inputs.uncertainty)
         return float(np.mean(final.scores[0] >= threshold - SCORE_TOLERANCE))
 
     share0: float | None = None

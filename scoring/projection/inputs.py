@@ -6,7 +6,9 @@ New reviews arrive at a constant expected rate per day, from two sources:
 - organic: ``organic_per_day`` a day, stars drawn from ``organic_mix``.
 
 A star mix is five shares for 1..5 stars that sum to 1 (:func:`scoring.validation.star_mix`).
-The score model (half-life, prior, form) travels as one :class:`~scoring.model.ScoreParams`.
+The score model (half-life, prior, form) travels as one :class:`~scoring.model.ScoreParams`,
+and how much more than Poisson arrivals the paths vary as one
+:class:`~scoring.projection.uncertainty.Uncertainty` (default: plain Poisson, known mixes).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 from scoring import validation
 from scoring.errors import ParameterError
 from scoring.model import ScoreParams
+from scoring.projection.uncertainty import Uncertainty
 from scoring.validation import MixLike, StarMix
 
 MAX_HORIZON_DAYS = 3660
@@ -42,7 +45,8 @@ class ProjectionInputs:
     """What a projection assumes, validated and normalised once.
 
     Rates are per day; ``response_rate`` is a share (0..1); mixes are five shares for
-    1..5 stars; ``params`` the score model. With ``r = invited_per_day +
+    1..5 stars; ``params`` the score model; ``uncertainty`` the day-to-day overdispersion
+    and star-mix uncertainty of the simulated paths. With ``r = invited_per_day +
     organic_per_day`` and ``mu_new`` the rate-weighted mean stars of a new review.
     """
 
@@ -56,6 +60,7 @@ class ProjectionInputs:
     paths: int = DEFAULT_PATHS
     seed: int = 0
     percentiles: tuple[float, ...] = DEFAULT_PERCENTILES
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
 
     def __post_init__(self) -> None:
         horizon = validation.whole("horizon_days", self.horizon_days, 1, MAX_HORIZON_DAYS)
@@ -67,6 +72,11 @@ class ProjectionInputs:
             )
         if not isinstance(self.params, ScoreParams):
             raise ParameterError(f"params must be a ScoreParams, got {self.params!r}.")
+        if not isinstance(self.uncertainty, Uncertainty):
+            raise ParameterError(
+                f"uncertainty must be an Uncertainty (scoring.Uncertainty(), or "
+                f"scoring.fit_uncertainty(reviews)), got {self.uncertainty!r}."
+            )
         values = {
             "horizon_days": horizon,
             "requests_per_day": validation.rate("requests_per_day", self.requests_per_day,

@@ -18,6 +18,7 @@ from scoring.display import (
 from scoring.projection.closed_form import expected_frame, long_run_score
 from scoring.projection.inputs import ProjectionInputs
 from scoring.projection.simulation import (
+    Arrivals,
     percentile_column,
     share_of_paths,
     simulate,
@@ -139,6 +140,12 @@ class Projection:
         )
 
 
+def arrivals_of(inputs: ProjectionInputs) -> Arrivals:
+    """The two sources of new reviews that ``inputs`` assume."""
+    return Arrivals(inputs.invited_per_day, inputs.invited_mix, inputs.organic_per_day,
+                    inputs.organic_mix)
+
+
 def project(reviews: pd.DataFrame, inputs: ProjectionInputs, *, as_of: object = None
             ) -> Projection:
     """Project the score ``inputs.horizon_days`` days ahead: expected path and Monte Carlo bands.
@@ -148,8 +155,11 @@ def project(reviews: pd.DataFrame, inputs: ProjectionInputs, *, as_of: object = 
     ``invited_mix``, plus ``organic_per_day`` organic ones from ``organic_mix``, under
     ``inputs.params``. The expected path is the closed form of
     :mod:`scoring.projection.closed_form`; the bands come from ``inputs.paths``
-    simulated paths seeded with ``inputs.seed`` (same inputs, same result). 2,000 paths x
-    730 days take about 0.2-0.4 s (benchmarks/RESULTS.md).
+    simulated paths seeded with ``inputs.seed`` (same inputs, same result), with the
+    overdispersion and mix uncertainty of ``inputs.uncertainty``
+    (:mod:`scoring.projection.uncertainty`; these widen the bands, the expected path
+    stays the closed form). 2,000 paths x 730 days take about 0.2-0.4 s plain, see
+    benchmarks/RESULTS.md for the run with uncertainty.
     """
     if not isinstance(inputs, ProjectionInputs):
         raise TypeError(f"inputs must be a ProjectionInputs, got {type(inputs).__name__}.")
@@ -159,8 +169,8 @@ def project(reviews: pd.DataFrame, inputs: ProjectionInputs, *, as_of: object = 
     expected = expected_frame(start, params, rate, mean_new, inputs.horizon_days)
     index = expected.index
     simulation = simulate(
-        start, params, inputs.star_rates, days=inputs.horizon_days, paths=inputs.paths,
-        seed=inputs.seed, record=True,
+        start, params, arrivals_of(inputs), days=inputs.horizon_days, paths=inputs.paths,
+        seed=inputs.seed, record=True, uncertainty=inputs.uncertainty,
     )
     scores = simulation.scores
     scores.flags.writeable = False

@@ -10,6 +10,21 @@ drawn by inverting the Poisson distribution function at uniforms from
 paths, the first ``h`` days do not depend on the horizon, and a higher rate never draws
 fewer reviews on any path and day (common random numbers: this is what makes the
 probability-mode goal seek stable).
+
+With an :class:`~scoring.projection.uncertainty.Uncertainty` that is not plain, each
+path first draws its two star mixes from ``Dirichlet(alpha * mix)``, then its volume
+level ``L`` (gamma, mean 1, variance ``1 / kappa``) and each of its days a gamma
+multiplier ``G`` (mean 1, variance ``phi``), from a second stream
+``default_rng([seed, 1])`` that does not depend on the volumes. A path's day then
+has ``N ~ Poisson(L * G * sum_k lambda_k)`` reviews with ``lambda_k = invited_per_day *
+p_inv[k] + organic_per_day * p_org[k]``, inverted at one uniform per path and day from
+``default_rng(seed)`` (:func:`poisson_counts`), and ``N`` is split into stars
+multinomially with shares ``lambda_k / sum_j lambda_j`` (:class:`StarSplit`, binomials
+from a third stream ``default_rng([seed, 2])``): given ``G`` and the mixes this is
+exactly independent Poisson counts per star. One count per path and day instead of
+five keeps 2,000 paths x 730 days within a second. The volumes only scale the rates,
+so a higher request volume never draws fewer reviews on a path and day; the split of
+those reviews into stars is not coupled across volumes.
 """
 
 from __future__ import annotations
@@ -19,12 +34,139 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtri
 
 from scoring.model import ScoreParams, score_from_sums
 from scoring.projection.start import StartState
+from scoring.projection.uncertainty import Uncertainty
+from scoring.validation import StarMix
 
 CHUNK_DAYS = 64
 """Days drawn at once (uniforms of shape (days, 5, paths))."""
+LARGE_RATE = 30.0
+"""Above this rate per cell, :func:`poisson_counts` uses the Cornish-Fisher quantile."""
+SEARCH_ROUNDS = 4
+"""Steps of the sequential search between two compactions of the cells still searching."""
+SEARCH_TOP = 110
+"""Where the search stops: beyond any count at rates up to 30 (30 + 12 sqrt(30) + 12);
+only a uniform that rounds above every F(n) gets there."""
+UNCERTAINTY_STREAM = 1
+"""The second seed word of the stream that draws mixes and day multipliers."""
+STARS_STREAM = 2
+"""The second seed word of the stream that splits a day's reviews into stars."""
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """The two sources of new reviews: invited (``invited_per_day`` a day, stars from
+    ``invited_mix``) and organic (``organic_per_day``, ``organic_mix``)."""
+
+    invited_per_day: float
+    invited_mix: StarMix
+    organic_per_day: float
+    organic_mix: StarMix
+
+    @property
+    def star_rates(self) -> np.ndarray:
+        """``lambda_k``: expected new k-star reviews a day, k = 1..5."""
+        return self.invited_per_day * np.asarray(self.invited_mix) + self.organic_per_day * (
+            np.asarray(self.organic_mix)
+        )
+
+
+def poisson_counts(rates: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Poisson counts with a rate per cell, by inversion at ``uniforms`` (same shape).
+
+    Rates up to :data:`LARGE_RATE`: the exact inverse ``min{n : F(n) >= u}`` by a
+    vectorised sequential search (``p_0 = e**-lambda``, ``p_n = p_{n-1} lambda / n``),
+    each cell leaving the search once found. Above: the Cornish-Fisher quantile
+    ``n = ceil(lambda + sqrt(lambda) z + (z**2 - 1) / 6 + (z - z**3) / (72 sqrt(lambda)) - 1/2)``
+    with ``z = Phi^-1(u)`` (distribution error below 1e-3 from lambda = 30, and
+    increasing in lambda there). Both are non-decreasing in the rate for a fixed
+    uniform. Returns floats.
+    """
+    flat_rates = rates.ravel()
+    flat_u = uniforms.ravel()
+    out = np.zeros(flat_rates.shape)
+    large = flat_rates > LARGE_RATE
+    if large.any():
+        lam = flat_rates[large]
+        z = ndtri(flat_u[large])
+        root = np.sqrt(lam)
+        with np.errstate(invalid="ignore"):
+            quantile = lam + root * z + (z * z - 1.0) / 6.0 + (z - z**3) / (72.0 * root)
+        out[large] = np.maximum(0.0, np.ceil(np.nan_to_num(quantile - 0.5, nan=0.0,
+                                                            neginf=0.0)))
+    cells = np.flatnonzero((flat_rates > 0) & ~large)
+    lam = flat_rates[cells]
+    u = flat_u[cells]
+    term = np.exp(-lam)
+    cdf = term.copy()
+    # N = #{n >= 0 : F(n) < u}, counted step by step; the cells still searching are
+    # gathered (compacted) only once they are fewer than half the array, so each
+    # compaction at least halves it and its cost stays a small multiple of one pass
+    count = (u > cdf).astype("float64")
+    above = np.empty(cells.shape, dtype=bool)
+    k = 0
+    while cells.size and k < SEARCH_TOP:
+        for _ in range(SEARCH_ROUNDS):
+            k += 1
+            term *= lam
+            term *= 1.0 / k
+            cdf += term
+            np.greater(u, cdf, out=above)
+            count += above
+        searching = above
+        still = int(np.count_nonzero(searching))
+        if still == 0:
+            break
+        if 2 * still < cells.size:
+            done = ~searching
+            out[cells[done]] = count[done]
+            cells, lam, u, term, cdf, count = (cells[searching], lam[searching],
+                                               u[searching], term[searching],
+                                               cdf[searching], count[searching])
+            above = np.empty(cells.shape, dtype=bool)
+    out[cells] = count
+    return out.reshape(rates.shape)
+
+
+class StarSplit:
+    """Splits each path's daily review counts into stars, multinomially with the path's
+    shares ``pi_k = lambda_k / sum_j lambda_j``, as a chain of binomials:
+    ``N_1 ~ Bin(N, pi_1)``, ``N_k ~ Bin(N - N_1 - ... - N_{k-1}, pi_k / (1 - pi_1 - ...
+    - pi_{k-1}))``, the rest five stars. A Poisson total split so gives independent
+    Poisson counts per star, exactly."""
+
+    def __init__(self, star_rates: np.ndarray, path_rates: np.ndarray) -> None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = np.where(path_rates > 0, star_rates / path_rates, 0.2)
+            left = 1.0 - np.cumsum(shares, axis=0) + shares
+            self.conditional = np.clip(np.where(left > 0, shares / left, 1.0), 0.0, 1.0)
+
+    def stars(self, rng: np.random.Generator, totals: np.ndarray) -> np.ndarray:
+        """The stars (sum over the day's reviews) for review counts ``totals`` (days, paths)."""
+        remaining = totals.astype("int64")
+        stars = 5.0 * totals
+        for k in range(4):
+            counts = rng.binomial(remaining, self.conditional[k])
+            remaining -= counts
+            stars -= (4 - k) * counts
+        return stars
+
+
+def drawn_mixes(rng: np.random.Generator, mix: StarMix, strength: float | None,
+                paths: int) -> np.ndarray:
+    """Each path's star mix, shape (5, paths): ``Dirichlet(strength * mix)`` by normalised
+    gammas (a star with share 0 stays at 0), or ``mix`` itself when ``strength`` is None."""
+    shares = np.asarray(mix, dtype="float64")
+    if strength is None:
+        return np.repeat(shares[:, None], paths, axis=1)
+    gammas = rng.standard_gamma(strength * shares, size=(paths, 5))
+    totals = gammas.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        drawn = np.where(totals > 0, gammas / totals, shares)
+    return np.ascontiguousarray(drawn.T)
 
 
 class PoissonSampler:
@@ -84,20 +226,25 @@ class Simulation:
 def simulate(
     start: StartState,
     params: ScoreParams,
-    star_rates: np.ndarray,
+    arrivals: Arrivals,
     *,
     days: int,
     paths: int,
     seed: int,
     record: bool,
+    uncertainty: Uncertainty | None = None,
 ) -> Simulation:
     """Simulate ``paths`` paths of the decayed sums for ``days`` days.
 
     Uniforms come from ``default_rng(seed)`` in blocks of shape (days, 5, paths),
     always all five stars, so the draws of day d do not depend on the horizon or on
     which rates are zero. Counts invert the Poisson distribution function
-    (:class:`PoissonSampler`), so they are monotone in the rate. With ``record=False``
-    only the last day's scores are kept.
+    (:class:`PoissonSampler` for plain Poisson arrivals, the exact fast path; under an
+    ``uncertainty`` one uniform per path and day inverted by :func:`poisson_counts`
+    and split into stars by :class:`StarSplit`), so they are monotone in the rate.
+    Mixes (once per path) and day multipliers (per chunk, day by day) come from
+    ``default_rng([seed, 1])``, independent of the volumes. With ``record=False`` only
+    the last day's scores are kept.
 
     Under "trustpilot" each path also keeps its review count ``n`` and its weighted
     mean ``M``, updated only on days with arrivals (``M <- (q B M + s) / (q B + k)``
@@ -105,9 +252,27 @@ def simulate(
     exactly, however far its decayed sums underflow.
     """
     q = 1.0 if math.isinf(params.half_life_days) else 2.0 ** (-1.0 / params.half_life_days)
-    samplers = [PoissonSampler(float(rate)) for rate in star_rates]
+    uncertainty = uncertainty if uncertainty is not None else Uncertainty()
+    star_rates = arrivals.star_rates
+    plain = uncertainty.is_plain
+    samplers = [PoissonSampler(float(rate)) for rate in star_rates] if plain else []
     active = [k for k in range(5) if star_rates[k] > 0]
     rng = np.random.default_rng(seed)
+    if not plain:
+        spread = np.random.default_rng([seed, UNCERTAINTY_STREAM])
+        strength = uncertainty.mix_strength
+        base_rates = (
+            arrivals.invited_per_day * drawn_mixes(spread, arrivals.invited_mix, strength, paths)
+            + arrivals.organic_per_day
+            * drawn_mixes(spread, arrivals.organic_mix, strength, paths)
+        )
+        if uncertainty.volume_strength is not None:
+            kappa = uncertainty.volume_strength
+            base_rates *= spread.gamma(kappa, 1.0 / kappa, size=paths)[None, :]
+        phi = uncertainty.overdispersion
+        path_rates = base_rates.sum(axis=0)
+        splitter = StarSplit(base_rates, path_rates)
+        stars_rng = np.random.default_rng([seed, STARS_STREAM])
     a = np.full(paths, start.decayed_stars)
     b = np.full(paths, start.effective_reviews)
     fitted = params.is_trustpilot
@@ -129,14 +294,24 @@ def simulate(
 
     for first in range(0, days, CHUNK_DAYS):
         size = min(CHUNK_DAYS, days - first)
-        uniforms = rng.random((size, 5, paths))
-        new_stars = np.zeros((size, paths))
-        new_reviews = np.zeros((size, paths))
-        for k in active:
-            counts = samplers[k].counts(uniforms[:, k, :])
-            new_reviews += counts
-            counts *= k + 1
-            new_stars += counts
+        if plain:
+            uniforms = rng.random((size, 5, paths))
+            new_stars = np.zeros((size, paths))
+            new_reviews = np.zeros((size, paths))
+            for k in active:
+                counts = samplers[k].counts(uniforms[:, k, :])
+                new_reviews += counts
+                counts *= k + 1
+                new_stars += counts
+        else:
+            uniforms = rng.random((size, paths))
+            if phi > 0:
+                rates = spread.gamma(1.0 / phi, phi, size=(size, paths))
+                rates *= path_rates
+            else:
+                rates = np.broadcast_to(path_rates, (size, paths))
+            new_reviews = poisson_counts(rates, uniforms)
+            new_stars = splitter.stars(stars_rng, new_reviews)
         arrived = new_reviews > 0
         for j in range(size):
             a *= q
