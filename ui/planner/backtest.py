@@ -8,8 +8,7 @@ model, and once run shows again without asking for the rest of the session.
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -32,17 +31,20 @@ ORIGIN = "plan_backtest_origin"
 BEFORE_DAYS = 90
 """How much of the score before a past forecast its chart shows."""
 
-_progress: contextvars.ContextVar[Callable[[float], None] | None] = contextvars.ContextVar(
-    "backtest_progress", default=None)
+
+@dataclass
+class _Slot:
+    """Where one view's backtest is kept once computed (one per reviews key and model,
+    shared by every session like any cached value)."""
+
+    result: scoring.Backtest | None = None
 
 
-@cache.by_key(max_entries=8)
-def _backtest(reviews: pd.DataFrame, params: ScoreParams, as_of: pd.Timestamp | None
-              ) -> scoring.Backtest:
-    if as_of is not None:
-        reviews = reviews[reviews["created_at"] <= as_of]
-    return scoring.backtest(reviews, params=params, horizons=HORIZONS, paths=PATHS, seed=SEED,
-                            progress=_progress.get())
+@cache.by_key(max_entries=8, shared=True)
+def _slot(reviews: pd.DataFrame, params: ScoreParams, as_of: pd.Timestamp | None) -> _Slot:
+    """The slot of a view: computed outside the cache, so the progress bar is drawn live
+    (a cached function may not draw into the page)."""
+    return _Slot()
 
 
 @cache.by_key(max_entries=8)
@@ -59,16 +61,23 @@ def _before(reviews: pd.DataFrame, params: ScoreParams, origin: pd.Timestamp) ->
 
 
 def _run(engine: Engine) -> scoring.Backtest:
-    """The backtest of the view, with a progress bar the first time."""
+    """The backtest of the view, computed once with a progress bar, then kept."""
+    slot = _slot(engine.key, engine.reviews, engine.model.params, engine.as_of)
+    if slot.result is not None:
+        return slot.result
+    reviews = engine.reviews
+    if engine.as_of is not None:
+        reviews = reviews[reviews["created_at"] <= engine.as_of]
     bar = st.progress(0.0, text="Replaying past forecasts…")
-    token = _progress.set(lambda share: bar.progress(
-        min(max(share, 0.0), 1.0), text=f"Replaying past forecasts… {share:.0%}"))
-    try:
-        result = _backtest(engine.key, engine.reviews, engine.model.params, engine.as_of)
-    finally:
-        _progress.reset(token)
-        bar.empty()
-    return result
+
+    def progress(share: float) -> None:
+        share = min(max(share, 0.0), 1.0)
+        bar.progress(share, text=f"Replaying past forecasts… {share:.0%}")
+
+    slot.result = scoring.backtest(reviews, params=engine.model.params, horizons=HORIZONS,
+                                   paths=PATHS, seed=SEED, progress=progress)
+    bar.empty()
+    return slot.result
 
 
 def _coarse(precision: scoring.DatePrecision) -> None:
@@ -84,9 +93,12 @@ def _coarse(precision: scoring.DatePrecision) -> None:
 
 def text_of_precision(precision: scoring.DatePrecision) -> str:
     """What makes the dates coarse, in words."""
-    return str(getattr(precision, "explanation", "") or
-               "most reviews share a handful of dates weeks or months apart, as relative "
-               "dates ('a year ago') give.")
+    return (
+        f"{precision.crowded_share:.0%} of the {precision.reviews:,} reviews fall on a few "
+        f"crowded dates ({precision.distinct_days:,} distinct days, typically "
+        f"{precision.typical_gap_days:,.0f} days apart), as relative dates such as "
+        "'a year ago' give."
+    )
 
 
 def _results(engine: Engine, result: scoring.Backtest) -> None:
@@ -128,6 +140,10 @@ def _results(engine: Engine, result: scoring.Backtest) -> None:
     )
 
 
+def _ask(run_key: str) -> None:
+    st.session_state.setdefault(ASKED, set()).add(run_key)
+
+
 def render(engine: Engine) -> None:
     """The backtest section: refused for coarse dates, a button until asked, then the
     verdict, the table per horizon and one past forecast against what happened."""
@@ -144,15 +160,13 @@ def render(engine: Engine) -> None:
     if precision.coarse:
         _coarse(precision)
         return
-    asked: set[str] = st.session_state.setdefault(ASKED, set())
     run_key = f"{engine.key}|{engine.model.params}"
-    if run_key not in asked:
-        if not st.button("Check past forecasts", key="plan_backtest_run",
-                         icon=":material/history:",
-                         help="Replays a forecast from every past month (a few seconds on a "
-                         "large history)."):
-            return
-        asked.add(run_key)
+    if run_key not in st.session_state.get(ASKED, set()):
+        st.button("Check past forecasts", key="plan_backtest_run", on_click=_ask,
+                  args=(run_key,), icon=":material/history:",
+                  help="Replays a forecast from every past month (a few seconds on a large "
+                  "history).")
+        return
     result = _run(engine)
     if result.reason is not None:
         st.info(_reason_text(result), icon=":material/info:")
