@@ -51,6 +51,8 @@ def test_summary_table_in_percent() -> None:
     assert list(table["Horizon"]) == ["30 days", "90 days (3 months)", "180 days (6 months)"]
     assert list(table["Inside the 80% band"]) == [90.0, 78.0, 60.0]
     assert list(table["Past forecasts"]) == [32, 30, 27]
+    tiny = backtest_text.summary_table(summary(0.8, bias=-0.004))
+    assert str(tiny["Bias (★, + = too high)"].iloc[1]) == "0.0"
 
 
 def forecasts_of(origin: pd.Timestamp, actual: list[float]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 NOMINAL_80 = 0.8
@@ -73,9 +74,14 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
         "Past forecasts": summary["origins"].astype(int).to_numpy(),
         "Inside the 80% band": (100 * summary["coverage_80"]).to_numpy(),
         "Inside the 50% band": (100 * summary["coverage_50"]).to_numpy(),
-        "Mean absolute error (★)": summary["mae"].to_numpy(),
-        "Bias (★, + = too high)": summary["bias"].to_numpy(),
+        "Mean absolute error (★)": _stars(summary["mae"]),
+        "Bias (★, + = too high)": _stars(summary["bias"]),
     })
+
+
+def _stars(values: pd.Series) -> np.ndarray:
+    """Stars to the 2 decimals shown, without a "-0.00"."""
+    return np.round(values.to_numpy(dtype=float), 2) + 0.0
 
 
 def origin_caption(row: pd.DataFrame) -> str:
