@@ -23,8 +23,7 @@ if views.star_counts(view).sum() == 0:
     st.stop()
 
 engine = Engine.of(view)
-defaults = engine.defaults()
-plan = widgets.render(defaults)
+plan, defaults = widgets.render(engine)
 projected = outlook.render(engine, plan, defaults)
 goal.render(engine, plan, defaults, projected)
 sensitivity.render(engine, plan)

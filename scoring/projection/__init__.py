@@ -20,7 +20,10 @@ One concept per module:
   (overdispersed days, an uncertain volume level and star mix) and
   :func:`fit_uncertainty`;
 - :mod:`~scoring.projection.backtest`: :func:`backtest`, the status-quo forecast
-  replayed from monthly origins against what happened, and :func:`date_precision`.
+  replayed from monthly origins against what happened, and :func:`date_precision`;
+- :mod:`~scoring.projection.channels`: request channels (:class:`Channel`), what each
+  brought in the last 90 days (:func:`channel_history`), folded into one projection
+  (:func:`channel_inputs`) and solved for one channel (:func:`channel_requests_needed`).
 
 Answers that can fail carry a reason code and the numbers a sentence needs
 (:class:`Reachability`, :class:`GoalSeek`); the interface writes the sentences. A
@@ -42,6 +45,14 @@ From a notebook::
 """
 
 from scoring.projection.backtest import Backtest, DatePrecision, backtest, date_precision
+from scoring.projection.channels import (
+    Channel,
+    channel_groupings,
+    channel_history,
+    channel_inputs,
+    channel_requests_needed,
+    channels_from_history,
+)
 from scoring.projection.closed_form import expected_path, status_quo, stop_collecting
 from scoring.projection.goal_seek import GoalReason, GoalSeek, date_reached, requests_needed
 from scoring.projection.inputs import ProjectionInputs, mix_mean
@@ -53,6 +64,7 @@ from scoring.projection.uncertainty import Uncertainty, fit_uncertainty
 
 __all__ = [
     "Backtest",
+    "Channel",
     "CrossingTimes",
     "DatePrecision",
     "GoalReason",
@@ -64,6 +76,11 @@ __all__ = [
     "RecentRates",
     "Uncertainty",
     "backtest",
+    "channel_groupings",
+    "channel_history",
+    "channel_inputs",
+    "channel_requests_needed",
+    "channels_from_history",
     "date_precision",
     "date_reached",
     "expected_path",

@@ -16,6 +16,7 @@ from tests.unit.test_projection import (
     reachability,
     requests_needed,
 )
+from ui.planner.channels import ChannelPlan
 from ui.planner.plan import Plan, requests_a_month
 from ui.planner.text import (
     day_text,
@@ -99,8 +100,10 @@ def test_goal_sentences_a_month() -> None:
     """The page words the goal seek in whole requests a month; without a volume it falls
     back on the engine's own words (a day)."""
     by = T + pd.Timedelta(days=180)
-    plan = Plan(horizon_months=6, requests_per_month=0.0, response_pct=25.0,
-                invited_pct=(2, 2, 6, 20, 70), organic_per_month=45.0,
+    # The plan's own channel answers at 40%; the sentence uses the solved channel's rate.
+    plan = Plan(horizon_months=6,
+                channels=(ChannelPlan("After purchase", 0.0, 40.0, (2, 2, 6, 20, 70)),),
+                organic_per_month=45.0,
                 organic_pct=(25, 10, 10, 20, 35), target_kind="stars", target_label="Great",
                 target_stars=4.5, target_score=4.3, target_date=by.date())
     def sentence(**kw: object) -> tuple[str, scoring.GoalSeek, int | None]:
@@ -110,7 +113,7 @@ def test_goal_sentences_a_month() -> None:
         return monthly_goal_sentence(goal, needed, plan), goal, needed
 
     said, found, needed = sentence()
-    assert needed is not None
+    assert needed is not None and found.response_rate == 0.25
     assert said == (f"{needed:,} requests ({needed * 0.25:,.0f} invited reviews) a month lift "
                     f"the expected score to {found.expected_score:.2f} by 27 Dec 2025.")
     said, likely, needed = sentence(probability=0.8, paths=300, seed=5)

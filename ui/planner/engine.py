@@ -123,6 +123,17 @@ def _sensitivity(
     return scoring.half_life_sensitivity(reviews, inputs, as_of=as_of)
 
 
+@cache.by_key(max_entries=CACHE_ENTRIES)
+def _groupings(reviews: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[str, ...]:
+    return scoring.channel_groupings(reviews, as_of=as_of)
+
+
+@cache.by_key(max_entries=CACHE_ENTRIES)
+def _channel_history(reviews: pd.DataFrame, as_of: pd.Timestamp | None, by: str
+                     ) -> pd.DataFrame:
+    return scoring.channel_history(reviews, by=by, as_of=as_of)
+
+
 @dataclass(frozen=True, eq=False)
 class Engine:
     """The engine calls for one view: its reviews (named by ``key`` in the caches), the
@@ -138,11 +149,20 @@ class Engine:
         """The engine calls for the sidebar's view."""
         return cls(views.reviews_key(view), view.reviews, view.end, view.model)
 
-    def defaults(self) -> Defaults:
-        """Where the inputs start: the last 90 days of the view's reviews."""
+    def groupings(self) -> tuple[str, ...]:
+        """The columns that tell request channels apart in the view's reviews
+        (``scoring.channel_groupings``)."""
+        return _groupings(self.key, self.reviews, self.as_of)
+
+    def defaults(self, grouping: str = "none") -> Defaults:
+        """Where the inputs start: the last 90 days of the view's reviews, with one
+        channel per value of ``grouping`` (a column of :meth:`groupings`; "none": one
+        invited channel)."""
         rates = scoring.recent_rates(self.reviews, as_of=self.as_of)
         now = scoring.trust_score(self.reviews, as_of=self.as_of, params=self.model.params)
-        return Defaults.from_rates(rates, now)
+        history = (_channel_history(self.key, self.reviews, self.as_of, grouping)
+                   if grouping in self.groupings() else None)
+        return Defaults.from_rates(rates, now, history, grouping)
 
     def outlook(self, plan: Plan, days: int, target: Plan | None = None) -> Outlook:
         """``plan`` projected ``days`` days ahead (Monte Carlo), read off at the target
@@ -156,10 +176,13 @@ class Engine:
         ``days`` days ahead."""
         return _context(self.key, self.reviews, self.as_of, days, self.model)
 
-    def goal_seek(self, plan: Plan, probability: float | None = None) -> GoalSeek:
-        """The fewest requests that reach the plan's target by its date, in expectation
-        or (``probability``) in that share of the simulations."""
-        return _goal_seek(self.key, self.reviews, self.as_of, plan.goal_inputs(self.model),
+    def goal_seek(self, plan: Plan, channel: int, probability: float | None = None
+                  ) -> GoalSeek:
+        """The fewest requests through channel ``channel`` (an index; the others as set)
+        that reach the plan's target by its date, in expectation or (``probability``) in
+        that share of the simulations."""
+        return _goal_seek(self.key, self.reviews, self.as_of,
+                          plan.goal_inputs(self.model, channel),
                           plan.target, plan.target_kind, plan.target_date, probability)
 
     def date_reached(self, plan: Plan, days: int) -> pd.Timestamp | None:

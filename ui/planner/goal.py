@@ -1,12 +1,14 @@
-"""The goal seek: the requests a month it takes to reach the target by the date, and when
-the volume set reaches it."""
+"""The goal seek: the requests a month through one channel (the others as set) it takes to
+reach the target by the date, and when the volumes set reach it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import scoring
-from ui.planner import keys, text
+from ui import format as fmt
+from ui.planner import channel_editor, keys, text
+from ui.planner.channels import MAX_REQUESTS_PER_MONTH
 from ui.planner.defaults import Defaults
 from ui.planner.engine import Engine, Outlook
 from ui.planner.plan import PATHS, Plan, requests_a_month
@@ -15,30 +17,42 @@ PROBABILITY_GOAL = 0.8
 """The "likely" goal seek: this share of the simulations reach the target."""
 
 
-def _use_volume(per_month: int) -> None:
-    st.session_state[keys.REQUESTS] = per_month
-
-
 def _volume_card(goal: scoring.GoalSeek, title: str, button_key: str, plan: Plan,
-                 defaults: Defaults) -> None:
-    """The fewest requests a month for one goal, in words, with a button that plans with
-    them."""
+                 channel: int) -> None:
+    """The fewest requests a month through one channel for one goal, in words, with a
+    button that plans with them."""
     needed = requests_a_month(goal)
+    name = plan.channels[channel].name
     st.metric(title, "Out of reach" if needed is None else f"{needed:,}",
-              help="The fewest requests a month (at the response rate and star mix set "
-              "above) that reach the target by the target date"
+              help="The fewest requests a month through the chosen channel (at its response "
+              "rate and star mix, the other channels and organic reviews as set) that reach "
+              "the target by the target date"
               + (" in expectation." if goal.probability is None else
                  f" in at least {goal.probability:.0%} of {PATHS:,} simulations."))
-    st.caption(text.monthly_goal_sentence(goal, needed, plan))
+    st.caption(fmt.escape_markdown(f"Requests a month through {name}, others as set. ")
+               + text.monthly_goal_sentence(goal, needed, plan))
     if needed is not None and needed > 0:
-        rounded = defaults.on_slider(needed)
         st.button(
-            f"Plan with {rounded:,} a month", key=button_key, on_click=_use_volume,
-            args=(rounded,), disabled=rounded > defaults.requests_max,
-            help=f"Set the requests slider to {rounded:,} (its steps are "
-            f"{defaults.requests_step:,})." if rounded <= defaults.requests_max else
-            f"Beyond the slider's range (up to {defaults.requests_max:,} a month).",
+            f"Plan with {needed:,} a month", key=button_key,
+            on_click=channel_editor.with_requests, args=(channel, needed),
+            disabled=needed > MAX_REQUESTS_PER_MONTH,
+            help=f"Set this channel's requests to {needed:,} a month."
+            if needed <= MAX_REQUESTS_PER_MONTH
+            else f"More than a channel takes ({MAX_REQUESTS_PER_MONTH:,} a month).",
         )
+
+
+def _solve_for(plan: Plan) -> int:
+    """The "Solve for" choice of channel; its index in the plan."""
+    names = list(plan.channel_names)
+    if st.session_state.get(keys.SOLVE_FOR) not in names:
+        st.session_state[keys.SOLVE_FOR] = names[0]
+    chosen = st.selectbox(
+        "Solve for", names, key=keys.SOLVE_FOR,
+        help="The channel whose volume the goal seek finds; the other channels and the "
+        "organic reviews stay as set.",
+    )
+    return names.index(chosen)
 
 
 def _date_card(engine: Engine, plan: Plan, outlook: Outlook, days: int) -> None:
@@ -50,8 +64,8 @@ def _date_card(engine: Engine, plan: Plan, outlook: Outlook, days: int) -> None:
         f"Reaches {plan.target_name} at {plan.requests_per_month:,.0f} a month",
         "Not within 10 years" if reached_on is None
         else "Already there" if already else text.day_text(reached_on),
-        help="The first date the expected path is at or above the target, at the volume set "
-        "above.",
+        help="The first date the expected path is at or above the target, at the volumes set "
+        "above (every channel together).",
     )
     if reached_on is None:
         st.caption(
@@ -69,20 +83,27 @@ def _date_card(engine: Engine, plan: Plan, outlook: Outlook, days: int) -> None:
 
 
 def render(engine: Engine, plan: Plan, defaults: Defaults, outlook: Outlook) -> None:
-    """The requests a month needed on average and with 80% probability (each with a
-    button that plans with them), and the date the volume set reaches the target."""
+    """The requests a month through the chosen channel needed on average and with 80%
+    probability (each with a button that plans with them), and the date the volumes set
+    reach the target."""
     st.subheader(f"What it takes to reach {plan.target_name} by "
                  f"{text.day_text(plan.target_date)}", anchor=False)
-    with st.spinner("Searching for the smallest volume…"):
-        expected_goal = engine.goal_seek(plan)
-        likely_goal = engine.goal_seek(plan, PROBABILITY_GOAL)
     cols = st.columns(3)
-    for col, goal, title, button_key in (
-        (cols[0], expected_goal, "Requests a month, on average", "plan_use_expected"),
-        (cols[1], likely_goal, f"Requests a month, {PROBABILITY_GOAL:.0%} chance",
-         "plan_use_likely"),
-    ):
-        with col.container(border=True):
-            _volume_card(goal, title, button_key, plan, defaults)
+    if plan.channels:
+        with cols[0]:
+            channel = _solve_for(plan)
+        with st.spinner("Searching for the smallest volume…"):
+            expected_goal = engine.goal_seek(plan, channel)
+            likely_goal = engine.goal_seek(plan, channel, PROBABILITY_GOAL)
+        cols = st.columns(3)
+        for col, goal, title, button_key in (
+            (cols[0], expected_goal, "Requests a month, on average", "plan_use_expected"),
+            (cols[1], likely_goal, f"Requests a month, {PROBABILITY_GOAL:.0%} chance",
+             "plan_use_likely"),
+        ):
+            with col.container(border=True):
+                _volume_card(goal, title, button_key, plan, channel)
+    else:
+        cols[0].info("Add a request channel above to find the volume it takes.")
     with cols[2].container(border=True):
         _date_card(engine, plan, outlook, plan.simulated_days(defaults.as_of))

@@ -17,8 +17,9 @@ import pandas as pd
 
 import scoring
 from scoring.periods import DAYS_PER_MONTH
-from scoring.projection import GoalSeek, ProjectionInputs
+from scoring.projection import GoalSeek, ProjectionInputs, channel_inputs, mix_mean
 from ui.planner import keys
+from ui.planner.channels import ChannelPlan
 from ui.planner.mix import normalise_mix
 from ui.settings import ModelSettings
 
@@ -26,8 +27,10 @@ PATHS = 2000
 """Simulated futures per projection."""
 SEED = 20240601
 """Fixed, so the same inputs always give the same bands and probabilities."""
-SCENARIO_VERSION = 1
-"""The layout of :meth:`Plan.params` (what saved scenarios hold)."""
+SCENARIO_VERSION = 2
+"""The layout of :meth:`Plan.params` (what saved scenarios hold): 2 holds a list of
+channels; 1 held one invited channel (``requests_per_month``, ``response_rate_pct``,
+``invited_mix_pct``), still read by :mod:`ui.planner.scenario`."""
 
 TARGET_KINDS = {"label": "Label", "stars": "Stars", "score": "Score"}
 TARGET_LABELS = ("Excellent", "Great", "Average", "Poor")
@@ -39,9 +42,7 @@ class Plan:
     """The planner's inputs as the user set them (per month, percentages)."""
 
     horizon_months: int
-    requests_per_month: float
-    response_pct: float
-    invited_pct: tuple[float, ...]
+    channels: tuple[ChannelPlan, ...]
     organic_per_month: float
     organic_pct: tuple[float, ...]
     target_kind: str
@@ -56,24 +57,33 @@ class Plan:
         return round(self.horizon_months * DAYS_PER_MONTH)
 
     @property
-    def requests_per_day(self) -> float:
-        """Review requests a day."""
-        return self.requests_per_month / DAYS_PER_MONTH
+    def requests_per_month(self) -> float:
+        """Review requests a month, every channel together."""
+        return sum(c.requests_per_month for c in self.channels)
 
     @property
-    def response_rate(self) -> float:
-        """The share of requests that turn into a review."""
-        return self.response_pct / 100.0
+    def invited_per_month(self) -> float:
+        """Invited reviews a month: each channel's requests times its response rate."""
+        return sum(c.reviews_per_month for c in self.channels)
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        """The channels' names, in order."""
+        return tuple(c.name for c in self.channels)
+
+    def mean_new_stars(self) -> float | None:
+        """The rate-weighted mean stars of new reviews, invited and organic (None: no
+        new reviews)."""
+        total = self.invited_per_month + self.organic_per_month
+        if total <= 0:
+            return None
+        weighted = sum(c.reviews_per_month * mix_mean(c.mix) for c in self.channels)
+        return (weighted + self.organic_per_month * mix_mean(self.organic_mix)) / total
 
     @property
     def organic_per_day(self) -> float:
         """Organic reviews a day."""
         return self.organic_per_month / DAYS_PER_MONTH
-
-    @property
-    def invited_mix(self) -> tuple[float, ...]:
-        """The invited star mix as shares that sum to 1."""
-        return normalise_mix(self.invited_pct, "invited star mix")[0]
 
     @property
     def organic_mix(self) -> tuple[float, ...]:
@@ -84,7 +94,7 @@ class Plan:
     def mix_messages(self) -> list[str]:
         """What had to be done to the star mixes (empty when both add up to 100)."""
         messages = [
-            normalise_mix(self.invited_pct, "invited star mix")[1],
+            *(c.mix_message for c in self.channels),
             normalise_mix(self.organic_pct, "organic star mix")[1],
         ]
         return [m for m in messages if m]
@@ -143,23 +153,23 @@ class Plan:
         return max(self.horizon_days, self.days_to_target(as_of))
 
     def inputs(self, model: ModelSettings, horizon_days: int | None = None) -> ProjectionInputs:
-        """The engine's inputs (per day, shares) under the model settings."""
-        return ProjectionInputs(
-            horizon_days=horizon_days or self.horizon_days,
-            requests_per_day=self.requests_per_day,
-            response_rate=self.response_rate,
-            invited_mix=self.invited_mix,  # type: ignore[arg-type]
-            organic_per_day=self.organic_per_day,
-            organic_mix=self.organic_mix,  # type: ignore[arg-type]
-            params=model.params,
-            paths=PATHS,
+        """The engine's inputs (per day, shares) under the model settings: every channel
+        folded into the invited source (:func:`scoring.channel_inputs`, exact)."""
+        return channel_inputs(
+            [c.channel() for c in self.channels], self.organic_per_day, self.organic_mix,
+            horizon_days=horizon_days or self.horizon_days, params=model.params, paths=PATHS,
             seed=SEED,
         )
 
-    def goal_inputs(self, model: ModelSettings) -> ProjectionInputs:
-        """The inputs of a goal seek: the volume set does not enter it (it is what the
-        seek finds), so the same answer serves every volume."""
-        return replace(self.inputs(model), requests_per_day=0.0, horizon_days=1)
+    def goal_inputs(self, model: ModelSettings, channel: int) -> ProjectionInputs:
+        """The inputs of a goal seek for channel ``channel`` (an index), the others and the
+        organic reviews as set. Its own volume does not enter (it is what the seek finds),
+        so the same answer serves every volume of it."""
+        inputs = channel_inputs(
+            [c.channel() for c in self.channels], self.organic_per_day, self.organic_mix,
+            vary=channel, horizon_days=1, params=model.params, paths=PATHS, seed=SEED,
+        )
+        return replace(inputs, requests_per_day=0.0)
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> Plan:
@@ -168,9 +178,7 @@ class Plan:
         date = state[keys.TARGET_DATE]
         return cls(
             horizon_months=int(state[keys.HORIZON]),
-            requests_per_month=float(state[keys.REQUESTS]),
-            response_pct=float(state[keys.RESPONSE]),
-            invited_pct=tuple(float(state[key]) for key in keys.INVITED_MIX),
+            channels=tuple(state[keys.CHANNELS]),
             organic_per_month=float(state[keys.ORGANIC]),
             organic_pct=tuple(float(state[key]) for key in keys.ORGANIC_MIX),
             target_kind=str(state[keys.TARGET_KIND]),
@@ -186,9 +194,7 @@ class Plan:
         return {
             "version": SCENARIO_VERSION,
             "horizon_months": self.horizon_months,
-            "requests_per_month": self.requests_per_month,
-            "response_rate_pct": self.response_pct,
-            "invited_mix_pct": list(self.invited_pct),
+            "channels": [c.params() for c in self.channels],
             "organic_per_month": self.organic_per_month,
             "organic_mix_pct": list(self.organic_pct),
             "target_kind": self.target_kind,

@@ -9,11 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from scoring.errors import WorkspaceError
-from scoring.projection import mix_mean
 from scoring.store import Workspace
 from ui import data, export
 from ui import format as fmt
-from ui.planner import charts, flash, keys, text
+from ui.planner import channel_editor, charts, flash, keys, text
 from ui.planner.defaults import Defaults
 from ui.planner.engine import Engine, Outlook
 from ui.planner.outlook import CHART_CONFIG, history_name
@@ -48,7 +47,7 @@ def _load(workspace: Workspace, defaults: Defaults, scenario_id: int | None) -> 
         flash.leave("error", str(error) or "That scenario no longer exists.", "scenarios")
         return
     state, notes = scenario_state(params, defaults)
-    st.session_state.update(state)
+    channel_editor.apply_state(state)
     st.session_state[keys.SCENARIO_NAME] = name
     flash.leave("success", f"Loaded {name!r} into the inputs." + (
         f" Adjusted: {'; '.join(notes)}." if notes else ""), "scenarios")
@@ -146,11 +145,14 @@ def _compare(engine: Engine, plan: Plan, defaults: Defaults, outlook: Outlook,
             rows.append({
                 "Scenario": name,
                 "Requests / month": candidate.requests_per_month,
-                "Response rate": candidate.response_pct,
-                "Invited mean ★": mix_mean(candidate.invited_mix),
+                "Channels": len(candidate.channels),
+                "New reviews / month": candidate.invited_per_month
+                + candidate.organic_per_month,
+                "Mean ★ of new reviews": candidate.mean_new_stars(),
                 score_on: result.expected_on(plan.horizon_days),
                 chance_on: 100 * result.probability,
                 "Long-run score": result.long_run_score,
+                "Channel names": ", ".join(candidate.channel_names) or "none",
             })
     st.plotly_chart(
         charts.scenarios_figure(paths, history=engine.context(days).history,
@@ -166,12 +168,16 @@ def _compare(engine: Engine, plan: Plan, defaults: Defaults, outlook: Outlook,
         table, hide_index=True, width="stretch",
         column_config={
             "Requests / month": st.column_config.NumberColumn(format="localized"),
-            "Response rate": percent, "Invited mean ★": two_decimals, score_on: two_decimals,
+            "Channels": st.column_config.NumberColumn(format="%d"),
+            "Channel names": st.column_config.TextColumn(width="large"),
+            "New reviews / month": st.column_config.NumberColumn(format="%.0f"),
+            "Mean ★ of new reviews": two_decimals, score_on: two_decimals,
             chance_on: percent, "Long-run score": two_decimals,
         },
     )
     st.caption("Every scenario under the current target, date, horizon, data and score model: "
-               "only the volumes and star mixes differ.")
+               "only the channels, volumes and star mixes differ. Requests and new reviews "
+               "are every channel together (new reviews include organic ones).")
     st.download_button(
         "Download the comparison (CSV)", export.safe_csv(table, index=False),
         file_name="trustlens-scenarios.csv", mime="text/csv", icon=":material/download:",
@@ -194,7 +200,8 @@ def _share() -> None:
     link = share_link()
     if link:
         st.code(link, language=None, wrap_lines=True)
-        st.caption("Every input is in the address: anyone opening it sees this projection.")
+        st.caption("Every input, every channel included, is in the address: anyone opening it "
+                   "sees this projection.")
     else:
         st.caption("Copy the address bar: it holds every input, so anyone opening it sees "
                    "this projection.")

@@ -126,13 +126,14 @@ def goal_sentence(goal: scoring.GoalSeek, name: str = "") -> str:
 
 def monthly_goal_sentence(goal: scoring.GoalSeek, needed: int | None, plan: Plan) -> str:
     """The goal seek's answer at ``needed`` requests a month (the volume rounded up, as
-    :func:`ui.planner.plan.requests_a_month` gives it) under ``plan``'s response rate and
-    target; :func:`goal_sentence`'s words (a day) when there is no such volume."""
+    :func:`ui.planner.plan.requests_a_month` gives it) at the solved channel's response
+    rate (the goal's), under ``plan``'s target; :func:`goal_sentence`'s words (a day)
+    when there is no such volume."""
     if needed is None or goal.already_met or goal.expected_score is None:
         return goal_sentence(goal, target_name(plan.target, plan.target_kind))
     date = day_text(plan.target_date)
     if goal.probability is None:
-        invited = needed * plan.response_rate
+        invited = needed * goal.response_rate
         return (f"{needed:,} requests ({invited:,.0f} invited reviews) a month lift the expected "
                 f"score to {goal.expected_score:.2f} by {date}.")
     return (f"At {needed:,} a month, {goal.achieved_probability:.1%} of {goal.paths:,} "

@@ -1,8 +1,9 @@
-"""The planner's input widgets: volumes, response rate, star mixes, target and horizon.
+"""The planner's input widgets: request channels, organic reviews, target and horizon.
 
 Every widget has a key from :mod:`ui.planner.keys`, keeps its value across page
 switches and is bound to the URL (plain numbers, dates and names; nothing from the
-URL is evaluated), so the address bar is the share link.
+URL is evaluated); the channels are one more parameter
+(:mod:`ui.planner.channel_editor`), so the address bar is the share link.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from collections.abc import Sequence
 import streamlit as st
 
 from scoring.periods import DAYS_PER_MONTH
-from ui.planner import flash, keys
+from ui import format as fmt
+from ui.planner import channel_editor, flash, keys
 from ui.planner.defaults import (
     DEFAULT_HORIZON_MONTHS,
     DEFAULT_RESPONSE_RATE_PCT,
     DEFAULT_TARGET_STARS,
+    GROUPING_NAMES,
     MAX_HORIZON_MONTHS,
     Defaults,
 )
+from ui.planner.engine import Engine
 from ui.planner.plan import STAR_TARGETS, TARGET_KINDS, TARGET_LABELS, Plan
 from ui.planner.text import day_text
 
@@ -33,7 +37,7 @@ def current_plan(defaults: Defaults) -> Plan:
 
 
 def _reset(defaults: Defaults) -> None:
-    st.session_state.update(defaults.state())
+    channel_editor.apply_state(defaults.state())
     flash.leave("info", "Inputs set back to the last 90 days of the data.")
 
 
@@ -97,44 +101,47 @@ def _target_inputs(defaults: Defaults) -> tuple[str, str, float, float, dt.date,
     return kind, str(label), float(stars), float(score), date, int(horizon)
 
 
+CHANNEL_RULE = (
+    "Channels come from a column of the data (collection method or location) with 2 to 12 "
+    "values, each bringing at least 1% of the invited reviews and none a web address (a "
+    "scraped page's address says where a review was read, not how it was asked for); "
+    "otherwise one invited channel keeps the pace."
+)
+
+
 def _defaults_caption(defaults: Defaults) -> str:
     """Where the defaults come from, in words."""
     rates = defaults.rates
-    invited = (
-        f"{rates.invited_per_day * DAYS_PER_MONTH:,.0f} invited reviews a month "
-        f"(average {rates.invited_mean_stars:.2f}★)"
-        if rates.has_invited_column
-        else "no invited reviews (the data does not say which reviews were invited, so all "
-        "count as organic and requests default to 0)"
-    )
+    if not rates.has_invited_column:
+        invited = ("no invited reviews (the data does not say which reviews were invited, so "
+                   "all count as organic and requests default to 0)")
+    elif defaults.history is not None:
+        invited = (f"{rates.invited_per_day * DAYS_PER_MONTH:,.0f} invited reviews a month "
+                   f"(average {rates.invited_mean_stars:.2f}★) through "
+                   f"{len(defaults.channels)} channels by "
+                   f"{GROUPING_NAMES[defaults.grouping].lower()}")
+    else:
+        invited = (f"{rates.invited_per_day * DAYS_PER_MONTH:,.0f} invited reviews a month "
+                   f"(average {rates.invited_mean_stars:.2f}★)")
     return (
         f"Defaults: the 90 days to {day_text(defaults.as_of)} brought {invited} and "
         f"{rates.organic_per_day * DAYS_PER_MONTH:,.0f} organic ones "
         f"(average {rates.organic_mean_stars:.2f}★). The data holds reviews, not requests: "
-        f"the default volume assumes a {DEFAULT_RESPONSE_RATE_PCT}% response rate. "
-        "Half-life and prior come from the sidebar."
+        f"the default volumes assume a {DEFAULT_RESPONSE_RATE_PCT}% response rate. "
+        f"{CHANNEL_RULE} Half-life and prior come from the sidebar."
     )
 
 
-def render(defaults: Defaults) -> Plan:
-    """Draw the planner's inputs (three bordered columns), what they start from and what
-    had to be done to them; return the :class:`Plan` they hold."""
-    invited_col, organic_col, target_col = st.columns([1.15, 1, 1], gap="medium")
-    with invited_col.container(border=True):
-        st.markdown("**Invited reviews**")
-        requests = st.slider(
-            "Review requests per month", min_value=0, max_value=defaults.requests_max,
-            value=defaults.requests_per_month, step=defaults.requests_step, format="%,d",
-            key=keys.REQUESTS, **keys.BIND,
-            help="Invitations sent a month. The default keeps invited reviews at the last "
-            f"90 days' pace at a {DEFAULT_RESPONSE_RATE_PCT}% response rate.",
-        )
-        response = st.slider(
-            "Response rate", min_value=1, max_value=100, value=defaults.response_pct,
-            step=1, format="%d%%", key=keys.RESPONSE, **keys.BIND,
-            help="Share of requests that turn into a review.",
-        )
-        invited = _mix_inputs(keys.INVITED_MIX, defaults.invited_pct, "invited reviews")
+def render(engine: Engine) -> tuple[Plan, Defaults]:
+    """Draw the planner's inputs (the channels card, then organic reviews and the target
+    side by side), what they start from and what had to be done to them; return the
+    :class:`Plan` they hold and the defaults they start from."""
+    with st.container(border=True):
+        st.markdown("**Review requests, by channel**")
+        grouping = channel_editor.grouping(engine)
+        defaults = engine.defaults(grouping)
+        channels = channel_editor.render(defaults)
+    organic_col, target_col = st.columns(2, gap="medium")
     with organic_col.container(border=True):
         st.markdown("**Organic reviews**")
         organic = st.number_input(
@@ -148,9 +155,7 @@ def render(defaults: Defaults) -> Plan:
         kind, label, stars, score, date, horizon = _target_inputs(defaults)
     plan = Plan(
         horizon_months=horizon,
-        requests_per_month=float(requests),
-        response_pct=float(response),
-        invited_pct=invited,
+        channels=channels,
         organic_per_month=float(organic),
         organic_pct=organic_mix,
         target_kind=kind,
@@ -160,7 +165,7 @@ def render(defaults: Defaults) -> Plan:
         target_date=date,
     )
     for message in plan.mix_messages:
-        st.warning(message, icon=":material/balance:")
+        st.warning(fmt.escape_markdown(message), icon=":material/balance:")
     st.caption(_defaults_caption(defaults))
     flash.show("inputs")
-    return plan
+    return plan, defaults
