@@ -39,7 +39,7 @@ def test_backtest_runs_on_request_and_matches_the_engine(demo_backtest: scoring.
     expected = demo_backtest.summary
     assert list(table["Past forecasts"]) == list(expected["origins"])
     assert np.allclose(table["Inside the 80% band"], 100 * expected["coverage_80"])
-    assert np.allclose(table["Mean absolute error (★)"], expected["mae"])
+    assert np.allclose(table["Mean absolute error (★)"], expected["mae"].round(2))
     sentence = next(m.value for m in at.markdown if "past forecasts:" in m.value)
     row = expected[expected["horizon"] == 90].iloc[0]
     assert f"in {row['coverage_80']:.0%} of {int(row['origins'])} past forecasts" in sentence
