@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import controls, views
-from ui.planner import goal, outlook, scenarios, sensitivity, widgets
+from ui.planner import backtest, goal, outlook, scenarios, sensitivity, widgets
 from ui.planner.engine import Engine
 
 view = controls.sidebar(period=False)
@@ -28,3 +28,4 @@ projected = outlook.render(engine, plan, defaults)
 goal.render(engine, plan, defaults, projected)
 sensitivity.render(engine, plan)
 scenarios.render(engine, plan, defaults, projected)
+backtest.render(engine)

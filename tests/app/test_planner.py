@@ -95,7 +95,8 @@ def engine_projection(reviews: pd.DataFrame, plan: Plan, model: ModelSettings | 
     as_of = scoring.recent_rates(reviews).as_of
     days = max(plan.horizon_days,
                (plan.target_timestamp - as_of.floor("D")) // pd.Timedelta(days=1))
-    return scoring.project(reviews, plan.inputs(model or ModelSettings(), days))
+    uncertainty = scoring.fit_uncertainty(reviews)  # what the page fits to the view
+    return scoring.project(reviews, plan.inputs(model or ModelSettings(), days, uncertainty))
 
 
 def check_outlook(at: AppTest, reviews: pd.DataFrame, model: ModelSettings | None = None
@@ -217,7 +218,8 @@ def test_goal_seek_for_one_channel_and_plan_with_it(reviews: pd.DataFrame) -> No
     plan = plan_from_page(at)
     engine_channels = [c.channel() for c in plan.channels]
     common = dict(target=plan.target, target_kind=plan.target_kind, by=plan.target_timestamp,
-                  channel=1, params=ModelSettings().params, paths=PATHS, seed=SEED)
+                  channel=1, params=ModelSettings().params, paths=PATHS, seed=SEED,
+                  uncertainty=scoring.fit_uncertainty(reviews))
     organic = (plan.organic_per_day, plan.organic_mix)
     expected = scoring.channel_requests_needed(reviews, engine_channels, *organic, **common)
     likely = scoring.channel_requests_needed(reviews, engine_channels, *organic,

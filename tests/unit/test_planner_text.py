@@ -123,3 +123,20 @@ def test_goal_sentences_a_month() -> None:
                     f"{likely.expected_score:.2f}).")
     said, none, needed = sentence(response_rate=0.0)
     assert needed is None and said == goal_sentence(none, "'4.5 stars'")
+
+
+def test_uncertainty_sentence_names_what_varies() -> None:
+    from ui.planner.text import uncertainty_sentence
+
+    plain = uncertainty_sentence(scoring.Uncertainty())
+    assert plain == ("Futures differ only by chance arrivals (Poisson) at the volumes and "
+                     "mixes set.")
+    full = uncertainty_sentence(scoring.Uncertainty(overdispersion=0.3, mix_strength=30,
+                                                    volume_strength=25))
+    assert full == (
+        "Futures vary as this data's history did: from day to day (busy and quiet days), in "
+        "their volume level (about ±20% between futures) and in their star mix (drawn "
+        "around the mix set, as loosely as 30 reviews would pin it down), on top of chance "
+        "arrivals (Poisson).")
+    mix_only = uncertainty_sentence(scoring.Uncertainty(mix_strength=12))
+    assert "as this data's history did: in their star mix" in mix_only

@@ -124,6 +124,11 @@ def _sensitivity(
 
 
 @cache.by_key(max_entries=CACHE_ENTRIES)
+def _uncertainty(reviews: pd.DataFrame, as_of: pd.Timestamp | None) -> scoring.Uncertainty:
+    return scoring.fit_uncertainty(reviews, as_of=as_of)
+
+
+@cache.by_key(max_entries=CACHE_ENTRIES)
 def _groupings(reviews: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[str, ...]:
     return scoring.channel_groupings(reviews, as_of=as_of)
 
@@ -149,6 +154,12 @@ class Engine:
         """The engine calls for the sidebar's view."""
         return cls(views.reviews_key(view), view.reviews, view.end, view.model)
 
+    def uncertainty(self) -> scoring.Uncertainty:
+        """How much more than Poisson arrivals the simulated futures vary, fitted to the
+        view's reviews before its end (``scoring.fit_uncertainty``): overdispersed days,
+        an uncertain volume level and star mix."""
+        return _uncertainty(self.key, self.reviews, self.as_of)
+
     def groupings(self) -> tuple[str, ...]:
         """The columns that tell request channels apart in the view's reviews
         (``scoring.channel_groupings``)."""
@@ -168,7 +179,8 @@ class Engine:
         """``plan`` projected ``days`` days ahead (Monte Carlo), read off at the target
         of ``target`` (by default the plan's own)."""
         target = target or plan
-        return _outlook(self.key, self.reviews, self.as_of, plan.inputs(self.model, days),
+        return _outlook(self.key, self.reviews, self.as_of,
+                        plan.inputs(self.model, days, self.uncertainty()),
                         target.target, target.target_kind, target.target_date)
 
     def context(self, days: int) -> Context:
@@ -182,7 +194,7 @@ class Engine:
         that reach the plan's target by its date, in expectation or (``probability``) in
         that share of the simulations."""
         return _goal_seek(self.key, self.reviews, self.as_of,
-                          plan.goal_inputs(self.model, channel),
+                          plan.goal_inputs(self.model, channel, self.uncertainty()),
                           plan.target, plan.target_kind, plan.target_date, probability)
 
     def date_reached(self, plan: Plan, days: int) -> pd.Timestamp | None:

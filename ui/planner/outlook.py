@@ -29,8 +29,9 @@ def _metrics(engine: Engine, plan: Plan, outlook: Outlook) -> None:
     cols = st.columns(4)
     cols[0].metric(
         "Chance on the target date", f"{outlook.probability:.0%}", border=True,
-        help=f"Share of {PATHS:,} simulated futures (Poisson arrivals, star mixes as set) "
-        f"whose score on {date_text} is at least {threshold:.2f}.",
+        help=f"Share of {PATHS:,} simulated futures (volumes and star mixes as set, varying "
+        f"as this data's history did) whose score on {date_text} is at least "
+        f"{threshold:.2f}.",
     )
     cols[1].metric(
         f"Expected score on {text.day_text(outlook.day(plan.horizon_days))}",
@@ -85,7 +86,9 @@ def _chart_caption(engine: Engine, plan: Plan, outlook: Outlook, days: int) -> s
         "new reviews at all"
         + (" (flat: without new reviews the Trustpilot score does not move)."
            if trustpilot else " (it drifts back towards the prior).")
-        + extended
+        + extended + " " + text.uncertainty_sentence(engine.uncertainty())
+        + " How often such bands held in the past: see \"How good are these forecasts?\" "
+        "below."
     )
 
 

@@ -17,7 +17,13 @@ import pandas as pd
 
 import scoring
 from scoring.periods import DAYS_PER_MONTH
-from scoring.projection import GoalSeek, ProjectionInputs, channel_inputs, mix_mean
+from scoring.projection import (
+    GoalSeek,
+    ProjectionInputs,
+    Uncertainty,
+    channel_inputs,
+    mix_mean,
+)
 from ui.planner import keys
 from ui.planner.channels import ChannelPlan
 from ui.planner.mix import normalise_mix
@@ -27,6 +33,8 @@ PATHS = 2000
 """Simulated futures per projection."""
 SEED = 20240601
 """Fixed, so the same inputs always give the same bands and probabilities."""
+NO_UNCERTAINTY = Uncertainty()
+"""Plain Poisson arrivals with known mixes (what a plan means without data to fit on)."""
 SCENARIO_VERSION = 2
 """The layout of :meth:`Plan.params` (what saved scenarios hold): 2 holds a list of
 channels; 1 held one invited channel (``requests_per_month``, ``response_rate_pct``,
@@ -152,22 +160,26 @@ class Plan:
         """How far to simulate: the horizon, or to the target date when that is later."""
         return max(self.horizon_days, self.days_to_target(as_of))
 
-    def inputs(self, model: ModelSettings, horizon_days: int | None = None) -> ProjectionInputs:
+    def inputs(self, model: ModelSettings, horizon_days: int | None = None,
+               uncertainty: Uncertainty = NO_UNCERTAINTY) -> ProjectionInputs:
         """The engine's inputs (per day, shares) under the model settings: every channel
-        folded into the invited source (:func:`scoring.channel_inputs`, exact)."""
+        folded into the invited source (:func:`scoring.channel_inputs`, exact), the paths
+        spread by ``uncertainty`` (the planner passes the one fitted to the data)."""
         return channel_inputs(
             [c.channel() for c in self.channels], self.organic_per_day, self.organic_mix,
             horizon_days=horizon_days or self.horizon_days, params=model.params, paths=PATHS,
-            seed=SEED,
+            seed=SEED, uncertainty=uncertainty,
         )
 
-    def goal_inputs(self, model: ModelSettings, channel: int) -> ProjectionInputs:
+    def goal_inputs(self, model: ModelSettings, channel: int,
+                    uncertainty: Uncertainty = NO_UNCERTAINTY) -> ProjectionInputs:
         """The inputs of a goal seek for channel ``channel`` (an index), the others and the
         organic reviews as set. Its own volume does not enter (it is what the seek finds),
         so the same answer serves every volume of it."""
         inputs = channel_inputs(
             [c.channel() for c in self.channels], self.organic_per_day, self.organic_mix,
             vary=channel, horizon_days=1, params=model.params, paths=PATHS, seed=SEED,
+            uncertainty=uncertainty,
         )
         return replace(inputs, requests_per_day=0.0)
 

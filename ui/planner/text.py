@@ -8,6 +8,7 @@ The engine (:mod:`scoring.projection`) answers with reason codes and numbers
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
@@ -139,3 +140,21 @@ def monthly_goal_sentence(goal: scoring.GoalSeek, needed: int | None, plan: Plan
     return (f"At {needed:,} a month, {goal.achieved_probability:.1%} of {goal.paths:,} "
             f"simulations are at or above {plan.threshold:.2f} on {date} (expected score "
             f"{goal.expected_score:.2f}).")
+
+
+def uncertainty_sentence(uncertainty: scoring.Uncertainty) -> str:
+    """How the simulated futures vary beyond Poisson arrivals, in words."""
+    parts = []
+    if uncertainty.overdispersion > 0:
+        parts.append("from day to day (busy and quiet days)")
+    if uncertainty.volume_strength is not None:
+        spread = 1 / math.sqrt(uncertainty.volume_strength)
+        parts.append(f"in their volume level (about ±{spread:.0%} between futures)")
+    if uncertainty.mix_strength is not None:
+        parts.append("in their star mix (drawn around the mix set, as loosely as "
+                     f"{uncertainty.mix_strength:,.0f} reviews would pin it down)")
+    if not parts:
+        return "Futures differ only by chance arrivals (Poisson) at the volumes and mixes set."
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (f"Futures vary as this data's history did: {listed}, on top of chance arrivals "
+            "(Poisson).")
