@@ -215,6 +215,11 @@ def test_goal_seek_for_one_channel_and_plan_with_it(reviews: pd.DataFrame) -> No
     assert at.selectbox(key=keys.SOLVE_FOR).options == SOURCES
     at.selectbox(key=keys.SOLVE_FOR).set_value("BasicLink").run()
     assert not at.exception
+    # The 80% search runs when asked, then shows for these inputs without asking again.
+    assert not [m for m in at.metric if m.label.startswith("Requests a month, 80% chance")]
+    at.button(key="plan_find_likely").click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "plan_find_likely"]
     plan = plan_from_page(at)
     engine_channels = [c.channel() for c in plan.channels]
     common = dict(target=plan.target, target_kind=plan.target_kind, by=plan.target_timestamp,

@@ -193,9 +193,15 @@ class Engine:
         """The fewest requests through channel ``channel`` (an index; the others as set)
         that reach the plan's target by its date, in expectation or (``probability``) in
         that share of the simulations."""
-        return _goal_seek(self.key, self.reviews, self.as_of,
-                          plan.goal_inputs(self.model, channel, self.uncertainty()),
-                          plan.target, plan.target_kind, plan.target_date, probability)
+        key, as_of, inputs, target, kind, by, chance = self.goal_signature(plan, channel,
+                                                                           probability)
+        return _goal_seek(key, self.reviews, as_of, inputs, target, kind, by, chance)
+
+    def goal_signature(self, plan: Plan, channel: int, probability: float | None = None
+                       ) -> tuple:
+        """What :meth:`goal_seek` is cached on: equal for two plans it answers alike."""
+        return (self.key, self.as_of, plan.goal_inputs(self.model, channel, self.uncertainty()),
+                plan.target, plan.target_kind, plan.target_date, probability)
 
     def date_reached(self, plan: Plan, days: int) -> pd.Timestamp | None:
         """The first date the expected path of ``plan`` reaches its target (None: not in

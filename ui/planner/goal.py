@@ -15,6 +15,33 @@ from ui.planner.plan import PATHS, Plan, requests_a_month
 
 PROBABILITY_GOAL = 0.8
 """The "likely" goal seek: this share of the simulations reach the target."""
+ASKED = "plan_likely_asked"
+"""Session-state set of the goal seeks (their cache keys) the user asked for: the 80%
+search simulates thousands of futures a dozen times over (seconds), so it runs when
+asked, and a rerun with inputs it has already answered shows the answer at once."""
+
+
+def _ask(signature: tuple) -> None:
+    st.session_state.setdefault(ASKED, set()).add(signature)
+
+
+def _likely_card(engine: Engine, plan: Plan, channel: int) -> None:
+    """The 80% goal seek: its answer when asked for these inputs, else a button."""
+    title = f"Requests a month, {PROBABILITY_GOAL:.0%} chance"
+    signature = engine.goal_signature(plan, channel, PROBABILITY_GOAL)
+    if signature in st.session_state.get(ASKED, set()):
+        with st.spinner(f"Simulating {PATHS:,} futures at several volumes…"):
+            goal = engine.goal_seek(plan, channel, PROBABILITY_GOAL)
+        _volume_card(goal, title, "plan_use_likely", plan, channel)
+        return
+    st.markdown(f"**{title}**")
+    st.caption(
+        f"The fewest requests with which at least {PROBABILITY_GOAL:.0%} of {PATHS:,} "
+        "simulated futures reach the target: a search over many simulations, so it runs "
+        "when asked (a few seconds)."
+    )
+    st.button(f"Find the {PROBABILITY_GOAL:.0%} volume", key="plan_find_likely",
+              on_click=_ask, args=(signature,), icon=":material/search:")
 
 
 def _volume_card(goal: scoring.GoalSeek, title: str, button_key: str, plan: Plan,
@@ -92,17 +119,13 @@ def render(engine: Engine, plan: Plan, defaults: Defaults, outlook: Outlook) -> 
     if plan.channels:
         with cols[0]:
             channel = _solve_for(plan)
-        with st.spinner("Searching for the smallest volume…"):
-            expected_goal = engine.goal_seek(plan, channel)
-            likely_goal = engine.goal_seek(plan, channel, PROBABILITY_GOAL)
+        expected_goal = engine.goal_seek(plan, channel)
         cols = st.columns(3)
-        for col, goal, title, button_key in (
-            (cols[0], expected_goal, "Requests a month, on average", "plan_use_expected"),
-            (cols[1], likely_goal, f"Requests a month, {PROBABILITY_GOAL:.0%} chance",
-             "plan_use_likely"),
-        ):
-            with col.container(border=True):
-                _volume_card(goal, title, button_key, plan, channel)
+        with cols[0].container(border=True):
+            _volume_card(expected_goal, "Requests a month, on average", "plan_use_expected",
+                         plan, channel)
+        with cols[1].container(border=True):
+            _likely_card(engine, plan, channel)
     else:
         cols[0].info("Add a request channel above to find the volume it takes.")
     with cols[2].container(border=True):
