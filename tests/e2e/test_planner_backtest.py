@@ -30,8 +30,11 @@ def test_past_forecasts_on_request(page: Page, app_url: str) -> None:
     expect(caption).to_be_visible()
     first_caption = caption.inner_text()
 
-    page.get_by_role("combobox", name="Past forecast made on").click()
-    page.get_by_role("option").first.click()
+    wait_idle(page)
+    box = page.get_by_role("combobox", name="Past forecast made on")
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.get_by_role("option").first.click(timeout=60_000)
     wait_idle(page)
     expect(main.get_by_text("From this date:", exact=False)).not_to_have_text(first_caption)
     download = page.get_by_role("button", name="Download the past forecasts (CSV)")
