@@ -13,7 +13,8 @@ probability-mode goal seek stable).
 
 With an :class:`~scoring.projection.uncertainty.Uncertainty` that is not plain, each
 path first draws its two star mixes from ``Dirichlet(alpha * mix)``, then its volume
-level ``L`` (gamma, mean 1, variance ``1 / kappa``) and each of its days a gamma
+level ``L`` (gamma, mean 1, variance ``1 / kappa``), its unseen organic rate ``R0``
+(gamma, shape 1/2, mean ``r0``, added to ``L`` times its rates) and each of its days a gamma
 multiplier ``G`` (mean 1, variance ``phi``), from a second stream
 ``default_rng([seed, 1])`` that does not depend on the volumes. A path's day then
 has ``N ~ Poisson(L * G * sum_k lambda_k)`` reviews with ``lambda_k = invited_per_day *
@@ -238,15 +239,17 @@ class ArrivalDraws:
             return
         self.spread = np.random.default_rng([seed, UNCERTAINTY_STREAM])
         strength = self.uncertainty.mix_strength
-        rates = (
-            arrivals.invited_per_day
-            * drawn_mixes(self.spread, arrivals.invited_mix, strength, paths)
-            + arrivals.organic_per_day
-            * drawn_mixes(self.spread, arrivals.organic_mix, strength, paths)
-        )
+        invited_mixes = drawn_mixes(self.spread, arrivals.invited_mix, strength, paths)
+        organic_mixes = drawn_mixes(self.spread, arrivals.organic_mix, strength, paths)
+        rates = (arrivals.invited_per_day * invited_mixes
+                 + arrivals.organic_per_day * organic_mixes)
         kappa = self.uncertainty.volume_strength
         if kappa is not None:
             rates *= self.spread.gamma(kappa, 1.0 / kappa, size=paths)[None, :]
+        unseen = self.uncertainty.unseen_rate
+        if unseen > 0:
+            # the Jeffreys posterior of an empty window: R0 ~ Gamma(1/2, scale 2 r0)
+            rates += organic_mixes * self.spread.gamma(0.5, 2.0 * unseen, size=paths)[None, :]
         # each path's expected k-star reviews a day before the day multiplier, (5, paths)
         self.star_rates = rates
         self.path_rates = rates.sum(axis=0)

@@ -17,6 +17,12 @@ recent mix exactly. Two documented additions, both per simulated path:
 - **Mix uncertainty** ``alpha``: each path draws each source's star mix once, from
   ``Dirichlet(alpha * mix)``: mean ``mix``, variance ``mix_k (1 - mix_k) / (alpha + 1)``
   per share. ``None``: the mixes are known exactly.
+- **Unseen rate** ``r0``: a recent window without a review does not prove that no
+  review comes: with Jeffreys' prior the rate behind ``n`` reviews in ``w`` days is
+  ``Gamma(n + 1/2, rate w)``, for ``n = 0`` a gamma with shape 1/2 and mean
+  ``r0 = 1 / (2 w)``. Each path adds organic arrivals at its own rate ``R0 ~
+  Gamma(shape 1/2, scale 2 r0)`` (mean ``r0``, variance ``2 r0**2``), stars from its
+  organic mix. 0 (the default): nothing beyond the given rates arrives.
 
 :func:`fit_uncertainty` reads both from a history (see there for the estimators and
 the calibrated cap on ``alpha``).
@@ -41,6 +47,10 @@ MAX_WINDOW_DAYS = 3660
 MAX_OVERDISPERSION = 100.0
 """The largest ``phi`` accepted (a day's variance 100 times its mean squared)."""
 MAX_MIX_STRENGTH = 1e9
+MAX_UNSEEN_RATE = 1000.0
+"""The largest ``unseen_rate`` accepted (reviews a day)."""
+JEFFREYS_SHAPE = 0.5
+"""The shape Jeffreys' prior adds to a Poisson rate's gamma posterior (``n + 1/2``)."""
 DEFAULT_DISPERSION_DAYS = 365
 """Days of daily counts ``phi`` is fitted on (before ``as_of``)."""
 DEFAULT_DRIFT_WINDOWS = 8
@@ -68,12 +78,16 @@ class Uncertainty:
     source's star mix from ``Dirichlet(alpha * mix)`` (None: the mixes are exact).
     ``volume_strength`` ``kappa > 0`` or None: each path multiplies all its rates by
     one gamma level with mean 1 and variance ``1 / kappa`` (None: known volume).
-    The default is plain Poisson arrivals with known volume and mixes.
+    ``unseen_rate`` ``r0 >= 0`` (reviews a day): each path adds organic arrivals at a
+    rate ``R0 ~ Gamma(shape 1/2, scale 2 r0)``, mean ``r0`` (the Jeffreys posterior of
+    an empty window; 0: none). The default is plain Poisson arrivals with known
+    volume and mixes.
     """
 
     overdispersion: float = 0.0
     mix_strength: float | None = None
     volume_strength: float | None = None
+    unseen_rate: float = 0.0
 
     def __post_init__(self) -> None:
         phi = validation.number("overdispersion", self.overdispersion)
@@ -99,12 +113,20 @@ class Uncertainty:
                     f"None for an exactly known volume; got {self.volume_strength!r}."
                 )
             object.__setattr__(self, "volume_strength", kappa)
+        unseen = validation.number("unseen_rate", self.unseen_rate)
+        if not (math.isfinite(unseen) and 0.0 <= unseen <= MAX_UNSEEN_RATE):
+            raise ParameterError(
+                f"unseen_rate must be a number of reviews a day from 0 to "
+                f"{MAX_UNSEEN_RATE:g} (0: nothing beyond the given rates arrives), got "
+                f"{self.unseen_rate!r}."
+            )
+        object.__setattr__(self, "unseen_rate", unseen)
 
     @property
     def is_plain(self) -> bool:
         """Whether this is plain Poisson arrivals with known volume and mixes."""
         return (self.overdispersion == 0.0 and self.mix_strength is None
-                and self.volume_strength is None)
+                and self.volume_strength is None and self.unseen_rate == 0.0)
 
 
 def daily_counts(reviews: pd.DataFrame, as_of: pd.Timestamp, days: int) -> np.ndarray:
@@ -228,8 +250,12 @@ def fit_uncertainty(
       at least 1, and at most ``n`` (what a stationary posterior would say) and
       ``mix_strength_cap`` (:data:`MIX_STRENGTH_CAP`, calibrated on the backtest).
       Without two neighbouring windows to measure the drift: ``alpha = min(n,
-      mix_strength_cap)``. None (exact mixes) when the recent window is empty:
-      nothing arrives to spread.
+      mix_strength_cap)``.
+    - an empty recent window (``n = 0``): no volume level (nothing to scale), but
+      ``unseen_rate = 1 / (2 window_days)`` (the mean of the Jeffreys posterior
+      ``Gamma(1/2, rate window_days)``), with the all-time mix the status quo falls
+      back to, spread as ``alpha = min(N, mix_strength_cap)`` for the ``N`` reviews
+      before ``as_of``.
     - ``volume_strength`` ``kappa = 1 / (1 / n + d2)``: the recent rate's relative
       sampling variance ``1 / n`` plus the relative drift of the volume from window
       to window (:func:`volume_drift`, 0 when it cannot be measured).
@@ -266,7 +292,8 @@ def fit_uncertainty(
     phi = overdispersion_of(daily_counts(counted, stamp, history_days))
     recent = int(np.count_nonzero(before > end - window * NS_PER_DAY))
     if recent == 0:
-        return Uncertainty(overdispersion=phi)
+        return Uncertainty(overdispersion=phi, mix_strength=min(float(len(before)), cap),
+                           unseen_rate=JEFFREYS_SHAPE / window)
     volume = volume_drift(before, end, window, windows, phi)
     # the recent rate's own noise (n reviews: relative variance 1 / n) plus its drift
     kappa = 1.0 / (1.0 / recent + (volume if volume is not None else 0.0))
