@@ -123,6 +123,28 @@ def test_the_volume_level_is_a_gamma_with_variance_one_over_kappa() -> None:
     assert abs(levels.var() * kappa - 1) < 0.06
 
 
+def test_an_unseen_rate_adds_organic_arrivals_at_a_jeffreys_gamma_rate() -> None:
+    r0 = 0.05
+    arrivals = Arrivals(0.0, INVITED_MIX, 0.0, ORGANIC_MIX)
+    draws = ArrivalDraws(arrivals, Uncertainty(unseen_rate=r0), paths=40_000, seed=7)
+    rates = draws.path_rates
+    # Gamma(shape 1/2, scale 2 r0): mean r0, variance 2 r0**2
+    assert abs(rates.mean() / r0 - 1) < 0.03
+    assert abs(rates.var() / (2 * r0 * r0) - 1) < 0.1
+    # its stars come from the organic mix (known exactly here)
+    shares = draws.star_rates.sum(axis=1) / rates.sum()
+    np.testing.assert_allclose(shares, ORGANIC_MIX, atol=1e-9)
+    reviews, stars = draws.next_days(90)
+    assert reviews.sum() / (90 * len(rates)) == pytest.approx(r0, rel=0.05)
+    assert stars.sum() / reviews.sum() == pytest.approx(float(STARS @ ORGANIC_MIX), abs=0.05)
+    # on top of the given rates, and without an unseen rate nothing arrives from nothing
+    more = ArrivalDraws(Arrivals(1.0, INVITED_MIX, 2.0, ORGANIC_MIX),
+                        Uncertainty(volume_strength=1e9, unseen_rate=r0), paths=40_000, seed=7)
+    assert more.path_rates.mean() == pytest.approx(3.0 + r0, rel=0.01)
+    none = ArrivalDraws(arrivals, Uncertainty(overdispersion=0.5), paths=100, seed=7)
+    assert none.next_days(30)[0].sum() == 0
+
+
 SPREAD = Uncertainty(overdispersion=0.4, mix_strength=15.0, volume_strength=10.0)
 
 
@@ -206,6 +228,22 @@ def test_fit_reads_only_data_before_as_of_and_bounds_alpha_by_the_window() -> No
     assert fitted.mix_strength is not None and 1 <= fitted.mix_strength <= window
     assert fitted.volume_strength is not None and fitted.volume_strength <= window
     assert fit_uncertainty(reviews.iloc[:0]) == Uncertainty()
+    assert fitted.unseen_rate == 0.0
+
+
+def test_an_empty_window_gets_the_jeffreys_rate_and_the_all_time_mix_spread() -> None:
+    reviews = negative_binomial_history(800, 3.0, 0.3, seed=1)
+    as_of = T - pd.Timedelta(days=200)
+    quiet = reviews[(reviews["created_at"] <= as_of - pd.Timedelta(days=120))
+                    | (reviews["created_at"] > as_of)]
+    fitted = fit_uncertainty(quiet, as_of=as_of, window_days=90)
+    assert fitted.unseen_rate == pytest.approx(1 / 180)
+    assert fitted.volume_strength is None and fitted.mix_strength == 30.0
+    assert not fitted.is_plain
+    assert fit_uncertainty(quiet, as_of=as_of, window_days=60).unseen_rate == pytest.approx(
+        1 / 120)
+    one = quiet[quiet["created_at"] <= as_of - pd.Timedelta(days=120)].iloc[:3]
+    assert fit_uncertainty(one, as_of=as_of).mix_strength == 3.0
 
 
 def test_method_of_moments() -> None:
@@ -217,6 +255,7 @@ def test_method_of_moments() -> None:
 @pytest.mark.parametrize("bad", [
     dict(overdispersion=-0.1), dict(overdispersion=math.nan), dict(overdispersion="1"),
     dict(mix_strength=0.0), dict(mix_strength=math.inf), dict(volume_strength=-1.0),
+    dict(unseen_rate=-0.01), dict(unseen_rate=math.inf), dict(unseen_rate=None),
 ])
 def test_bad_uncertainty_is_refused(bad: dict) -> None:
     with pytest.raises(ParameterError):
