@@ -43,9 +43,11 @@ def synthetic_reviews(reviews: int = 15_000, days: float = 1096.0, seed: int = 7
         }
     )
 
-UNCERTAINTY = Uncertainty(overdispersion=0.3, mix_strength=30.0, volume_strength=20.0)
-"""Overdispersed days, an uncertain volume level and star mix: about what
-``fit_uncertainty`` gives on the real exports (benchmarks/RESULTS.md, "Forecast backtest")."""
+UNCERTAINTY = Uncertainty(overdispersion=0.3, mix_strength=30.0, volume_strength=20.0,
+                          mix_drift_strength=60.0, volume_drift=0.05)
+"""Overdispersed days, an uncertain volume level and star mix, both drifting every 90
+days: about what ``fit_uncertainty`` gives on the real exports (benchmarks/RESULTS.md,
+"Forecast backtest")."""
 
 
 def _timed(call, repeats: int) -> list[float]:

@@ -13,7 +13,8 @@ probability-mode goal seek stable).
 
 With an :class:`~scoring.projection.uncertainty.Uncertainty` that is not plain, each
 path first draws its two star mixes from ``Dirichlet(alpha * mix)``, then its volume
-level ``L`` (gamma, mean 1, variance ``1 / kappa``) and each of its days a gamma
+level ``L`` (gamma, mean 1, variance ``1 / kappa``), its unseen organic rate ``R0``
+(gamma, shape 1/2, mean ``r0``, added to ``L`` times its rates) and each of its days a gamma
 multiplier ``G`` (mean 1, variance ``phi``), from a second stream
 ``default_rng([seed, 1])`` that does not depend on the volumes. A path's day then
 has ``N ~ Poisson(L * G * sum_k lambda_k)`` reviews with ``lambda_k = invited_per_day *
@@ -21,7 +22,11 @@ p_inv[k] + organic_per_day * p_org[k]``, inverted at one uniform per path and da
 ``default_rng(seed)`` (:func:`poisson_counts`), and ``N`` is split into stars
 multinomially with shares ``lambda_k / sum_j lambda_j`` (:class:`StarSplit`, binomials
 from streams ``default_rng([seed, 2, k])``): given ``G`` and the mixes this is
-exactly independent Poisson counts per star. One count per path and day instead of
+exactly independent Poisson counts per star. When the uncertainty drifts, after
+every ``drift_days`` each path's mixes move to ``Dirichlet(beta * p)`` around its
+current ``p`` and its level ``L`` is multiplied by a gamma with mean 1 and variance
+``v``, from a fourth stream ``default_rng([seed, 3])`` (the other streams draw as
+without drift). One count per path and day instead of
 five keeps 2,000 paths x 730 days within a second. The volumes only scale the rates,
 so a higher request volume never draws fewer reviews on a path and day; the split of
 those reviews into stars is not coupled across volumes.
@@ -54,6 +59,8 @@ UNCERTAINTY_STREAM = 1
 """The second seed word of the stream that draws mixes and day multipliers."""
 STARS_STREAM = 2
 """The second seed word of the stream that splits a day's reviews into stars."""
+DRIFT_STREAM = 3
+"""The second seed word of the stream that moves the mixes and volume block by block."""
 
 
 @dataclass(frozen=True)
@@ -219,7 +226,8 @@ class ArrivalDraws:
 
     Plain Poisson arrivals (``uncertainty`` plain or None): five uniforms per path and
     day from ``default_rng(seed)``, one per star, inverted by :class:`PoissonSampler`.
-    Otherwise: the paths' mixes and volume levels first, then per block of days the
+    Otherwise: the paths' mixes and volume levels first, then per chunk of days (cut
+    at every ``drift_days`` when the mixes and level drift, :meth:`_next_block`) the
     day multipliers (``default_rng([seed, 1])``), one uniform per path and day
     (``default_rng(seed)``) inverted by :func:`poisson_counts`, and the split into
     stars (:class:`StarSplit`, ``default_rng([seed, 2])``).
@@ -238,20 +246,50 @@ class ArrivalDraws:
             return
         self.spread = np.random.default_rng([seed, UNCERTAINTY_STREAM])
         strength = self.uncertainty.mix_strength
-        rates = (
-            arrivals.invited_per_day
-            * drawn_mixes(self.spread, arrivals.invited_mix, strength, paths)
-            + arrivals.organic_per_day
-            * drawn_mixes(self.spread, arrivals.organic_mix, strength, paths)
-        )
+        self.invited_per_day = arrivals.invited_per_day
+        self.organic_per_day = arrivals.organic_per_day
+        self.invited_mixes = drawn_mixes(self.spread, arrivals.invited_mix, strength, paths)
+        self.organic_mixes = drawn_mixes(self.spread, arrivals.organic_mix, strength, paths)
         kappa = self.uncertainty.volume_strength
-        if kappa is not None:
-            rates *= self.spread.gamma(kappa, 1.0 / kappa, size=paths)[None, :]
-        # each path's expected k-star reviews a day before the day multiplier, (5, paths)
+        self.level = (self.spread.gamma(kappa, 1.0 / kappa, size=paths) if kappa is not None
+                      else np.ones(paths))
+        unseen = self.uncertainty.unseen_rate
+        # the Jeffreys posterior of an empty window: R0 ~ Gamma(1/2, scale 2 r0)
+        self.unseen = (self.spread.gamma(0.5, 2.0 * unseen, size=paths) if unseen > 0
+                       else None)
+        self.stars_rngs = [np.random.default_rng([seed, STARS_STREAM, k]) for k in range(4)]
+        self.drift = (np.random.default_rng([seed, DRIFT_STREAM]) if self.uncertainty.drifts
+                      else None)
+        self.day = 0
+        self._block_rates()
+
+    def _block_rates(self) -> None:
+        """Each path's expected k-star reviews a day before the day multiplier, (5, paths):
+        ``L (invited_per_day p_inv + organic_per_day p_org) + R0 p_org``."""
+        rates = (self.invited_per_day * self.invited_mixes
+                 + self.organic_per_day * self.organic_mixes)
+        rates *= self.level[None, :]
+        if self.unseen is not None:
+            rates += self.organic_mixes * self.unseen[None, :]
         self.star_rates = rates
         self.path_rates = rates.sum(axis=0)
         self.splitter = StarSplit(rates, self.path_rates)
-        self.stars_rngs = [np.random.default_rng([seed, STARS_STREAM, k]) for k in range(4)]
+
+    def _next_block(self) -> None:
+        """Move each path's mixes (``Dirichlet(beta * p)``) and volume level (times a gamma
+        with mean 1 and variance ``v``) one block of ``drift_days`` on."""
+        assert self.drift is not None
+        beta = self.uncertainty.mix_drift_strength
+        if beta is not None:
+            for mixes in (self.invited_mixes, self.organic_mixes):
+                gammas = self.drift.standard_gamma(beta * mixes)
+                totals = gammas.sum(axis=0, keepdims=True)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mixes[:] = np.where(totals > 0, gammas / totals, mixes)
+        v = self.uncertainty.volume_drift
+        if v > 0:
+            self.level *= self.drift.gamma(1.0 / v, v, size=self.paths)
+        self._block_rates()
 
     def next_days(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """The next ``size`` days: new reviews and their summed stars, each (size, paths)."""
@@ -267,12 +305,31 @@ class ArrivalDraws:
                 new_stars += counts
             return new_reviews, new_stars
         uniforms = self.rng.random((size, paths))
+        new_reviews = np.empty((size, paths))
+        new_stars = np.empty((size, paths))
+        block = self.uncertainty.drift_days
+        done = 0
+        while done < size:
+            if self.drift is not None and self.day > 0 and self.day % block == 0:
+                self._next_block()
+            part = size - done
+            if self.drift is not None:
+                part = min(part, block - self.day % block)
+            rows = slice(done, done + part)
+            new_reviews[rows], new_stars[rows] = self._counts(uniforms[rows])
+            done += part
+            self.day += part
+        return new_reviews, new_stars
+
+    def _counts(self, uniforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Reviews and their summed stars for one uniform per path and day (days, paths),
+        under the current rates: day multipliers, Poisson inversion, split into stars."""
         phi = self.uncertainty.overdispersion
         if phi > 0:
-            rates = self.spread.gamma(1.0 / phi, phi, size=(size, paths))
+            rates = self.spread.gamma(1.0 / phi, phi, size=uniforms.shape)
             rates *= self.path_rates
         else:
-            rates = np.broadcast_to(self.path_rates, (size, paths))
+            rates = np.broadcast_to(self.path_rates, uniforms.shape)
         new_reviews = poisson_counts(rates, uniforms)
         return new_reviews, self.splitter.stars(self.stars_rngs, new_reviews)
 

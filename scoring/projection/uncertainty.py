@@ -17,6 +17,19 @@ recent mix exactly. Two documented additions, both per simulated path:
 - **Mix uncertainty** ``alpha``: each path draws each source's star mix once, from
   ``Dirichlet(alpha * mix)``: mean ``mix``, variance ``mix_k (1 - mix_k) / (alpha + 1)``
   per share. ``None``: the mixes are known exactly.
+- **Unseen rate** ``r0``: a recent window without a review does not prove that no
+  review comes: with Jeffreys' prior the rate behind ``n`` reviews in ``w`` days is
+  ``Gamma(n + 1/2, rate w)``, for ``n = 0`` a gamma with shape 1/2 and mean
+  ``r0 = 1 / (2 w)``. Each path adds organic arrivals at its own rate ``R0 ~
+  Gamma(shape 1/2, scale 2 r0)`` (mean ``r0``, variance ``2 r0**2``), stars from its
+  organic mix. 0 (the default): nothing beyond the given rates arrives.
+- **Drift with the horizon** ``beta``, ``v`` per block of ``drift_days``: the mix and
+  volume drawn above hold for the first ``drift_days``; after each further block a
+  path's mixes move as a random walk, ``p_b ~ Dirichlet(beta * p_{b-1})`` (mean stars
+  move by a variance ``s2_{b-1} / (beta + 1)`` per block), and its volume level is
+  multiplied by a gamma with mean 1 and variance ``v``. So the spread of the mix and
+  volume grows with the horizon as real drift does, instead of being drawn once.
+  ``None`` / 0: no drift after the first block.
 
 :func:`fit_uncertainty` reads both from a history (see there for the estimators and
 the calibrated cap on ``alpha``).
@@ -41,6 +54,14 @@ MAX_WINDOW_DAYS = 3660
 MAX_OVERDISPERSION = 100.0
 """The largest ``phi`` accepted (a day's variance 100 times its mean squared)."""
 MAX_MIX_STRENGTH = 1e9
+MAX_VOLUME_DRIFT = 100.0
+"""The largest ``volume_drift`` accepted (a block's level multiplier with variance 100)."""
+DEFAULT_DRIFT_DAYS = 90
+"""Days per block of the mix's and volume's random walk (the window they are measured on)."""
+MAX_UNSEEN_RATE = 1000.0
+"""The largest ``unseen_rate`` accepted (reviews a day)."""
+JEFFREYS_SHAPE = 0.5
+"""The shape Jeffreys' prior adds to a Poisson rate's gamma posterior (``n + 1/2``)."""
 DEFAULT_DISPERSION_DAYS = 365
 """Days of daily counts ``phi`` is fitted on (before ``as_of``)."""
 DEFAULT_DRIFT_WINDOWS = 8
@@ -68,12 +89,23 @@ class Uncertainty:
     source's star mix from ``Dirichlet(alpha * mix)`` (None: the mixes are exact).
     ``volume_strength`` ``kappa > 0`` or None: each path multiplies all its rates by
     one gamma level with mean 1 and variance ``1 / kappa`` (None: known volume).
-    The default is plain Poisson arrivals with known volume and mixes.
+    ``unseen_rate`` ``r0 >= 0`` (reviews a day): each path adds organic arrivals at a
+    rate ``R0 ~ Gamma(shape 1/2, scale 2 r0)``, mean ``r0`` (the Jeffreys posterior of
+    an empty window; 0: none). ``mix_drift_strength`` ``beta > 0`` or None and
+    ``volume_drift`` ``v >= 0``: after every ``drift_days`` (a whole number of days)
+    each path's mixes move to ``Dirichlet(beta * p)`` around its current mixes ``p``
+    and its volume level is multiplied by a gamma with mean 1 and variance ``v``
+    (None / 0: drawn once for the whole horizon). The default is plain Poisson
+    arrivals with known volume and mixes.
     """
 
     overdispersion: float = 0.0
     mix_strength: float | None = None
     volume_strength: float | None = None
+    unseen_rate: float = 0.0
+    mix_drift_strength: float | None = None
+    volume_drift: float = 0.0
+    drift_days: int = DEFAULT_DRIFT_DAYS
 
     def __post_init__(self) -> None:
         phi = validation.number("overdispersion", self.overdispersion)
@@ -99,12 +131,44 @@ class Uncertainty:
                     f"None for an exactly known volume; got {self.volume_strength!r}."
                 )
             object.__setattr__(self, "volume_strength", kappa)
+        unseen = validation.number("unseen_rate", self.unseen_rate)
+        if not (math.isfinite(unseen) and 0.0 <= unseen <= MAX_UNSEEN_RATE):
+            raise ParameterError(
+                f"unseen_rate must be a number of reviews a day from 0 to "
+                f"{MAX_UNSEEN_RATE:g} (0: nothing beyond the given rates arrives), got "
+                f"{self.unseen_rate!r}."
+            )
+        object.__setattr__(self, "unseen_rate", unseen)
+        if self.mix_drift_strength is not None:
+            beta = validation.number("mix_drift_strength", self.mix_drift_strength)
+            if not (math.isfinite(beta) and 0.0 < beta <= MAX_MIX_STRENGTH):
+                raise ParameterError(
+                    f"mix_drift_strength must be above 0 and at most {MAX_MIX_STRENGTH:g}, or "
+                    f"None for mixes that do not drift after the first block; got "
+                    f"{self.mix_drift_strength!r}."
+                )
+            object.__setattr__(self, "mix_drift_strength", beta)
+        v = validation.number("volume_drift", self.volume_drift)
+        if not (math.isfinite(v) and 0.0 <= v <= MAX_VOLUME_DRIFT):
+            raise ParameterError(
+                f"volume_drift must be a variance from 0 to {MAX_VOLUME_DRIFT:g} (0: the "
+                f"volume level does not drift after the first block), got {self.volume_drift!r}."
+            )
+        object.__setattr__(self, "volume_drift", v)
+        object.__setattr__(self, "drift_days",
+                           validation.whole("drift_days", self.drift_days, 1, MAX_WINDOW_DAYS))
 
     @property
     def is_plain(self) -> bool:
         """Whether this is plain Poisson arrivals with known volume and mixes."""
         return (self.overdispersion == 0.0 and self.mix_strength is None
-                and self.volume_strength is None)
+                and self.volume_strength is None and self.unseen_rate == 0.0
+                and not self.drifts)
+
+    @property
+    def drifts(self) -> bool:
+        """Whether the mixes or the volume level move after each block of ``drift_days``."""
+        return self.mix_drift_strength is not None or self.volume_drift > 0.0
 
 
 def daily_counts(reviews: pd.DataFrame, as_of: pd.Timestamp, days: int) -> np.ndarray:
@@ -228,11 +292,22 @@ def fit_uncertainty(
       at least 1, and at most ``n`` (what a stationary posterior would say) and
       ``mix_strength_cap`` (:data:`MIX_STRENGTH_CAP`, calibrated on the backtest).
       Without two neighbouring windows to measure the drift: ``alpha = min(n,
-      mix_strength_cap)``. None (exact mixes) when the recent window is empty:
-      nothing arrives to spread.
+      mix_strength_cap)``.
+    - an empty recent window (``n = 0``): no volume level (nothing to scale), but
+      ``unseen_rate = 1 / (2 window_days)`` (the mean of the Jeffreys posterior
+      ``Gamma(1/2, rate window_days)``), with the all-time mix the status quo falls
+      back to, spread as ``alpha = min(N, mix_strength_cap)`` for the ``N`` reviews
+      before ``as_of``.
     - ``volume_strength`` ``kappa = 1 / (1 / n + d2)``: the recent rate's relative
       sampling variance ``1 / n`` plus the relative drift of the volume from window
       to window (:func:`volume_drift`, 0 when it cannot be measured).
+    - the drift after the first window, a random walk per block of ``drift_days =
+      window_days`` (rounded): ``mix_drift_strength`` ``beta = s2 / d2 - 1`` (at least
+      1; None when ``d2`` is 0 or cannot be measured), so a block's move adds the
+      measured drift ``d2`` to the mean stars' variance; ``volume_drift`` ``v`` = the
+      volume's measured drift ``d2`` (0 when it cannot be measured). Both measured at
+      the lag of one window, the block the walk steps by; no cap (the cap on
+      ``alpha`` is for the first window, where a drift measured as 0 is not trusted).
 
     ``as_of`` defaults to the newest counted review.
     """
@@ -266,7 +341,8 @@ def fit_uncertainty(
     phi = overdispersion_of(daily_counts(counted, stamp, history_days))
     recent = int(np.count_nonzero(before > end - window * NS_PER_DAY))
     if recent == 0:
-        return Uncertainty(overdispersion=phi)
+        return Uncertainty(overdispersion=phi, mix_strength=min(float(len(before)), cap),
+                           unseen_rate=JEFFREYS_SHAPE / window)
     volume = volume_drift(before, end, window, windows, phi)
     # the recent rate's own noise (n reviews: relative variance 1 / n) plus its drift
     kappa = 1.0 / (1.0 / recent + (volume if volume is not None else 0.0))
@@ -279,4 +355,11 @@ def fit_uncertainty(
         spread = s2 / recent + d2
         alpha = float(recent) if spread <= 0 else min(float(recent), max(1.0, s2 / spread - 1.0))
         alpha = min(alpha, cap)
-    return Uncertainty(overdispersion=phi, mix_strength=alpha, volume_strength=kappa)
+    # the drift per window measured above, now as a random walk block by block
+    beta = None
+    if drift is not None and drift[0] > 0 and drift[1] > 0:
+        beta = min(MAX_MIX_STRENGTH, max(1.0, drift[0] / drift[1] - 1.0))
+    v = min(volume, MAX_VOLUME_DRIFT) if volume is not None else 0.0
+    return Uncertainty(overdispersion=phi, mix_strength=alpha, volume_strength=kappa,
+                       mix_drift_strength=beta, volume_drift=v,
+                       drift_days=max(1, round(window)))

@@ -122,6 +122,27 @@ def test_plain_poisson_bands_are_narrower() -> None:
     pd.testing.assert_series_equal(plain.forecasts["expected"], fitted.forecasts["expected"])
 
 
+def test_an_empty_window_still_projects_the_reviews_it_cannot_rule_out() -> None:
+    """A quiet spell (no review for 150 days) does not prove that none comes."""
+    quiet = (REVIEWS["created_at"] > END - pd.Timedelta(days=400)) & (
+        REVIEWS["created_at"] <= END - pd.Timedelta(days=250))
+    gap = REVIEWS[~quiet]
+    fitted = scoring.backtest(gap, paths=400, horizons=(90,))
+    plain = scoring.backtest(gap, paths=400, horizons=(90,), uncertainty=False)
+    # origins whose 90 days before hold no review
+    empty = [o for o in fitted.origins
+             if not ((gap["created_at"] > o - pd.Timedelta(days=90))
+                     & (gap["created_at"] <= o)).any()]
+    assert empty
+    for name, result in (("fitted", fitted), ("plain", plain)):
+        rows = result.forecasts[result.forecasts["origin"].isin(empty)]
+        width = (rows["p90"] - rows["p10"]).to_numpy()
+        if name == "plain":
+            assert (width == 0).all()  # nothing arrives: a flat line
+        else:
+            assert (width > 0).any()
+
+
 def test_under_the_decayed_prior_model() -> None:
     params = ScoreParams(model="decayed-prior")
     result = scoring.backtest(REVIEWS, params=params, paths=100, horizons=(30, 90))

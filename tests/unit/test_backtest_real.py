@@ -1,16 +1,20 @@
 """The forecast backtest on the real exports in ../shared/data/real (read in place).
 
 The issue's goal: a P10-P90 coverage of 70-90% at 90 days (nominal 80%) for every
-dataset with at least 1,000 reviews. Three miss it, for reasons benchmarks/RESULTS.md
-("Forecast backtest") gives: Fetch is covered too often on only 21 origins, Healthy
-Paws and Lemonade have years of near-empty windows and a change of regime that no
-status quo foresees. For those the fitted uncertainty must still cover far more than
-plain Poisson arrivals. Google's relative dates are refused as coarse. Required in CI
-(TRUSTLENS_REQUIRE_REAL_DATA=1), skipped elsewhere.
+dataset with at least 1,000 reviews. Eight of nine meet it since an empty recent
+window projects the reviews it cannot rule out (Healthy Paws and Lemonade spent years
+at a review a month or less). Fetch misses, for the reason benchmarks/RESULTS.md
+("Forecast backtest") gives: it is covered at 20 of only 21 origins, which cannot be
+told from 80% (at a true 80%, 20 or more of 21 happens 6% of the time, and monthly
+origins 90 days ahead overlap, so they are fewer independent trials still); its fitted
+bands must still cover far more than plain Poisson arrivals. Google's relative dates
+are refused as coarse. Required in CI (TRUSTLENS_REQUIRE_REAL_DATA=1), skipped
+elsewhere.
 """
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from pathlib import Path
 
@@ -27,13 +31,13 @@ ON_TARGET = {
     "trustpilot-pet-insurance/aspca_reviews.csv",
     "trustpilot-pet-insurance/embrace_reviews.csv",
     "trustpilot-pet-insurance/figo_reviews.csv",
+    "trustpilot-pet-insurance/healthypaws_reviews.csv",
+    "trustpilot-pet-insurance/lemonade_reviews.csv",
     "trustpilot-pet-insurance/petsbest_reviews.csv",
     "trustpilot-pet-insurance/spot_reviews.csv",
 }
 EXPLAINED_MISSES = {
     "trustpilot-pet-insurance/fetch_reviews.csv",
-    "trustpilot-pet-insurance/healthypaws_reviews.csv",
-    "trustpilot-pet-insurance/lemonade_reviews.csv",
 }
 
 
@@ -43,11 +47,16 @@ def load(path: Path) -> pd.DataFrame:
     return scoring.load_reviews(path).reviews
 
 
-def coverage(path: Path, *, uncertainty: bool = True, paths: int = PATHS) -> float:
+@cache
+def summary(path: Path, *, uncertainty: bool = True, paths: int = PATHS) -> pd.Series:
     reviews = load(path)
     result = scoring.backtest(reviews, horizons=(90,), paths=paths, uncertainty=uncertainty)
     assert result.reason is None
-    return float(result.summary["coverage_80"].iloc[0])
+    return result.summary.iloc[0]
+
+
+def coverage(path: Path, *, uncertainty: bool = True, paths: int = PATHS) -> float:
+    return float(summary(path, uncertainty=uncertainty, paths=paths)["coverage_80"])
 
 
 def test_the_list_is_every_trustpilot_export_with_1000_reviews(real_data: Path) -> None:
@@ -70,6 +79,18 @@ def test_the_misses_still_cover_far_more_than_plain_poisson(real_data: Path, nam
     fitted = coverage(real_data / name)
     plain = coverage(real_data / name, uncertainty=False, paths=200)
     assert fitted >= plain + 0.15 and 0.6 <= fitted <= 0.97
+
+
+@pytest.mark.parametrize("name", sorted(EXPLAINED_MISSES))
+def test_the_misses_are_too_few_origins_to_tell_from_80_percent(real_data: Path,
+                                                                 name: str) -> None:
+    """Above 90% on few origins: at a true 80% this many inside or more is not rare."""
+    row = summary(real_data / name)
+    origins = int(row["origins"])
+    inside = round(float(row["coverage_80"]) * origins)
+    chance = sum(math.comb(origins, k) * 0.8**k * 0.2 ** (origins - k)
+                 for k in range(inside, origins + 1))
+    assert origins < 30 and chance > 0.05
 
 
 def test_google_relative_dates_are_refused_as_coarse(real_data: Path) -> None:

@@ -123,6 +123,74 @@ def test_the_volume_level_is_a_gamma_with_variance_one_over_kappa() -> None:
     assert abs(levels.var() * kappa - 1) < 0.06
 
 
+def test_an_unseen_rate_adds_organic_arrivals_at_a_jeffreys_gamma_rate() -> None:
+    r0 = 0.05
+    arrivals = Arrivals(0.0, INVITED_MIX, 0.0, ORGANIC_MIX)
+    draws = ArrivalDraws(arrivals, Uncertainty(unseen_rate=r0), paths=40_000, seed=7)
+    rates = draws.path_rates
+    # Gamma(shape 1/2, scale 2 r0): mean r0, variance 2 r0**2
+    assert abs(rates.mean() / r0 - 1) < 0.03
+    assert abs(rates.var() / (2 * r0 * r0) - 1) < 0.1
+    # its stars come from the organic mix (known exactly here)
+    shares = draws.star_rates.sum(axis=1) / rates.sum()
+    np.testing.assert_allclose(shares, ORGANIC_MIX, atol=1e-9)
+    reviews, stars = draws.next_days(90)
+    assert reviews.sum() / (90 * len(rates)) == pytest.approx(r0, rel=0.05)
+    assert stars.sum() / reviews.sum() == pytest.approx(float(STARS @ ORGANIC_MIX), abs=0.05)
+    # on top of the given rates, and without an unseen rate nothing arrives from nothing
+    more = ArrivalDraws(Arrivals(1.0, INVITED_MIX, 2.0, ORGANIC_MIX),
+                        Uncertainty(volume_strength=1e9, unseen_rate=r0), paths=40_000, seed=7)
+    assert more.path_rates.mean() == pytest.approx(3.0 + r0, rel=0.01)
+    none = ArrivalDraws(arrivals, Uncertainty(overdispersion=0.5), paths=100, seed=7)
+    assert none.next_days(30)[0].sum() == 0
+
+
+def test_the_mix_and_volume_walk_one_step_per_block_and_leave_the_first_block_alone() -> None:
+    beta, v, block = 20.0, 0.1, 30
+    arrivals = Arrivals(2.0, INVITED_MIX, 1.0, ORGANIC_MIX)
+    walking = Uncertainty(overdispersion=0.2, mix_strength=50.0, volume_strength=10.0,
+                          mix_drift_strength=beta, volume_drift=v, drift_days=block)
+    still = Uncertainty(overdispersion=0.2, mix_strength=50.0, volume_strength=10.0)
+    draws = ArrivalDraws(arrivals, walking, paths=20_000, seed=8)
+    fixed = ArrivalDraws(arrivals, still, paths=20_000, seed=8)
+    first = [d.next_days(block) for d in (draws, fixed)]
+    np.testing.assert_array_equal(first[0][0], first[1][0])
+    np.testing.assert_array_equal(first[0][1], first[1][1])
+    mixes, level = draws.organic_mixes.copy(), draws.level.copy()
+    draws.next_days(1)  # the first day of the second block moved the walk once
+    moved = draws.organic_mixes
+    # Dirichlet(beta p) around each path's p: mean p, variance p (1 - p) / (beta + 1)
+    step = moved - mixes
+    assert np.abs(step.mean(axis=1)).max() < 0.005
+    expected = (mixes * (1 - mixes)).mean(axis=1) / (beta + 1)
+    np.testing.assert_allclose((step**2).mean(axis=1), expected, rtol=0.08)
+    ratio = draws.level / level
+    assert abs(ratio.mean() - 1) < 0.01 and abs(ratio.var() / v - 1) < 0.08
+    np.testing.assert_allclose(draws.path_rates, draws.star_rates.sum(axis=0))
+    # the rest of the second block keeps those mixes, the third moves them again
+    draws.next_days(block - 1)
+    np.testing.assert_array_equal(draws.organic_mixes, moved)
+    kept = moved.copy()
+    draws.next_days(1)
+    assert not np.array_equal(draws.organic_mixes, kept)
+
+
+def test_drift_widens_the_later_bands_only() -> None:
+    start = start_state(REVIEWS, T, ScoreParams())
+    arrivals = Arrivals(3.0, INVITED_MIX, 1.0, ORGANIC_MIX)
+    still = Uncertainty(overdispersion=0.2, mix_strength=40.0, volume_strength=20.0)
+    walking = Uncertainty(overdispersion=0.2, mix_strength=40.0, volume_strength=20.0,
+                          mix_drift_strength=40.0, volume_drift=0.05)
+    spread = {}
+    for name, u in (("still", still), ("walking", walking)):
+        scores = simulate(start, ScoreParams(), arrivals, days=360, paths=1500, seed=2,
+                          record=True, uncertainty=u).scores
+        q = np.percentile(scores, [10, 90], axis=1)
+        spread[name] = q[1] - q[0]
+    np.testing.assert_array_equal(spread["still"][:90], spread["walking"][:90])
+    assert spread["walking"][-1] > 1.15 * spread["still"][-1]
+
+
 SPREAD = Uncertainty(overdispersion=0.4, mix_strength=15.0, volume_strength=10.0)
 
 
@@ -206,6 +274,48 @@ def test_fit_reads_only_data_before_as_of_and_bounds_alpha_by_the_window() -> No
     assert fitted.mix_strength is not None and 1 <= fitted.mix_strength <= window
     assert fitted.volume_strength is not None and fitted.volume_strength <= window
     assert fit_uncertainty(reviews.iloc[:0]) == Uncertainty()
+    assert fitted.unseen_rate == 0.0
+
+
+def test_the_walk_steps_by_the_drift_measured_between_windows() -> None:
+    rng = np.random.default_rng(5)
+    days = np.arange(720)
+    # the share of 5 stars jumps between 0.3 and 0.8 from one 90-day window to the next
+    high = (days // 90) % 2 == 0
+    frames = []
+    for day in days:
+        n = rng.poisson(8.0 if high[day] else 2.0)
+        p5 = 0.8 if high[day] else 0.3
+        stars = np.where(rng.random(n) < p5, 5, 1)
+        frames.append(pd.DataFrame({
+            "created_at": T - pd.Timedelta(days=720 - int(day)) + pd.Timedelta(hours=1),
+            "rating": stars}))
+    drifting = pd.concat(frames, ignore_index=True)
+    fitted = fit_uncertainty(drifting, as_of=T)
+    assert fitted.drift_days == 90
+    # mean stars move by 2 stars between windows: d2 about 4, s2 about 4: beta near 1
+    assert fitted.mix_drift_strength is not None and fitted.mix_drift_strength < 3
+    # the volume alternates between 8 and 2 a day: relative drift ((6 / 5)**2) / 2 = 0.72
+    assert 0.4 < fitted.volume_drift < 1.0
+    steady = negative_binomial_history(720, 6.0, 1e-9, seed=4)
+    calm = fit_uncertainty(steady, as_of=T)
+    assert calm.volume_drift < 0.02
+    assert calm.mix_drift_strength is None or calm.mix_drift_strength > 50
+
+
+def test_an_empty_window_gets_the_jeffreys_rate_and_the_all_time_mix_spread() -> None:
+    reviews = negative_binomial_history(800, 3.0, 0.3, seed=1)
+    as_of = T - pd.Timedelta(days=200)
+    quiet = reviews[(reviews["created_at"] <= as_of - pd.Timedelta(days=120))
+                    | (reviews["created_at"] > as_of)]
+    fitted = fit_uncertainty(quiet, as_of=as_of, window_days=90)
+    assert fitted.unseen_rate == pytest.approx(1 / 180)
+    assert fitted.volume_strength is None and fitted.mix_strength == 30.0
+    assert not fitted.is_plain
+    assert fit_uncertainty(quiet, as_of=as_of, window_days=60).unseen_rate == pytest.approx(
+        1 / 120)
+    one = quiet[quiet["created_at"] <= as_of - pd.Timedelta(days=120)].iloc[:3]
+    assert fit_uncertainty(one, as_of=as_of).mix_strength == 3.0
 
 
 def test_method_of_moments() -> None:
@@ -217,6 +327,9 @@ def test_method_of_moments() -> None:
 @pytest.mark.parametrize("bad", [
     dict(overdispersion=-0.1), dict(overdispersion=math.nan), dict(overdispersion="1"),
     dict(mix_strength=0.0), dict(mix_strength=math.inf), dict(volume_strength=-1.0),
+    dict(unseen_rate=-0.01), dict(unseen_rate=math.inf), dict(unseen_rate=None),
+    dict(mix_drift_strength=0.0), dict(mix_drift_strength=math.nan), dict(volume_drift=-0.1),
+    dict(volume_drift=math.inf), dict(drift_days=0), dict(drift_days=2.5),
 ])
 def test_bad_uncertainty_is_refused(bad: dict) -> None:
     with pytest.raises(ParameterError):
