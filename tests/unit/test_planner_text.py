@@ -140,3 +140,7 @@ def test_uncertainty_sentence_names_what_varies() -> None:
         "arrivals (Poisson).")
     mix_only = uncertainty_sentence(scoring.Uncertainty(mix_strength=12))
     assert "as this data's history did: in their star mix" in mix_only
+    moving = uncertainty_sentence(scoring.Uncertainty(mix_strength=12, mix_drift_strength=40,
+                                                      drift_days=90, unseen_rate=0.005))
+    assert "drifting further every 90 days" in moving
+    assert "even where the last 90 days brought none" in moving

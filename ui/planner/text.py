@@ -153,6 +153,12 @@ def uncertainty_sentence(uncertainty: scoring.Uncertainty) -> str:
     if uncertainty.mix_strength is not None:
         parts.append("in their star mix (drawn around the mix set, as loosely as "
                      f"{uncertainty.mix_strength:,.0f} reviews would pin it down)")
+    if uncertainty.drifts:
+        parts.append(f"drifting further every {uncertainty.drift_days} days, as the history's "
+                     "own windows drifted")
+    if uncertainty.unseen_rate > 0:
+        parts.append("with the odd review even where the last 90 days brought none (a quiet "
+                     "spell does not prove none will come)")
     if not parts:
         return "Futures differ only by chance arrivals (Poisson) at the volumes and mixes set."
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
