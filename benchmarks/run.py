@@ -834,7 +834,7 @@ def run_app(config: Config, report: Report) -> None:
     planner = bench_planner_change(config.planner_changes)
     timing = _timing(planner["timing"])
     report.add(_timing_row(
-        "app", "Planner page rerun after a change of review requests", "demo data "
+        "app", "Planner page rerun after a change of one channel's requests", "demo data "
         "(14,891 reviews)", timing, target=f"<= {PLANNER_TARGET_S:g} s",
         met=_check(timing.median_s, PLANNER_TARGET_S),
     ))
