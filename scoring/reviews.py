@@ -2,7 +2,7 @@
 
 Columns: ``created_at`` (timezone-aware UTC datetime) and ``rating`` (integer
 1..5) are required; ``review_id``, ``title``, ``text``, ``source``, ``invited``
-(bool), ``location``, ``company``, ``language``, ``counts`` (bool: counts towards the
+(bool), ``location``, ``tags``, ``company``, ``language``, ``counts`` (bool: counts towards the
 score) and ``reviewer`` (who wrote the review: a user id, profile address or name)
 are optional, and so are the company's replies:
 
@@ -15,6 +15,9 @@ are optional, and so are the company's replies:
 - ``reply_text`` (string): the reply as plain text;
 - ``updated_at`` (UTC datetime): when the reviewer last updated the review, where
   the data gives it (NaT otherwise).
+
+``tags`` (string) holds the labels the business put on a review (Trustpilot's
+``Tags``): several joined with ``", "`` in the order given, NA when it has none.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "source",
     "invited",
     "location",
+    "tags",
     "company",
     "language",
     "reply_at",
