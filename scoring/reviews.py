@@ -17,7 +17,8 @@ are optional, and so are the company's replies:
   the data gives it (NaT otherwise).
 
 ``tags`` (string) holds the labels the business put on a review (Trustpilot's
-``Tags``): several joined with ``", "`` in the order given, NA when it has none.
+``Tags``): several joined with ``", "`` (:data:`TAG_SEPARATOR`) in the order given,
+NA when it has none.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "updated_at",
 )
 CANONICAL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+TAG_SEPARATOR = ", "
+"""Joins a review's tags in the ``tags`` column; no tag holds a comma."""
 
 
 def validate_reviews(reviews: pd.DataFrame) -> pd.DataFrame:

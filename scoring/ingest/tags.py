@@ -23,9 +23,8 @@ from typing import Any
 import pandas as pd
 
 from scoring.ingest.readers.base import cell_text
+from scoring.reviews import TAG_SEPARATOR
 
-TAG_SEPARATOR = ", "
-"""Joins several tags of one review in the canonical ``tags`` column."""
 MAX_TAG_LENGTH = 80
 """Longest tag kept whole (a tag can then always name a request channel)."""
 
