@@ -181,6 +181,12 @@ def test_channels_from_tags_one_per_demo_tag(reviews: pd.DataFrame) -> None:
     rates = scoring.recent_rates(reviews)
     assert sum(table["Reviews"][:-1]) == rates.invited_reviews
     check_outlook(at, reviews)
+    # A link holds the choice by its label, and opens on the tags' channels.
+    linked = open_link({keys.CHANNELS_FROM: "Tag"})
+    assert not linked.exception
+    assert linked.segmented_control(key=keys.CHANNELS_FROM).value == "tags"
+    assert linked.query_params[keys.CHANNELS_FROM] == "Tag"
+    assert [c.name for c in channels(linked)] == names
 
 
 def test_editing_and_adding_channels_moves_the_outlook(reviews: pd.DataFrame) -> None:
