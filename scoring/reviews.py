@@ -2,7 +2,7 @@
 
 Columns: ``created_at`` (timezone-aware UTC datetime) and ``rating`` (integer
 1..5) are required; ``review_id``, ``title``, ``text``, ``source``, ``invited``
-(bool), ``location``, ``company``, ``language``, ``counts`` (bool: counts towards the
+(bool), ``location``, ``tags``, ``company``, ``language``, ``counts`` (bool: counts towards the
 score) and ``reviewer`` (who wrote the review: a user id, profile address or name)
 are optional, and so are the company's replies:
 
@@ -15,6 +15,10 @@ are optional, and so are the company's replies:
 - ``reply_text`` (string): the reply as plain text;
 - ``updated_at`` (UTC datetime): when the reviewer last updated the review, where
   the data gives it (NaT otherwise).
+
+``tags`` (string) holds the labels the business put on a review (Trustpilot's
+``Tags``): several joined with ``", "`` (:data:`TAG_SEPARATOR`) in the order given,
+NA when it has none.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "source",
     "invited",
     "location",
+    "tags",
     "company",
     "language",
     "reply_at",
@@ -41,6 +46,8 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "updated_at",
 )
 CANONICAL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+TAG_SEPARATOR = ", "
+"""Joins a review's tags in the ``tags`` column; no tag holds a comma."""
 
 
 def validate_reviews(reviews: pd.DataFrame) -> pd.DataFrame:

@@ -103,6 +103,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "locationname", "location", "storename", "store", "branchname", "branch",
         "filiale", "standort",
     ),
+    "tags": ("tags", "reviewtags", "tag", "tagnames", "reviewtag"),
     "company": (
         "webshopname", "companyname", "company", "businessname", "business", "brand",
         "merchant", "shopname", "shop", "venue", "venuename", "placename", "businessunitname",
@@ -156,7 +157,8 @@ MAX_VALUE_SCAN_COLUMNS = 200
 
 _DETECTION_ORDER: tuple[str, ...] = (
     "created_at", "rating", "review_id", "reply_at", "replied", "title", "text", "reply_text",
-    "source", "invited", "location", "company", "language", "counts", "reviewer", "updated_at",
+    "source", "invited", "location", "tags", "company", "language", "counts", "reviewer",
+    "updated_at",
 )  # fmt: skip
 
 

@@ -57,6 +57,7 @@ from scoring.ingest.readers import (
 from scoring.ingest.replies import combine_summaries, read_replies
 from scoring.ingest.report import ImportReport, ImportResult, ReplyReport
 from scoring.ingest.review_ids import dates_from_review_ids, looks_like_review_ids
+from scoring.ingest.tags import tags_text
 from scoring.readings import PublishedReading
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 
@@ -656,6 +657,8 @@ def _canonical(
             stripped = text.str.strip()
             kept = stripped if name in _SHORT_FIELDS else text
             out[name] = kept.where(stripped.notna() & (stripped != "")).astype("str")
+    if "tags" in fields:
+        out["tags"] = tags_text(take(fields["tags"])).astype("str")
     if "invited" in fields:
         out["invited"] = invited_from_source(take(fields["invited"]))
     elif "source" in fields and "invited" not in columns.excluded:
@@ -706,7 +709,8 @@ def _canonical(
             )
     # Empty reply and update columns go without a word: "no review was replied to /
     # updated" is what they say, and the reply summary says it.
-    quiet = {"updated_at", *(("reply_at", "reply_text") if "replied" in out else ())}
+    # An export's Tags column is often empty: no review was tagged, nothing to report.
+    quiet = {"updated_at", "tags", *(("reply_at", "reply_text") if "replied" in out else ())}
     for name in list(out):
         if name not in ("created_at", "rating", "counts", "replied") and bool(
             out[name].isna().all()

@@ -15,13 +15,19 @@ solves for) and the others join the organic reviews.
 
 Where the data tells channels apart, :func:`channel_history` reads what each one
 brought in the last 90 days. :func:`channel_groupings` says which columns do: a
-column (``source``, the collection method, or ``location``) qualifies when, among the
-counted invited reviews up to ``as_of``, it holds from 2 to :data:`MAX_CHANNELS`
-distinct values, none of them a web address (scraped exports put the page a review
-was read from in ``source``: that is where the scraper looked, not how the review was
-asked for), and each value brings at least :data:`MIN_CHANNEL_SHARE` of those
-reviews (a column of ids or free text has many rare values). Trustpilot's ``Tags``
-are not kept in the canonical review table, so they cannot group channels.
+column (``source``, the collection method, ``location`` or ``tags``) qualifies when,
+among the counted invited reviews up to ``as_of``, it holds from 2 to
+:data:`MAX_CHANNELS` distinct values, none of them a web address (scraped exports put
+the page a review was read from in ``source``: that is where the scraper looked, not
+how the review was asked for), and each value brings at least
+:data:`MIN_CHANNEL_SHARE` of those reviews (a column of ids or free text has many rare
+values).
+
+Tags (Trustpilot's ``Tags``: the business's labels, e.g. ``claims`` or ``renewal``)
+group a review by its *first* tag, in the order the export gives them: a review
+tagged ``"renewal, claims"`` is a ``renewal`` review. So every invited review counts
+in exactly one channel (none twice, none dropped), and a few combinations do not
+split the channels into many rare ones.
 """
 
 from __future__ import annotations
@@ -43,9 +49,10 @@ from scoring.periods import DAYS_PER_MONTH, NS_PER_DAY, to_utc_timestamp
 from scoring.projection.goal_seek import DEFAULT_MAX_REQUESTS_PER_DAY, GoalSeek, requests_needed
 from scoring.projection.inputs import MAX_HORIZON_DAYS, MAX_RATE_PER_DAY, ProjectionInputs
 from scoring.projection.rates import DEFAULT_WINDOW_DAYS, UNIFORM_MIX
+from scoring.reviews import TAG_SEPARATOR
 from scoring.validation import MixLike, StarMix
 
-CHANNEL_COLUMNS: tuple[str, ...] = ("source", "location")
+CHANNEL_COLUMNS: tuple[str, ...] = ("source", "location", "tags")
 """Columns that may tell request channels apart, the collection method first."""
 MAX_CHANNELS = 12
 """A grouping with more distinct values than this is not a set of channels."""
@@ -221,8 +228,12 @@ def channel_requests_needed(
 
 
 def _column_values(counted: pd.DataFrame, column: str) -> pd.Series:
-    """The column as stripped text, empty values as NA."""
-    values = counted[column].astype("string").str.strip()
+    """The column as stripped text, empty values as NA; for ``tags`` each review's first
+    tag (the text before the first comma of :data:`~scoring.reviews.TAG_SEPARATOR`)."""
+    values = counted[column].astype("string")
+    if column == "tags":
+        values = values.str.split(TAG_SEPARATOR.strip(), n=1).str[0]
+    values = values.str.strip()
     return values.mask(values == "")
 
 
@@ -287,15 +298,15 @@ def channel_history(
 ) -> pd.DataFrame:
     """What each channel brought in the window ``(as_of - window_days, as_of]``.
 
-    One row per value of column ``by`` among the counted invited reviews up to
-    ``as_of`` (most reviews in the window first), then ``"Other invited"`` when invited
-    reviews have no value (nothing is dropped), then ``"Organic"`` (every review not
-    invited, whatever its value). Columns: ``channel``, ``invited``, ``reviews`` (in
-    the window), ``reviews_per_day = reviews / window_days``, ``reviews_per_month``
-    (``* DAYS_PER_MONTH``), ``mean_stars`` (NaN without reviews in the window) and
-    ``share_1..share_5``, the star mix: the window's, else (none in the window) the
-    row's reviews before it, else the window's invited mix, else even. So the invited
-    rows' ``reviews_per_day`` add up to the invited reviews a day of
+    One row per value of column ``by`` (for ``tags``: a review's first tag) among the
+    counted invited reviews up to ``as_of`` (most reviews in the window first), then
+    ``"Other invited"`` when invited reviews have no value (nothing is dropped), then
+    ``"Organic"`` (every review not invited, whatever its value). Columns: ``channel``,
+    ``invited``, ``reviews`` (in the window), ``reviews_per_day = reviews / window_days``,
+    ``reviews_per_month`` (``* DAYS_PER_MONTH``), ``mean_stars`` (NaN without reviews in
+    the window) and ``share_1..share_5``, the star mix: the window's, else (none in the
+    window) the row's reviews before it, else the window's invited mix, else even. So the
+    invited rows' ``reviews_per_day`` add up to the invited reviews a day of
     :func:`~scoring.projection.rates.recent_rates`.
     """
     window = validation.number("window_days", window_days)

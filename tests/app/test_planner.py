@@ -120,9 +120,9 @@ def test_planner_renders_the_demo_with_its_channels(reviews: pd.DataFrame) -> No
     labels = list(metrics(at))
     assert "Chance on the target date" in labels
     assert "Long-run score at this pace" in labels
-    # The demo tells channels apart by collection method (first) and location.
+    # The demo tells channels apart by collection method (first), location and tag.
     grouping = at.segmented_control(key=keys.CHANNELS_FROM)
-    assert grouping.options == ["Collection method", "Location", "One invited channel"]
+    assert grouping.options == ["Collection method", "Location", "Tag", "One invited channel"]
     assert grouping.value == "source"
     # One channel per collection method, each keeping its pace at 20%.
     history = scoring.channel_history(reviews, by="source")
@@ -161,6 +161,32 @@ def test_channels_from_location_or_one_channel(reviews: pd.DataFrame) -> None:
     assert one.requests_per_month == round(rates.invited_per_day * DAYS_PER_MONTH / 0.2)
     assert one.mix_pct == percent_mix(rates.invited_mix)
     check_outlook(at, reviews)
+
+
+def test_channels_from_tags_one_per_demo_tag(reviews: pd.DataFrame) -> None:
+    """By tag: one channel per tag of the demo (a review under its first tag), then the
+    invited reviews without a tag; the table's reviews add up to the window's."""
+    at = open_app("planner.py")
+    at.segmented_control(key=keys.CHANNELS_FROM).set_value("tags").run()
+    assert not at.exception
+    names = [c.name for c in channels(at)]
+    assert set(names) == {"claims", "new-policy", "renewal", "portal-migration",
+                          "Other invited"}
+    assert names[-1] == "Other invited"
+    assert list(at.data_editor[0].value[NAME]) == names
+    history = scoring.channel_history(reviews, by="tags")
+    table = at.dataframe[1].value
+    assert list(table["Channel"]) == [*names, "Organic"]
+    assert list(table["Reviews"]) == list(history["reviews"])
+    rates = scoring.recent_rates(reviews)
+    assert sum(table["Reviews"][:-1]) == rates.invited_reviews
+    check_outlook(at, reviews)
+    # A link holds the choice by its label, and opens on the tags' channels.
+    linked = open_link({keys.CHANNELS_FROM: "Tag"})
+    assert not linked.exception
+    assert linked.segmented_control(key=keys.CHANNELS_FROM).value == "tags"
+    assert linked.query_params[keys.CHANNELS_FROM] == "Tag"
+    assert [c.name for c in channels(linked)] == names
 
 
 def test_editing_and_adding_channels_moves_the_outlook(reviews: pd.DataFrame) -> None:

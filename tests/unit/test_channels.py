@@ -200,7 +200,7 @@ def test_history_of_a_synthetic_frame_drops_no_volume() -> None:
     assert quiet.set_index("channel").loc["B", ["reviews", "share_1", "share_5"]].tolist() == [
         0, 0.5, 0.5]
     with pytest.raises(ParameterError, match="by must be one of"):
-        channel_history(reviews, by="tags")
+        channel_history(reviews, by="language")
     with pytest.raises(ReviewDataError, match="no 'location' column"):
         channel_history(reviews, by="location")
 
@@ -221,8 +221,38 @@ def test_web_addresses_and_rare_values_are_not_channels() -> None:
     assert channel_groupings(no_flags) == ()
 
 
-def test_the_demo_has_two_groupings(demo: pd.DataFrame) -> None:
-    assert channel_groupings(demo) == ("source", "location")
+def test_the_demo_has_three_groupings(demo: pd.DataFrame) -> None:
+    assert channel_groupings(demo) == ("source", "location", "tags")
+
+
+def test_history_of_the_demo_by_tag_counts_every_invited_review_once(demo: pd.DataFrame
+                                                                     ) -> None:
+    history = channel_history(demo, by="tags")
+    assert set(history["channel"]) == {"claims", "new-policy", "renewal", "portal-migration",
+                                       OTHER_INVITED, "Organic"}
+    assert list(history["channel"])[-2:] == [OTHER_INVITED, "Organic"]
+    rates = scoring.recent_rates(demo)
+    invited = history[history["invited"]]
+    assert invited["reviews"].sum() == rates.invited_reviews
+    assert invited["reviews_per_day"].sum() == pytest.approx(rates.invited_per_day)
+    by_method = channel_history(demo)
+    assert history["reviews"].sum() == by_method["reviews"].sum()
+    assert history.iloc[-1].tolist() == by_method.iloc[-1].tolist()  # organic: the same
+
+
+def test_a_review_with_several_tags_counts_under_its_first() -> None:
+    reviews = synthetic([None] * 7, [True, True, True, True, True, False, True],
+                        [5, 4, 3, 2, 1, 5, 4], [1, 2, 3, 4, 5, 6, 7])
+    reviews["tags"] = pd.Series(["claims", "renewal, claims", "claims, renewal", " renewal ",
+                                 None, "claims", ""], dtype="string")
+    history = channel_history(reviews, by="tags").set_index("channel")
+    assert history["reviews"].to_dict() == {"claims": 2, "renewal": 2, OTHER_INVITED: 2,
+                                            "Organic": 1}
+    assert history.loc["renewal", "mean_stars"] == 3.0  # the reviews of 4 and 2 stars
+    assert history["reviews"].sum() == len(reviews)  # each review once
+    assert channel_groupings(reviews) == ("tags",)
+    one_tag = reviews.assign(tags=pd.Series(["claims, renewal"] * 7, dtype="string"))
+    assert channel_groupings(one_tag) == ()  # only first tags count: one value
 
 
 def test_channels_from_history_keep_the_recent_pace(demo: pd.DataFrame) -> None:

@@ -1,14 +1,18 @@
 """Column detection of the title under its other names, and of the reviewer; the
-reviewer telling apart rows that are otherwise alike."""
+reviewer telling apart rows that are otherwise alike; review tags from CSV and JSON
+exports, and their round trip through the workspace."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from scoring.ingest import load_many, load_reviews
+from scoring.ingest.tags import MAX_TAG_LENGTH, split_tags
+from scoring.store import Workspace
 from tests.fuzz import builders
 from tests.helpers import assert_accounting, named
 
@@ -190,3 +194,72 @@ def test_several_files_keep_alike_reviews_of_different_reviewers() -> None:
     assert_accounting(result)
     assert (result.report.kept, result.duplicates) == (2, 1)
     assert sorted(result.reviews["reviewer"]) == ["ann", "bob"]
+
+
+# ------------------------------------------------------------------------- tags
+
+
+@pytest.mark.parametrize("header", ["Tags", "tags", "Tag", "Review Tags", "review_tags"])
+def test_csv_tags_in_the_order_given(header: str) -> None:
+    data = (f"date,rating,{header}\n2024-01-01,5,claims\n2024-01-02,4,\"renewal, claims\"\n"
+            "2024-01-03,3,new-policy; renewal;new-policy\n2024-01-04,2,\n2024-01-05,1,  \n")
+    result = load_reviews(data.encode())
+    assert_accounting(result)
+    assert result.report.mapping["tags"] == header
+    tags = result.reviews["tags"]
+    assert tags.tolist()[:3] == ["claims", "renewal, claims", "new-policy, renewal"]
+    assert tags.iloc[3:].isna().all()
+
+
+def test_json_tags_as_a_list_of_texts_or_of_named_objects() -> None:
+    records = [
+        {"id": "a", "createdAt": "2024-01-01T10:00:00Z", "stars": 5, "tags": ["claims"]},
+        {"id": "b", "createdAt": "2024-01-02T10:00:00Z", "stars": 4,
+         "tags": [{"name": "renewal"}, {"name": "claims", "id": 7}]},
+        {"id": "c", "createdAt": "2024-01-03T10:00:00Z", "stars": 3, "tags": []},
+        {"id": "d", "createdAt": "2024-01-04T10:00:00Z", "stars": 2},
+        {"id": "e", "createdAt": "2024-01-05T10:00:00Z", "stars": 1, "tags": [12, "a,b", None]},
+    ]
+    result = load_reviews(named(json.dumps(records), "reviews.json"))
+    assert_accounting(result)
+    assert result.report.mapping["tags"] == "tags"
+    tags = result.reviews.set_index("review_id")["tags"]
+    assert tags["a"] == "claims"
+    assert tags["b"] == "renewal, claims"
+    assert pd.isna(tags["c"]) and pd.isna(tags["d"])
+    assert tags["e"] == "12, a b"  # a comma inside a tag would split it when read back
+
+
+def test_no_tags_column_and_an_empty_one_leave_tags_out_quietly() -> None:
+    without = load_reviews(b"date,rating\n2024-01-01,5\n")
+    assert "tags" not in without.reviews.columns
+    empty = load_reviews(b"date,rating,Tags\n2024-01-01,5,\n2024-01-02,4,\n")
+    assert "tags" not in empty.reviews.columns
+    assert not any("Tags" in warning for warning in empty.report.warnings)
+
+
+def test_a_long_tag_is_cut_and_text_that_is_not_a_json_list_is_split() -> None:
+    assert split_tags("x" * 200) == ["x" * (MAX_TAG_LENGTH - 1) + "…"]
+    assert split_tags("[not json, really]") == ["[not json", "really]"]
+    assert split_tags('[{"label": "claims"}, {"other": 1}]') == ["claims", '{"other": 1}']
+
+
+def test_demo_tags_load_and_survive_the_workspace(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo_reviews.csv"
+    reviews = load_reviews(demo).reviews
+    assert set(reviews["tags"].dropna()) == {"claims", "new-policy", "renewal",
+                                             "portal-migration"}
+    path = tmp_path / "ws.duckdb"
+    with Workspace(path) as ws:
+        dataset_id = ws.save_dataset("Demo", reviews).id
+        old_id = ws.save_dataset("Older", reviews.drop(columns="tags").head(50)).id
+        with ws.cursor() as cur:  # a workspace written before tags existed
+            cur.execute('ALTER TABLE reviews DROP COLUMN "tags"')
+    with Workspace(path) as ws:
+        older, _ = ws.load_dataset(old_id)
+        assert "tags" not in older.columns and len(older) == 50
+        ws.delete_dataset(dataset_id)
+        again = ws.save_dataset("Demo", reviews).id
+        loaded, _ = ws.load_dataset(again)
+    assert loaded.columns.tolist() == reviews.columns.tolist()
+    pd.testing.assert_series_equal(loaded["tags"], reviews["tags"])

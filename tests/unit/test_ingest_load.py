@@ -33,11 +33,14 @@ def test_trustpilot_business_export_maps_every_column() -> None:
         "source": "Source Of Review",
         "invited": "Source Of Review",
         "location": "Location Name",
+        "tags": "Tags",
         "company": "Webshop Name",
         "language": "Review Language",
         "reviewer": "Review Consumer User ID",
     }
     reviews = result.reviews
+    assert reviews["tags"].notna().sum() == 1  # one review tagged "tag1", in time order
+    assert reviews["tags"].dropna().tolist() == ["tag1"]
     assert reviews["created_at"].dt.tz is not None
     assert str(reviews["created_at"].dtype) == "datetime64[us, UTC]"
     assert reviews["rating"].dtype == "int64"

@@ -78,7 +78,7 @@ def grouping(engine: Engine) -> str:
         help="Which column of the data tells the request channels apart. Changing it sets "
         "the channels to what that column says of the last 90 days. A column counts when it "
         "has 2 to 12 values, each bringing at least 1% of the invited reviews, none of them "
-        "a web address.",
+        "a web address. By tag, a review with several tags counts under its first.",
     )
     return str(chosen or found[0])
 

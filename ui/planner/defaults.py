@@ -2,8 +2,9 @@
 streamlit).
 
 Channels come from the data where it tells them apart (``scoring.channel_groupings``:
-a column such as the collection method ``source`` with 2 to 12 values, none a web
-address, each bringing at least 1% of the invited reviews): one channel per value,
+a column such as the collection method ``source``, the ``location`` or the review
+``tags`` with 2 to 12 values, none a web address, each bringing at least 1% of the
+invited reviews; a review with several tags counts under its first): one channel per value,
 each keeping its recent pace at the default response rate. Otherwise one "Invited"
 channel does, as before channels.
 """
@@ -31,7 +32,7 @@ DEFAULT_RESPONSE_RATE_PCT = 20
 DEFAULT_TARGET_MONTHS = 9
 DEFAULT_TARGET_STARS = 4.5
 DEFAULT_TARGET_SCORE = 4.3
-GROUPING_NAMES = {"source": "Collection method", "location": "Location",
+GROUPING_NAMES = {"source": "Collection method", "location": "Location", "tags": "Tag",
                   "none": "One invited channel"}
 """The "Channels from" choices: the columns of ``scoring.projection.channels``, or none."""
 

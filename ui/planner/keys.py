@@ -14,7 +14,9 @@ CHANNELS = "plan_channels"
 """The request channels (a tuple of ``ChannelPlan``); in the URL as one parameter of
 that name (``ui.planner.channels.encode_channels``), written by the page itself."""
 CHANNELS_FROM = "plan_channels_from"
-"""Which column the data's channels come from ("source", "location" or "none")."""
+"""Which column the data's channels come from ("source", "location", "tags" or "none");
+in the URL as its label (``defaults.GROUPING_NAMES``: "Collection method", "Location",
+"Tag", "One invited channel"), so those labels are link spellings too."""
 REQUESTS = "plan_requests"
 RESPONSE = "plan_response"
 INVITED_MIX = tuple(f"plan_inv_{k}" for k in range(1, 6))
