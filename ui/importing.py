@@ -35,7 +35,8 @@ SCALES = {"auto": "1-5 stars", "10": "0-10 scale: convert to stars"}
 FIELD_NAMES = {
     "created_at": "Date (published)", "rating": "Rating", "review_id": "Review id",
     "title": "Title", "text": "Text", "source": "Source / collection method",
-    "invited": "Invited (from source)", "location": "Location", "company": "Company",
+    "invited": "Invited (from source)", "location": "Location", "tags": "Tags",
+    "company": "Company",
     "language": "Language", "reply_at": "Reply date", "counts": "Counts towards score",
     "reviewer": "Reviewer", "replied": "Replied (yes/no)", "reply_text": "Reply text",
     "updated_at": "Date (updated)",

@@ -102,9 +102,10 @@ def _target_inputs(defaults: Defaults) -> tuple[str, str, float, float, dt.date,
 
 
 CHANNEL_RULE = (
-    "Channels come from a column of the data (collection method or location) with 2 to 12 "
-    "values, each bringing at least 1% of the invited reviews and none a web address (a "
-    "scraped page's address says where a review was read, not how it was asked for); "
+    "Channels come from a column of the data (collection method, location or tag; a "
+    "review with several tags counts under its first) with 2 to 12 values, each bringing "
+    "at least 1% of the invited reviews and none a web address (a scraped page's address "
+    "says where a review was read, not how it was asked for); "
     "otherwise one invited channel keeps the pace."
 )
 
