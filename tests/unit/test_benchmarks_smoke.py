@@ -35,7 +35,7 @@ TABLE_ROWS = (
     "Overview page rerun after a half-life change",
     "Trends page rerun after a model change",
     "Overview page rerun after a model change",
-    "Planner page rerun after a change of review requests",
+    "Planner page rerun after a change of one channel's requests",
     *(f"`score_table` (every company at one instant), `{model}`" for model in MODELS),
     *(f"`score_series_by`, monthly, 5 years, `{model}`" for model in MODELS),
     *(f"`score_table_sql` (DuckDB over Parquet files), `{model}`" for model in MODELS),
