@@ -48,7 +48,7 @@ from scoring.model import counted_reviews, times_ns
 from scoring.periods import DAYS_PER_MONTH, NS_PER_DAY, to_utc_timestamp
 from scoring.projection.goal_seek import DEFAULT_MAX_REQUESTS_PER_DAY, GoalSeek, requests_needed
 from scoring.projection.inputs import MAX_HORIZON_DAYS, MAX_RATE_PER_DAY, ProjectionInputs
-from scoring.projection.rates import DEFAULT_WINDOW_DAYS, UNIFORM_MIX
+from scoring.projection.rates import DEFAULT_WINDOW_DAYS, UNIFORM_MIX, invited_flags
 from scoring.reviews import TAG_SEPARATOR
 from scoring.validation import MixLike, StarMix
 
@@ -237,19 +237,6 @@ def _column_values(counted: pd.DataFrame, column: str) -> pd.Series:
     return values.mask(values == "")
 
 
-def _invited(counted: pd.DataFrame) -> np.ndarray:
-    if "invited" not in counted.columns:
-        return np.zeros(len(counted), dtype=bool)
-    try:
-        flags = counted["invited"].astype("boolean")
-    except (TypeError, ValueError):
-        raise ReviewDataError(
-            "Column 'invited' must hold True, False or empty values "
-            f"(found dtype {counted['invited'].dtype})."
-        ) from None
-    return flags.fillna(False).to_numpy(dtype=bool)
-
-
 def _upto(reviews: pd.DataFrame, as_of: object) -> tuple[pd.DataFrame, np.ndarray, int | None]:
     """Counted reviews up to ``as_of`` (default: the newest), their times, the end (ns)."""
     counted = counted_reviews(reviews)
@@ -282,7 +269,7 @@ def channel_groupings(reviews: pd.DataFrame, *, as_of: object = None) -> tuple[s
     to ``as_of``), in that order; empty when none does or nothing says which reviews
     were invited."""
     counted, _, _ = _upto(reviews, as_of)
-    invited = _invited(counted)
+    invited = invited_flags(counted)
     return tuple(
         column for column in CHANNEL_COLUMNS
         if column in counted.columns and qualifies(_column_values(counted, column)[invited])
@@ -322,7 +309,7 @@ def channel_history(
     if by not in counted.columns and len(counted):
         raise ReviewDataError(f"The reviews have no {by!r} column: channels cannot be read "
                               "from it. Use channel_groupings to see which columns can.")
-    invited = _invited(counted)
+    invited = invited_flags(counted)
     stars = counted["rating"].to_numpy(dtype="int64")
     inside = times > (end - window * NS_PER_DAY) if end is not None else times > 0
     values = (_column_values(counted, by) if by in counted.columns

@@ -63,7 +63,11 @@ class RecentRates:
         return self.organic_per_day + self.invited_per_day
 
 
-def _invited_flags(reviews: pd.DataFrame) -> np.ndarray:
+def invited_flags(reviews: pd.DataFrame) -> np.ndarray:
+    """Which reviews were invited: the ``invited`` column's True values (False, NA or no
+    such column: organic)."""
+    if "invited" not in reviews.columns:
+        return np.zeros(len(reviews), dtype=bool)
     try:
         flags = reviews["invited"].astype("boolean")
     except (TypeError, ValueError):
@@ -126,7 +130,7 @@ def recent_rates(
     end = stamp.as_unit("ns").value
     start = end - window * NS_PER_DAY
     stars = counted["rating"].to_numpy(dtype="int64")
-    invited = _invited_flags(counted) if has_column else np.zeros(len(counted), dtype=bool)
+    invited = invited_flags(counted)
     upto = times <= end
     inside = upto & (times > start)
 
