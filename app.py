@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import warmup
+from ui import layout, warmup
 
 HERE = Path(__file__).parent
 
@@ -19,7 +19,7 @@ st.set_page_config(
     page_title="TrustLens",
     page_icon=":material/star_half:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on wide screens, closed on phones
 )
 
 pages = [
@@ -39,5 +39,6 @@ pages = [
     st.Page(HERE / "app_pages" / "planner.py", title="Planner", icon=":material/insights:"),
     st.Page(HERE / "app_pages" / "kpi.py", title="KPI view", icon=":material/speed:"),
 ]
+layout.apply_responsive_css()  # constant CSS: phones to projectors
 warmup.start()  # language data for the text analysis, in the background
 st.navigation(pages).run()
