@@ -227,7 +227,9 @@ def movement_sentence(split: Attribution) -> Sentence:
 
     The parts are ``split.by_stars`` (new reviews by stars) and ``split.ageing``; they
     add up to ``split.change`` exactly. The largest is the one with the largest
-    absolute effect (a star group without new reviews has none)."""
+    absolute effect (a star group without new reviews has none). When it pulled the
+    other way the sentence says "despite" it; when the change rounds to 0.00, that the
+    others offset it."""
     days = round((split.end - split.start) / pd.Timedelta(days=1))
     period = f"in the last {days} days"
     where = (f"The split of the change from {_date(split.start)} to {_date(split.end)} on "
@@ -255,7 +257,12 @@ def movement_sentence(split: Attribution) -> Sentence:
         )))
     if not parts:
         return Sentence("movement", (*head, ": no new reviews arrived."))
-    largest = max(parts, key=lambda item: abs(item[0]))[1]
+    effect, largest = max(parts, key=lambda item: abs(item[0]))
+    if verb == "held":
+        return Sentence("movement", (*head, "; its largest part, ", *largest,
+                                     ", was offset by the others."))
+    if (effect > 0) != (change > 0):
+        return Sentence("movement", (*head, " despite ", *largest, "."))
     return Sentence("movement", (*head, "; the largest part was ", *largest, "."))
 
 

@@ -175,6 +175,12 @@ def test_movement_sentence_falls_holds_and_names_ageing() -> None:
     assert quiet.text() == "It held steady (±0.00) in the last 90 days: no new reviews arrived."
     aged = b.movement_sentence(_split({5: 0.01}, {5: 3}, ageing=-0.05))
     assert aged.text().endswith("the largest part was older reviews losing weight (-0.05).")
+    despite = b.movement_sentence(_split({1: -0.08, 4: 0.05, 5: 0.06}, {1: 9, 4: 20, 5: 30}))
+    assert despite.text() == ("It rose 0.03 in the last 90 days despite 9 new one-star "
+                              "reviews (-0.08).")
+    offset = b.movement_sentence(_split({1: -0.19, 5: 0.19}, {1: 50, 5: 200}))
+    assert offset.text() == ("It held steady (±0.00) in the last 90 days; its largest part, "
+                             "50 new one-star reviews (-0.19), was offset by the others.")
 
 
 def _profile(**changes: object) -> scoring.replies.ReplySummary:
