@@ -171,6 +171,11 @@ def _count(n: float) -> str:
     return f"{round(n):,}"
 
 
+def _counted(n: float, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1 ("1 review", "14,891 reviews")."""
+    return f"{_count(n)} {noun}" + ("" if round(n) == 1 else "s")
+
+
 def _share(x: float) -> str:
     return f"{x:.0%}"
 
@@ -215,7 +220,7 @@ def score_sentence(snap: Snapshot) -> Sentence:
         Figure(_stars(snap.stars), "overview",
                "The score to the nearest half star (halves up)."),
         ", from ",
-        Figure(f"{_count(snap.reviews)} reviews", "overview",
+        Figure(_counted(snap.reviews, "review"), "overview",
                f"Reviews that count towards the score, {at}."),
         ".",
     ))
@@ -244,7 +249,7 @@ def movement_sentence(split: Attribution) -> Sentence:
         else (f"It {verb} ", amount, f" {period}")
     )
     parts: list[tuple[float, tuple[Part, ...]]] = [
-        (effect, (Figure(f"{_count(split.new_reviews[k])} new {STAR_WORDS[k]} reviews", "why",
+        (effect, (Figure(_counted(split.new_reviews[k], f"new {STAR_WORDS[k]} review"), "why",
                          f"{STAR_WORDS[k].capitalize()} reviews written in the period."),
                   " (", Figure(_change(effect), "why", f"What they did to the score. {where}"),
                   ")"))
@@ -289,7 +294,7 @@ def themes_sentence(summary: pd.DataFrame, *, named: int = THEMES_NAMED) -> Sent
     if low is not None and stars[low] < LOW_THEME_STARS:
         parts += ["; the lowest-rated, ", names[low], ", averages ",
                   Figure(f"{stars[low]:.1f} stars", "themes",
-                         f"The mean stars of the {_count(counts[low])} reviews "
+                         f"The mean stars of the {_counted(counts[low], 'review')} "
                          "mostly about this theme (Themes page).")]
     parts.append(".")
     return Sentence("themes", tuple(parts))
@@ -415,7 +420,7 @@ def goal_sentence(goal: GoalSeek, target: Target, *,
         monthly = math.ceil(round(goal.requests_per_day * DAYS_PER_MONTH, 6))
         parts: list[Part] = [
             f"Reaching {name} by ", when, " with ", odds, " takes ",
-            Figure(f"{monthly:,} review requests a month", "planner",
+            Figure(f"{_counted(monthly, 'review request')} a month", "planner",
                    f"The fewest requests a month (at a {goal.response_rate:.0%} response "
                    "rate and the last 90 days' star mix of invited reviews, organic reviews "
                    "at their recent pace) that reach the target (Planner: goal seek)."),

@@ -139,8 +139,11 @@ def goal(view: View, snap: scoring.Snapshot) -> tuple[GoalSeek, engine.Target, f
     rates = _rates(views.reviews_key(view), view.reviews, snap.as_of)
     uncertainty = Engine.of(view).uncertainty()  # the Planner's fit, cached
     inputs = engine.goal_inputs(rates, view.model.params, uncertainty=uncertainty)
-    found = _goal(views.reviews_key(view), view.reviews, snap.as_of, inputs, target,
-                  engine.default_goal_date(snap.as_of))
+    try:
+        found = _goal(views.reviews_key(view), view.reviews, snap.as_of, inputs, target,
+                      engine.default_goal_date(snap.as_of))
+    except scoring.ParameterError:  # inputs the planner would refuse: no goal sentence
+        return None
     return found, target, engine.requests_today(rates)
 
 
@@ -185,7 +188,7 @@ def _render(found: scoring.Briefing, *, pending: bool) -> None:
         for column, page in zip(columns, linked, strict=True):
             path, label, icon = PAGES[page]
             column.page_link(path, label=label, icon=icon,
-                             help=f"Where the briefing's {label} figures come from.")
+                             help=f"Open {label}: where some of the briefing's figures come from.")
 
 
 def draw(view: View, snap: scoring.Snapshot) -> Pending:

@@ -265,6 +265,15 @@ def test_defaults_are_the_planners() -> None:
     assert (b.GOAL_PATHS, b.GOAL_SEED) == (plan.PATHS, plan.SEED)
 
 
+def test_one_review_reads_in_the_singular() -> None:
+    one = pd.DataFrame({"created_at": pd.to_datetime(["2025-01-01"], utc=True), "rating": [1]})
+    assert scoring.build_briefing(one).text() == (
+        "The TrustScore is 3.2, Average, shown as 3 stars, from 1 review. It fell 0.31 in the "
+        "last 90 days; the largest part was 1 new one-star review (-0.31).")
+    goal = _goal("found", requests_per_day=1 / 30.4375, reachable=True, expected_score=4.3)
+    assert "takes 1 review request a month" in b.goal_sentence(goal, EXCELLENT).text()
+
+
 def test_no_reviews_is_refused() -> None:
     empty = pd.DataFrame({"created_at": pd.to_datetime([], utc=True),
                           "rating": pd.Series([], dtype="int64")})
