@@ -171,6 +171,11 @@ def _count(n: float) -> str:
     return f"{round(n):,}"
 
 
+def _counted(n: float, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1 ("1 review", "14,891 reviews")."""
+    return f"{_count(n)} {noun}" + ("" if round(n) == 1 else "s")
+
+
 def _share(x: float) -> str:
     return f"{x:.0%}"
 
@@ -215,7 +220,7 @@ def score_sentence(snap: Snapshot) -> Sentence:
         Figure(_stars(snap.stars), "overview",
                "The score to the nearest half star (halves up)."),
         ", from ",
-        Figure(f"{_count(snap.reviews)} reviews", "overview",
+        Figure(_counted(snap.reviews, "review"), "overview",
                f"Reviews that count towards the score, {at}."),
         ".",
     ))
@@ -227,7 +232,9 @@ def movement_sentence(split: Attribution) -> Sentence:
 
     The parts are ``split.by_stars`` (new reviews by stars) and ``split.ageing``; they
     add up to ``split.change`` exactly. The largest is the one with the largest
-    absolute effect (a star group without new reviews has none)."""
+    absolute effect (a star group without new reviews has none). When it pulled the
+    other way the sentence says "despite" it; when the change rounds to 0.00, that the
+    others offset it."""
     days = round((split.end - split.start) / pd.Timedelta(days=1))
     period = f"in the last {days} days"
     where = (f"The split of the change from {_date(split.start)} to {_date(split.end)} on "
@@ -242,7 +249,7 @@ def movement_sentence(split: Attribution) -> Sentence:
         else (f"It {verb} ", amount, f" {period}")
     )
     parts: list[tuple[float, tuple[Part, ...]]] = [
-        (effect, (Figure(f"{_count(split.new_reviews[k])} new {STAR_WORDS[k]} reviews", "why",
+        (effect, (Figure(_counted(split.new_reviews[k], f"new {STAR_WORDS[k]} review"), "why",
                          f"{STAR_WORDS[k].capitalize()} reviews written in the period."),
                   " (", Figure(_change(effect), "why", f"What they did to the score. {where}"),
                   ")"))
@@ -255,7 +262,12 @@ def movement_sentence(split: Attribution) -> Sentence:
         )))
     if not parts:
         return Sentence("movement", (*head, ": no new reviews arrived."))
-    largest = max(parts, key=lambda item: abs(item[0]))[1]
+    effect, largest = max(parts, key=lambda item: abs(item[0]))
+    if verb == "held":
+        return Sentence("movement", (*head, "; its largest part, ", *largest,
+                                     ", was offset by the others."))
+    if (effect > 0) != (change > 0):
+        return Sentence("movement", (*head, " despite ", *largest, "."))
     return Sentence("movement", (*head, "; the largest part was ", *largest, "."))
 
 
@@ -282,7 +294,7 @@ def themes_sentence(summary: pd.DataFrame, *, named: int = THEMES_NAMED) -> Sent
     if low is not None and stars[low] < LOW_THEME_STARS:
         parts += ["; the lowest-rated, ", names[low], ", averages ",
                   Figure(f"{stars[low]:.1f} stars", "themes",
-                         f"The mean stars of the {_count(counts[low])} reviews "
+                         f"The mean stars of the {_counted(counts[low], 'review')} "
                          "mostly about this theme (Themes page).")]
     parts.append(".")
     return Sentence("themes", tuple(parts))
@@ -408,7 +420,7 @@ def goal_sentence(goal: GoalSeek, target: Target, *,
         monthly = math.ceil(round(goal.requests_per_day * DAYS_PER_MONTH, 6))
         parts: list[Part] = [
             f"Reaching {name} by ", when, " with ", odds, " takes ",
-            Figure(f"{monthly:,} review requests a month", "planner",
+            Figure(f"{_counted(monthly, 'review request')} a month", "planner",
                    f"The fewest requests a month (at a {goal.response_rate:.0%} response "
                    "rate and the last 90 days' star mix of invited reviews, organic reviews "
                    "at their recent pace) that reach the target (Planner: goal seek)."),

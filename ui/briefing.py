@@ -68,6 +68,18 @@ def _themes_summary(data: tuple[pd.DataFrame, scoring.text.Themes],
     return found.summary(reviews)
 
 
+@cache.by_key(max_entries=CACHE_ENTRIES)
+def _rates(reviews: pd.DataFrame, as_of: pd.Timestamp) -> scoring.RecentRates:
+    return scoring.recent_rates(reviews, as_of=as_of)
+
+
+@cache.by_key(max_entries=CACHE_ENTRIES)
+def _has_text(reviews: pd.DataFrame) -> bool:
+    from ui import why_story
+
+    return why_story.has_review_text(reviews)
+
+
 @dataclass(frozen=True)
 class Pending:
     """What :func:`draw` left to fill: the place and the view it is of."""
@@ -105,10 +117,9 @@ def themes_summary(view: View) -> pd.DataFrame | None:
     """The Themes page's table of the view's themes (its defaults: six themes, the
     company's own name left out), or None when the reviews have no words to read."""
     # Imported here: the text analysis loads only when a page asks for it.
-    from ui import why_story
     from ui.themes import data as text_data
 
-    if not why_story.has_review_text(view.reviews):
+    if not _has_text(views.reviews_key(view), view.reviews):
         return None
     found = text_data.themes(view, exclude=text_data.company_words(view))
     if not found.names:
@@ -125,11 +136,14 @@ def goal(view: View, snap: scoring.Snapshot) -> tuple[GoalSeek, engine.Target, f
     target = engine.next_target(snap.score)
     if target is None:
         return None
-    rates = scoring.recent_rates(view.reviews, as_of=snap.as_of)
+    rates = _rates(views.reviews_key(view), view.reviews, snap.as_of)
     uncertainty = Engine.of(view).uncertainty()  # the Planner's fit, cached
     inputs = engine.goal_inputs(rates, view.model.params, uncertainty=uncertainty)
-    found = _goal(views.reviews_key(view), view.reviews, snap.as_of, inputs, target,
-                  engine.default_goal_date(snap.as_of))
+    try:
+        found = _goal(views.reviews_key(view), view.reviews, snap.as_of, inputs, target,
+                      engine.default_goal_date(snap.as_of))
+    except scoring.ParameterError:  # inputs the planner would refuse: no goal sentence
+        return None
     return found, target, engine.requests_today(rates)
 
 
@@ -174,7 +188,7 @@ def _render(found: scoring.Briefing, *, pending: bool) -> None:
         for column, page in zip(columns, linked, strict=True):
             path, label, icon = PAGES[page]
             column.page_link(path, label=label, icon=icon,
-                             help=f"Where the briefing's {label} figures come from.")
+                             help=f"Open {label}: where some of the briefing's figures come from.")
 
 
 def draw(view: View, snap: scoring.Snapshot) -> Pending:

@@ -175,6 +175,12 @@ def test_movement_sentence_falls_holds_and_names_ageing() -> None:
     assert quiet.text() == "It held steady (±0.00) in the last 90 days: no new reviews arrived."
     aged = b.movement_sentence(_split({5: 0.01}, {5: 3}, ageing=-0.05))
     assert aged.text().endswith("the largest part was older reviews losing weight (-0.05).")
+    despite = b.movement_sentence(_split({1: -0.08, 4: 0.05, 5: 0.06}, {1: 9, 4: 20, 5: 30}))
+    assert despite.text() == ("It rose 0.03 in the last 90 days despite 9 new one-star "
+                              "reviews (-0.08).")
+    offset = b.movement_sentence(_split({1: -0.19, 5: 0.19}, {1: 50, 5: 200}))
+    assert offset.text() == ("It held steady (±0.00) in the last 90 days; its largest part, "
+                             "50 new one-star reviews (-0.19), was offset by the others.")
 
 
 def _profile(**changes: object) -> scoring.replies.ReplySummary:
@@ -257,6 +263,15 @@ def test_defaults_are_the_planners() -> None:
     assert b.GOAL_MONTHS == defaults.DEFAULT_TARGET_MONTHS
     assert b.GOAL_PROBABILITY == goal.PROBABILITY_GOAL
     assert (b.GOAL_PATHS, b.GOAL_SEED) == (plan.PATHS, plan.SEED)
+
+
+def test_one_review_reads_in_the_singular() -> None:
+    one = pd.DataFrame({"created_at": pd.to_datetime(["2025-01-01"], utc=True), "rating": [1]})
+    assert scoring.build_briefing(one).text() == (
+        "The TrustScore is 3.2, Average, shown as 3 stars, from 1 review. It fell 0.31 in the "
+        "last 90 days; the largest part was 1 new one-star review (-0.31).")
+    goal = _goal("found", requests_per_day=1 / 30.4375, reachable=True, expected_score=4.3)
+    assert "takes 1 review request a month" in b.goal_sentence(goal, EXCELLENT).text()
 
 
 def test_no_reviews_is_refused() -> None:
