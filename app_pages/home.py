@@ -92,3 +92,4 @@ st.caption(
     f"Bars: reviews per {charts.FREQ_NAMES[bar_freq]} by stars."
 )
 downloads.snapshot_button("overview", view, [trend], slug="overview")
+st.page_link("app_pages/present.py", label="Present as slides", icon=":material/slideshow:")
