@@ -96,3 +96,4 @@ st.caption(
 )
 downloads.snapshot_button("overview", view, [trend], slug="overview")
 briefing.finish(brief)
+st.page_link("app_pages/present.py", label="Present as slides", icon=":material/slideshow:")
