@@ -92,3 +92,4 @@ st.caption(
     f"Bars: reviews per {charts.FREQ_NAMES[bar_freq]} by stars."
 )
 downloads.snapshot_button("overview", view, [trend], slug="overview")
+downloads.deck_button(view, slug="overview")

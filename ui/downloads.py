@@ -1,14 +1,19 @@
-"""Download buttons pages share: a formula-safe CSV of the page's table and an HTML
-snapshot of its charts."""
+"""Download buttons pages share: a formula-safe CSV of the page's table, an HTML
+snapshot of its charts and the PowerPoint deck of the view."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import export
+from ui import deck, export
 from ui.controls import View
+from ui.slide import Slide
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def snapshot_button(page: str, view: View, figures: list[go.Figure], *, slug: str) -> None:
@@ -38,3 +43,24 @@ def export_row(
     )
     with right:
         snapshot_button(page, view, figures, slug=slug)
+
+
+@st.fragment
+def deck_button(view: View, *, slug: str,
+                slides: Callable[[View], Sequence[Slide]] | None = None) -> None:
+    """'Download as PowerPoint': builds the deck of ``view`` on click (``slides(view)``,
+    the Overview's slides by default; it takes a second or two, so it is built only then
+    and inside this fragment: the rest of the page does not rerun) and offers it with
+    "Save the PowerPoint deck (.pptx)"."""
+    if not st.button("Download as PowerPoint", key=f"deck_build_{slug}",
+                     icon=":material/slideshow:",
+                     help="A 16:9 deck with native, editable charts and the sources and "
+                     "assumptions on every slide."):
+        return
+    with st.spinner("Building the PowerPoint deck…"):
+        data = deck.view_deck(view, None if slides is None else slides(view))
+    st.download_button(
+        "Save the PowerPoint deck (.pptx)", data, file_name=f"trustlens-{slug}.pptx",
+        mime=PPTX_MIME, icon=":material/download:", on_click="ignore", type="primary",
+        key=f"deck_save_{slug}",
+    )
