@@ -370,10 +370,15 @@ def overview_slides(view: View) -> list[Slide]:
     return [headline, trend]
 
 
+def view_slides(view: View) -> list[Slide]:
+    """The slides of the deck of ``view`` (the Overview's)."""
+    return overview_slides(view)
+
+
 def view_deck(view: View, slides: Sequence[Slide] | None = None, *,
               made_on: dt.date | None = None) -> bytes:
-    """The deck of ``view``: ``slides`` (the Overview's by default) under the business
-    name, with :func:`sources_note` on every slide that has no note of its own."""
-    chosen = list(slides) if slides is not None else overview_slides(view)
+    """The deck of ``view``: ``slides`` (:func:`view_slides` by default) under the
+    business name, with :func:`sources_note` on every slide that has no note of its own."""
+    chosen = list(slides) if slides is not None else view_slides(view)
     return deck_bytes(chosen, title=view.dataset.business_name, sources=sources_note(view),
                       made_on=made_on)
