@@ -271,7 +271,7 @@ def _sources(slide: Any, text: str) -> None:
     if not text:
         return
     top = HEIGHT - Inches(0.75)
-    _text_box(slide.shapes, [f"Sources and assumptions: {text}"], MARGIN, top,
+    _text_box(slide.shapes, [text], MARGIN, top,
               WIDTH - 2 * MARGIN, Inches(0.6), largest=11, smallest=8, colour=GREY,
               anchor=MSO_ANCHOR.BOTTOM)
 
@@ -335,7 +335,7 @@ def sources_note(view: View) -> str:
         view.start, view.end)
     dates = (f"reviews {first:%d %b %Y} to {last:%d %b %Y}"
              if first is not None and last is not None else "no reviews")
-    return f"dataset: {view.dataset.name}; {dates}; {view.describe()}"
+    return f"Sources and assumptions: dataset: {view.dataset.name}; {dates}; {view.describe()}"
 
 
 def overview_slides(view: View) -> list[Slide]:

@@ -88,13 +88,11 @@ def test_one_slide_per_slide_after_the_title_slide_with_titles_and_16_9() -> Non
 
 
 def test_sources_note_on_every_slide_own_note_first() -> None:
-    deck = read(deck_bytes(hand_made(), title="Shop", sources="dataset: demo; half-life 180"))
-    notes = [[t for t in texts(slide) if t.startswith("Sources and assumptions: ")]
+    deck = read(deck_bytes(hand_made(), title="Shop", sources="Sources: demo; half-life 180"))
+    notes = [[t for t in texts(slide) if t in ("Sources: demo; half-life 180", "own note")]
              for slide in deck.slides]
-    assert notes == [["Sources and assumptions: dataset: demo; half-life 180"],
-                     ["Sources and assumptions: own note"],
-                     ["Sources and assumptions: dataset: demo; half-life 180"],
-                     ["Sources and assumptions: dataset: demo; half-life 180"]]
+    assert notes == [["Sources: demo; half-life 180"], ["own note"],
+                     ["Sources: demo; half-life 180"], ["Sources: demo; half-life 180"]]
 
 
 def test_figure_caption_lines_and_speaker_notes() -> None:
@@ -178,7 +176,7 @@ def test_demo_deck_trend_series_equal_the_engine(demo_view: View) -> None:
         excel_serial(day) for day in series.index]
     snap = scoring.snapshot(demo_view.reviews, params=demo_view.model.params)
     assert f"{snap.score:.1f}" in texts(deck.slides[1])
-    note = f"Sources and assumptions: {sources_note(demo_view)}"
+    note = sources_note(demo_view)
     assert all(note in texts(slide) for slide in deck.slides)
     assert f"half-life {scoring.DEFAULT_HALF_LIFE_DAYS:g} days" in note
     assert demo_view.dataset.name in note
