@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import warmup
+from ui import present, warmup
 
 HERE = Path(__file__).parent
 
@@ -38,6 +38,10 @@ pages = [
     st.Page(HERE / "app_pages" / "replies.py", title="Replies", icon=":material/forum:"),
     st.Page(HERE / "app_pages" / "planner.py", title="Planner", icon=":material/insights:"),
     st.Page(HERE / "app_pages" / "kpi.py", title="KPI view", icon=":material/speed:"),
+    st.Page(HERE / "app_pages" / "present.py", title="Present", icon=":material/slideshow:",
+            url_path="present"),
 ]
 warmup.start()  # language data for the text analysis, in the background
-st.navigation(pages).run()
+page = st.navigation(pages)
+present.remember(page)  # where the presentation's "Leave" returns
+page.run()

@@ -93,3 +93,4 @@ st.caption(
 )
 downloads.snapshot_button("overview", view, [trend], slug="overview")
 downloads.deck_button(view, slug="overview")
+st.page_link("app_pages/present.py", label="Present as slides", icon=":material/slideshow:")
