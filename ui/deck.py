@@ -32,9 +32,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
-import scoring
-from ui import charts, views
-from ui import format as fmt
+from ui import slides as slides_of
 from ui.slide import ChartSeries, Slide, SlideChart
 
 if TYPE_CHECKING:
@@ -328,57 +326,19 @@ def deck_bytes(slides: Sequence[Slide], *, title: str, sources: str = "",
     return out.getvalue()
 
 
-def sources_note(view: View) -> str:
-    """The note printed at the foot of every slide: the dataset, the dates, the model
-    with its half-life and prior, and the filters (as the pages print them)."""
-    first, last = views.window(view.reviews, view.start, view.end) if len(view.reviews) else (
-        view.start, view.end)
-    dates = (f"reviews {first:%d %b %Y} to {last:%d %b %Y}"
-             if first is not None and last is not None else "no reviews")
-    return f"Sources and assumptions: dataset: {view.dataset.name}; {dates}; {view.describe()}"
-
-
-def overview_slides(view: View) -> list[Slide]:
-    """The Overview as slides, from the engine: the headline (score, label, stars,
-    changes) and the score over time (:func:`ui.views.trend`, one point per period)."""
-    model = view.model
-    snap = scoring.snapshot(view.reviews, as_of=view.end, params=model.params)
-    if not snap.has_reviews:
-        return [Slide("headline", "TrustScore", ("No reviews yet: the score starts once the "
-                                                 "first review that counts arrives.",))]
-    headline = Slide(
-        "headline", f"TrustScore as of {snap.as_of:%d %b %Y}",
-        lines=(f"{snap.label} at {fmt.score_text(snap.score)} ({fmt.stars_text(snap.stars)}).",
-               f"Change in 90 days: {fmt.signed(snap.change_90d)}; in 30 days: "
-               f"{fmt.signed(snap.change_30d)}.",
-               f"{fmt.count_text(snap.reviews)} reviews count, "
-               f"{fmt.count_text(snap.reviews_last_28d)} in the last 28 days.",
-               f"KPI index {snap.kpi_index:.0f} of 100 ({snap.kpi_band})."),
-        figure=fmt.score_text(snap.score), figure_caption=f"TrustScore, {snap.label}",
-    )
-    series, freq = views.trend(view.reviews, model, start=view.start, end=view.end)
-    score = series["score"]
-    trend = Slide(
-        "trend", "Score over time",
-        chart=SlideChart(
-            "line", tuple(score.index), (ChartSeries(views.score_name(model),
-                                                     tuple(float(v) for v in score)),),
-            x_title=f"{charts.FREQ_NAMES[freq].capitalize()} (end of period)",
-            y_title="TrustScore (1-5)", y_range=(1.0, 5.0)),
-        notes=(f"{views.score_name(model)} at the end of each {charts.FREQ_NAMES[freq]}.",),
-    )
-    return [headline, trend]
-
-
-def view_slides(view: View) -> list[Slide]:
-    """The slides of the deck of ``view`` (the Overview's)."""
-    return overview_slides(view)
+def view_slides(view: View, *, requests_per_month: float | None = None) -> list[Slide]:
+    """The slides of ``view``, the ones the presentation mode shows
+    (:func:`ui.slides.slides`), with the plan at ``requests_per_month`` when given."""
+    return slides_of.slides(view, requests_per_month=requests_per_month)
 
 
 def view_deck(view: View, slides: Sequence[Slide] | None = None, *,
-              made_on: dt.date | None = None) -> bytes:
+              requests_per_month: float | None = None, made_on: dt.date | None = None
+              ) -> bytes:
     """The deck of ``view``: ``slides`` (:func:`view_slides` by default) under the
-    business name, with :func:`sources_note` on every slide that has no note of its own."""
-    chosen = list(slides) if slides is not None else view_slides(view)
-    return deck_bytes(chosen, title=view.dataset.business_name, sources=sources_note(view),
-                      made_on=made_on)
+    business name, the view's sources note (:func:`ui.slides.sources`) on the title slide
+    and on every slide that has no note of its own."""
+    chosen = (list(slides) if slides is not None
+              else view_slides(view, requests_per_month=requests_per_month))
+    return deck_bytes(chosen, title=view.dataset.business_name,
+                      sources=slides_of.sources(view), made_on=made_on)

@@ -3,7 +3,7 @@ snapshot of its charts and the PowerPoint deck of the view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,7 +11,6 @@ import streamlit as st
 
 from ui import deck, export
 from ui.controls import View
-from ui.slide import Slide
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
@@ -47,18 +46,22 @@ def export_row(
 
 @st.fragment
 def deck_button(view: View, *, slug: str,
-                slides: Callable[[View], Sequence[Slide]] | None = None) -> None:
-    """'Download as PowerPoint': builds the deck of ``view`` on click (``slides(view)``,
-    the Overview's slides by default; it takes a second or two, so it is built only then
-    and inside this fragment: the rest of the page does not rerun) and offers it with
-    "Save the PowerPoint deck (.pptx)"."""
+                requests_per_month: Callable[[], float | None] | None = None) -> None:
+    """'Download as PowerPoint': on click, builds the deck of ``view`` (the slides of the
+    presentation mode, :func:`ui.deck.view_deck`; the plan at ``requests_per_month()``
+    when given, read at the click) and offers it with "Save the PowerPoint deck (.pptx)".
+
+    It takes a second or more, so it is built only on click and inside this fragment:
+    the rest of the page does not rerun."""
     if not st.button("Download as PowerPoint", key=f"deck_build_{slug}",
                      icon=":material/slideshow:",
-                     help="A 16:9 deck with native, editable charts and the sources and "
-                     "assumptions on every slide."):
+                     help="The slides of the presentation as a 16:9 PowerPoint deck, with "
+                     "native, editable charts and the sources and assumptions on every "
+                     "slide."):
         return
     with st.spinner("Building the PowerPoint deck…"):
-        data = deck.view_deck(view, None if slides is None else slides(view))
+        data = deck.view_deck(view, requests_per_month=(
+            None if requests_per_month is None else requests_per_month()))
     st.download_button(
         "Save the PowerPoint deck (.pptx)", data, file_name=f"trustlens-{slug}.pptx",
         mime=PPTX_MIME, icon=":material/download:", on_click="ignore", type="primary",

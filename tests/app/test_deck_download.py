@@ -12,7 +12,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 import scoring
 from tests.app.conftest import open_app
-from ui import deck, views
+from ui import deck, present, slides, views
 from ui.data import DEMO_PATH
 from ui.downloads import PPTX_MIME
 from ui.settings import ModelSettings
@@ -61,9 +61,44 @@ def test_deck_is_built_on_click_and_offered_as_pptx(monkeypatch: pytest.MonkeyPa
     shown = Presentation(io.BytesIO(pptx[0][0]))
     titles = [slide.shapes.title.text_frame.text for slide in shown.slides]
     assert titles[0] == at.title[0].value == "Bramblegate Home Insurance"
-    assert "Score over time" in titles
+    assert titles[1:] == [slides.TITLES[key] if key != "headline" else titles[0]
+                          for key in slides.KEYS]
+    assert demo_trend() == next(
+        shape.chart.plots[0].series[0].values for slide in shown.slides
+        for shape in slide.shapes
+        if getattr(shape, "has_chart", False) and slide.shapes.title.text_frame.text
+        == slides.TITLES["trend"])
+
+
+def demo_trend() -> tuple[float, ...]:
+    """The demo's score at the slides' resolution, from the engine."""
     reviews = scoring.load_reviews(DEMO_PATH).reviews
-    series, _ = views.trend(reviews, ModelSettings())
-    line = next(shape.chart for slide in shown.slides for shape in slide.shapes
-                if getattr(shape, "has_chart", False))
-    assert line.plots[0].series[0].values == tuple(float(v) for v in series["score"])
+    first, last = views.window(reviews, None, None)
+    freq = views.chart_freq(first, last, None, max_points=slides.MAX_POINTS)
+    series, _ = views.trend(reviews, ModelSettings(), freq=freq)
+    return tuple(float(v) for v in series["score"])
+
+
+def test_present_page_deck_has_the_plan_at_the_rooms_requests(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    saved = saved_files(monkeypatch)
+    at = open_app("present.py")
+    assert not at.exception
+    plan_number = slides.KEYS.index("plan") + 1
+    at.query_params["slide"] = str(plan_number)
+    at.run()
+    assert not at.exception
+    requests = at.number_input(key=present.REQUESTS_KEY)
+    assert requests.value is not None and requests.value > 0
+    doubled = 2 * int(requests.value)
+    requests.set_value(doubled).run()
+    assert not at.exception
+    at.button(key="deck_build_present").click().run()
+    assert not at.exception
+    (data,) = [data for data, mime, name in saved
+               if mime == PPTX_MIME and name == "trustlens-present.pptx"]
+    deck = Presentation(io.BytesIO(data))
+    plan_slide = list(deck.slides)[plan_number]
+    assert plan_slide.shapes.title.text_frame.text == slides.TITLES["plan"]
+    texts = [shape.text_frame.text for shape in plan_slide.shapes if shape.has_text_frame]
+    assert any(f"With {doubled:,} review requests a month" in text for text in texts)

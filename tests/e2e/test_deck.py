@@ -12,12 +12,11 @@ from playwright.sync_api import Page, expect
 from pptx import Presentation
 from pptx.presentation import Presentation as Deck
 
-import scoring
+from tests.app.test_deck_download import demo_trend
 from tests.e2e.conftest import screenshot, wait_idle
 from tests.e2e.test_hostile_text import CORPUS, STEM, assert_nothing_injected
-from ui import views
-from ui.data import DEMO_NAME, DEMO_PATH
-from ui.settings import ModelSettings
+from ui import slides
+from ui.data import DEMO_NAME
 
 pytestmark = pytest.mark.e2e
 
@@ -55,12 +54,11 @@ def test_demo_deck_downloads_with_the_engine_numbers(page: Page, app_url: str) -
     wait_idle(page)
     deck = download_deck(page, "deck-overview")
     assert titles(deck)[0] == "Bramblegate Home Insurance"
-    assert "Score over time" in titles(deck)
-    reviews = scoring.load_reviews(DEMO_PATH).reviews
-    series, _ = views.trend(reviews, ModelSettings())
-    line = next(shape.chart for slide in deck.slides for shape in slide.shapes
-                if shape.has_chart)
-    assert line.plots[0].series[0].values == tuple(float(v) for v in series["score"])
+    assert titles(deck)[1:] == [titles(deck)[0] if key == "headline" else slides.TITLES[key]
+                                for key in slides.KEYS]
+    trend = list(deck.slides)[slides.KEYS.index("trend") + 1]
+    (line,) = [shape.chart for shape in trend.shapes if shape.has_chart]
+    assert line.plots[0].series[0].values == demo_trend()
     for texts in all_text(deck):
         assert any(note(t, DEMO_NAME) for t in texts)
     # The page is still whole after the fragment ran.

@@ -21,10 +21,10 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Inches
 
 import scoring
-from ui import views
+from ui import slides, views
 from ui.controls import View
 from ui.data import demo_dataset
-from ui.deck import deck_bytes, fitted_size, overview_slides, plain, sources_note, view_deck
+from ui.deck import deck_bytes, fitted_size, plain, view_deck
 from ui.settings import ModelSettings
 from ui.slide import ChartSeries, Slide, SlideChart
 
@@ -162,21 +162,66 @@ def test_fitted_size_shrinks_long_text_within_bounds() -> None:
     assert fitted_size(["word " * 5000], *box, largest=24, smallest=11) == 11
 
 
-def test_demo_deck_trend_series_equal_the_engine(demo_view: View) -> None:
-    deck = read(view_deck(demo_view))
+@pytest.fixture(scope="module")
+def demo_deck(demo_view: View) -> tuple[list[Slide], Deck]:
+    shown = slides.slides(demo_view)
+    return shown, read(view_deck(demo_view, made_on=dt.date(2026, 12, 3)))
+
+
+def test_demo_deck_writes_every_slide_of_the_presentation(
+        demo_view: View, demo_deck: tuple[list[Slide], Deck]) -> None:
+    shown, deck = demo_deck
+    assert [s.key for s in shown] == list(slides.KEYS)  # the demo has replies and text
     titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
-    assert titles == [demo_view.dataset.business_name, *[s.title for s in
-                                                         overview_slides(demo_view)]]
-    series, _ = views.trend(demo_view.reviews, demo_view.model)
-    (chart,) = charts_of(deck.slides[2])
-    (written,) = chart.plots[0].series
-    assert written.name == views.score_name(demo_view.model)
-    assert written.values == tuple(float(v) for v in series["score"])
-    assert [float(c) for c in chart.plots[0].categories] == [
-        excel_serial(day) for day in series.index]
-    snap = scoring.snapshot(demo_view.reviews, params=demo_view.model.params)
-    assert f"{snap.score:.1f}" in texts(deck.slides[1])
-    note = sources_note(demo_view)
-    assert all(note in texts(slide) for slide in deck.slides)
-    assert f"half-life {scoring.DEFAULT_HALF_LIFE_DAYS:g} days" in note
-    assert demo_view.dataset.name in note
+    assert titles == [demo_view.dataset.business_name, *[s.title for s in shown]]
+    for spec, written in zip(shown, list(deck.slides)[1:], strict=True):
+        assert spec.sources in texts(written)
+        charts = charts_of(written)
+        assert len(charts) == (spec.chart is not None)
+        if spec.chart is None:
+            continue
+        (chart,) = charts
+        kind = {"line": XL_CHART_TYPE.LINE, "bar": XL_CHART_TYPE.COLUMN_CLUSTERED}
+        assert chart.chart_type == kind[spec.chart.kind]
+        assert [(s.name, s.values) for s in chart.plots[0].series] == [
+            (s.name, s.values) for s in spec.chart.series]
+        assert chart.value_axis.axis_title.text_frame.text == spec.chart.y_title
+    assert slides.sources(demo_view) in texts(deck.slides[0])
+    assert f"half-life {scoring.DEFAULT_HALF_LIFE_DAYS:g} days" in slides.sources(demo_view)
+
+
+def test_demo_deck_trend_and_why_are_the_engine_numbers(
+        demo_view: View, demo_deck: tuple[list[Slide], Deck]) -> None:
+    shown, deck = demo_deck
+    reviews, model = demo_view.reviews, demo_view.model
+    first, last = views.window(reviews, None, None)
+    freq = views.chart_freq(first, last, None, max_points=slides.MAX_POINTS)
+    series, _ = views.trend(reviews, model, freq=freq)
+    at = {spec.key: index + 1 for index, spec in enumerate(shown)}
+    (trend,) = charts_of(deck.slides[at["trend"]])
+    assert trend.plots[0].series[0].values == tuple(float(v) for v in series["score"])
+    assert [float(c) for c in trend.plots[0].categories] == [excel_serial(d) for d in series.index]
+    split = slides.why_split(demo_view)
+    (why,) = charts_of(deck.slides[at["why"]])
+    assert list(why.plots[0].categories) == [f"New {star}★ reviews" for star in range(1, 6)]
+    assert why.plots[0].series[0].values == tuple(split.by_stars.get(star, 0.0)
+                                                  for star in range(1, 6))
+    assert sum(why.plots[0].series[0].values) == pytest.approx(split.change, abs=1e-9)
+    (plan,) = charts_of(deck.slides[at["plan"]])
+    dashes = [s.format.line.dash_style for s in plan.plots[0].series]
+    assert dashes == [MSO_LINE_DASH_STYLE.DASH, None, MSO_LINE_DASH_STYLE.DASH,
+                      MSO_LINE_DASH_STYLE.ROUND_DOT]
+
+
+def test_plan_slide_follows_the_requests_a_month(demo_view: View) -> None:
+    def plan_values(requests: float | None) -> tuple[float | None, ...]:
+        deck = read(view_deck(demo_view, requests_per_month=requests))
+        (chart,) = charts_of(next(slide for slide in deck.slides
+                                  if slide.shapes.title.text_frame.text == "The plan"))
+        return chart.plots[0].series[1].values  # the median
+
+    default = slides.default_requests(demo_view)
+    doubled = plan_values(2 * default)
+    assert plan_values(None) == plan_values(float(default))
+    assert doubled[-1] is not None and plan_values(None)[-1] is not None
+    assert doubled[-1] > plan_values(None)[-1]  # type: ignore[operator]
