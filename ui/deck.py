@@ -280,26 +280,33 @@ def _notes(slide: Any, notes: Sequence[str]) -> None:
 
 
 def _content_slide(deck: Any, spec: Slide, fallback_sources: str) -> None:
+    """Title on top, sources at the foot; between them a left column (the figure, its
+    caption, then the lines) and the chart on the right. Without a chart the lines
+    take the right-hand side beside the figure, or the whole width without one."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # "Title Only"
     _title(slide, spec.title)
     top, bottom = MARGIN + Inches(1.15), HEIGHT - Inches(0.85)
-    inner = WIDTH - 2 * MARGIN
-    side = Inches(4.3) if spec.chart is not None else inner
+    inner, gap = WIDTH - 2 * MARGIN, Inches(0.3)
+    column = Inches(4.3) if spec.chart is not None or spec.figure is not None else inner
     y = top
     if spec.figure is not None:
-        _text_box(slide.shapes, [spec.figure], MARGIN, y, side, Inches(1.3),
+        _text_box(slide.shapes, [spec.figure], MARGIN, y, column, Inches(1.3),
                   largest=66, smallest=36, bold=True)
         y += Inches(1.3)
         if spec.figure_caption:
-            _text_box(slide.shapes, [spec.figure_caption], MARGIN, y, side, Inches(0.8),
+            _text_box(slide.shapes, [spec.figure_caption], MARGIN, y, column, Inches(0.8),
                       largest=20, smallest=14, colour=GREY)
             y += Inches(0.85)
+    right = MARGIN + column + gap
     if spec.lines:
-        _text_box(slide.shapes, spec.lines, MARGIN, y, side, bottom - y,
-                  largest=24 if spec.chart is None else 18, smallest=11)
+        if spec.chart is None and spec.figure is not None:
+            _text_box(slide.shapes, spec.lines, right, top, MARGIN + inner - right,
+                      bottom - top, largest=24, smallest=11)
+        else:
+            _text_box(slide.shapes, spec.lines, MARGIN, y, column, bottom - y,
+                      largest=24 if spec.chart is None else 18, smallest=11)
     if spec.chart is not None:
-        text_beside = spec.figure is not None or bool(spec.lines)
-        left = MARGIN + side + Inches(0.3) if text_beside else MARGIN
+        left = right if spec.figure is not None or spec.lines else MARGIN
         add_chart(slide.shapes, spec.chart, left, top, MARGIN + inner - left, bottom - top)
     _sources(slide, spec.sources or fallback_sources)
     _notes(slide, spec.notes)

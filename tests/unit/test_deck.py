@@ -225,3 +225,30 @@ def test_plan_slide_follows_the_requests_a_month(demo_view: View) -> None:
     assert plan_values(None) == plan_values(float(default))
     assert doubled[-1] is not None and plan_values(None)[-1] is not None
     assert doubled[-1] > plan_values(None)[-1]  # type: ignore[operator]
+
+
+def boxes_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    (al, at, ar, ab), (bl, bt, br, bb) = a, b
+    return al < br and bl < ar and at < bb and bt < ab
+
+
+@pytest.mark.parametrize("figure", [None, "4.2"])
+@pytest.mark.parametrize("lines", [(), ("One line.", "word " * 200)])
+@pytest.mark.parametrize("with_chart", [False, True])
+def test_layout_keeps_every_box_on_the_slide_and_apart(
+        figure: str | None, lines: tuple[str, ...], with_chart: bool) -> None:
+    chart = hand_made()[1].chart if with_chart else None
+    spec = Slide("k", "A title " * 30, lines, chart, "note " * 80, figure, "caption")
+    deck = read(deck_bytes([spec], title="Shop"))
+    shapes = list(deck.slides[1].shapes)
+    boxes = [(s.left, s.top, s.left + s.width, s.top + s.height) for s in shapes]
+    for left, top, right, bottom in boxes:
+        assert 0 <= left < right <= deck.slide_width
+        assert 0 <= top < bottom <= deck.slide_height
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not boxes_overlap(a, b), (a, b)
+    assert len(charts_of(deck.slides[1])) == with_chart
+    shown = texts(deck.slides[1])
+    assert ("4.2" in shown) == (figure is not None)
+    assert any(t.startswith("One line.") for t in shown) == bool(lines)
