@@ -19,6 +19,7 @@ import io
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -50,6 +51,8 @@ BAND_COLOUR, REFERENCE_COLOUR = RGBColor(0x5A, 0x8F, 0xC8), RGBColor(0x80, 0x80,
 MAX_CHARS = 600
 #: Control and format characters kept: the zero-width joiner (emoji sequences).
 KEPT_FORMAT = {"\u200d"}
+#: Written instead of a chart with no categories or no series.
+EMPTY_CHART = "No chart: nothing to show for this view."
 
 
 def plain(text: object, *, limit: int = MAX_CHARS) -> str:
@@ -283,6 +286,8 @@ def _content_slide(deck: Any, spec: Slide, fallback_sources: str) -> None:
     """Title on top, sources at the foot; between them a left column (the figure, its
     caption, then the lines) and the chart on the right. Without a chart the lines
     take the right-hand side beside the figure, or the whole width without one."""
+    if spec.chart is not None and not (spec.chart.categories and spec.chart.series):
+        spec = replace(spec, chart=None, lines=(*spec.lines, EMPTY_CHART))
     slide = deck.slides.add_slide(deck.slide_layouts[5])  # "Title Only"
     _title(slide, spec.title)
     top, bottom = MARGIN + Inches(1.15), HEIGHT - Inches(0.85)

@@ -24,7 +24,7 @@ import scoring
 from ui import slides, views
 from ui.controls import View
 from ui.data import demo_dataset
-from ui.deck import deck_bytes, fitted_size, plain, view_deck
+from ui.deck import EMPTY_CHART, deck_bytes, fitted_size, plain, view_deck
 from ui.settings import ModelSettings
 from ui.slide import ChartSeries, Slide, SlideChart
 
@@ -252,3 +252,14 @@ def test_layout_keeps_every_box_on_the_slide_and_apart(
     shown = texts(deck.slides[1])
     assert ("4.2" in shown) == (figure is not None)
     assert any(t.startswith("One line.") for t in shown) == bool(lines)
+
+
+def test_a_chart_without_data_becomes_a_sentence() -> None:
+    empty = (SlideChart("bar", (), (ChartSeries("n", ()),), "x", "y"),
+             SlideChart("line", MONTHS, (), "x", "y"))
+    deck = read(deck_bytes([Slide("k", "Empty", ("Before.",), chart) for chart in empty],
+                           title="Shop"))
+    for slide in list(deck.slides)[1:]:
+        assert charts_of(slide) == []
+        assert f"Before.\n{EMPTY_CHART}" in texts(slide)
+    assert len(read(deck_bytes([], title="Shop")).slides) == 1
