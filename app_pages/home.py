@@ -95,5 +95,6 @@ st.caption(
     f"Bars: reviews per {charts.FREQ_NAMES[bar_freq]} by stars."
 )
 downloads.snapshot_button("overview", view, [trend], slug="overview")
+downloads.deck_button(view, slug="overview")
 briefing.finish(brief)
 st.page_link("app_pages/present.py", label="Present as slides", icon=":material/slideshow:")

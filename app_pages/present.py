@@ -10,7 +10,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import controls, present, slides
+from ui import controls, downloads, present, slides
 
 present.style()  # first, so the sidebar never shows
 view = controls.sidebar(period=False)
@@ -31,3 +31,4 @@ if key == "plan":
     live = partial(present.requests_control, default)
 shown = slides.slide(key, view, requests_per_month=requests)
 present.render(shown, number, len(keys), live=live)
+downloads.deck_button(view, slug="present", requests_per_month=present.requests_per_month)

@@ -1,14 +1,18 @@
-"""Download buttons pages share: a formula-safe CSV of the page's table and an HTML
-snapshot of its charts."""
+"""Download buttons pages share: a formula-safe CSV of the page's table, an HTML
+snapshot of its charts and the PowerPoint deck of the view."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import export
+from ui import deck, export
 from ui.controls import View
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def snapshot_button(page: str, view: View, figures: list[go.Figure], *, slug: str) -> None:
@@ -38,3 +42,28 @@ def export_row(
     )
     with right:
         snapshot_button(page, view, figures, slug=slug)
+
+
+@st.fragment
+def deck_button(view: View, *, slug: str,
+                requests_per_month: Callable[[], float | None] | None = None) -> None:
+    """'Download as PowerPoint': on click, builds the deck of ``view`` (the slides of the
+    presentation mode, :func:`ui.deck.view_deck`; the plan at ``requests_per_month()``
+    when given, read at the click) and offers it with "Save the PowerPoint deck (.pptx)".
+
+    It takes a second or more, so it is built only on click and inside this fragment:
+    the rest of the page does not rerun."""
+    if not st.button("Download as PowerPoint", key=f"deck_build_{slug}",
+                     icon=":material/slideshow:",
+                     help="The slides of the presentation as a 16:9 PowerPoint deck, with "
+                     "native, editable charts and the sources and assumptions on every "
+                     "slide."):
+        return
+    with st.spinner("Building the PowerPoint deck…"):
+        data = deck.view_deck(view, requests_per_month=(
+            None if requests_per_month is None else requests_per_month()))
+    st.download_button(
+        "Save the PowerPoint deck (.pptx)", data, file_name=f"trustlens-{slug}.pptx",
+        mime=PPTX_MIME, icon=":material/download:", on_click="ignore", type="primary",
+        key=f"deck_save_{slug}",
+    )

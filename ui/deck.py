@@ -1,0 +1,356 @@
+"""The PowerPoint deck: :class:`ui.slide.Slide` objects written with python-pptx.
+
+One 16:9 deck (13.33 x 7.5 in): a title slide (the business, the day it was made, the
+dataset), then one slide per :class:`~ui.slide.Slide` with its title, the big figure and
+its caption, the sentences, the chart as a NATIVE PowerPoint chart (line or clustered /
+stacked columns, editable in PowerPoint with its numbers in the embedded workbook), the
+sources/assumptions note at the foot and the speaker notes.
+
+Text from data (business names, themes, channel names) stays plain text: python-pptx
+writes text runs, never markup, and :func:`plain` removes the control characters XML
+cannot hold. The embedded workbook is written with formulas and URLs off, so a category
+or series named ``=HYPERLINK(...)`` is a text cell, not a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+from xlsxwriter import Workbook  # type: ignore[import-untyped]
+
+from ui import slides as slides_of
+from ui.slide import ChartSeries, Slide, SlideChart
+
+if TYPE_CHECKING:
+    from ui.controls import View
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+#: The text colours: near-black body, grey notes (contrast above 4.5:1 on white).
+INK, GREY = RGBColor(0x1C, 0x1C, 0x1C), RGBColor(0x55, 0x55, 0x55)
+#: Series colours by role: main series cycle through the palette.
+PALETTE = (RGBColor(0x1F, 0x6F, 0xB5), RGBColor(0x00, 0x8A, 0x5E), RGBColor(0xD9, 0x6C, 0x06),
+           RGBColor(0x7B, 0x3F, 0xA0), RGBColor(0xB8, 0x2E, 0x2E), RGBColor(0x4D, 0x4D, 0x4D))
+BAND_COLOUR, REFERENCE_COLOUR = RGBColor(0x5A, 0x8F, 0xC8), RGBColor(0x80, 0x80, 0x80)
+#: Longest text kept in one paragraph; longer text ends with an ellipsis.
+MAX_CHARS = 600
+#: Control and format characters kept: the zero-width joiner (emoji sequences).
+KEPT_FORMAT = {"\u200d"}
+#: Written instead of a chart with no categories or no series.
+EMPTY_CHART = "No chart: nothing to show for this view."
+
+
+def plain(text: object, *, limit: int = MAX_CHARS) -> str:
+    """``text`` as one plain line: control, format (bidi overrides), surrogate and
+    private-use characters removed, whitespace runs collapsed to one space, cut at
+    ``limit`` characters with an ellipsis. The result is safe to write to XML."""
+    out = []
+    for char in str(text):
+        category = unicodedata.category(char)
+        if char in "\t\n\r\x0b\x0c" or category == "Zl" or category == "Zp":
+            out.append(" ")
+        elif category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf" and char not in KEPT_FORMAT):
+            continue
+        else:
+            out.append(char)
+    line = " ".join("".join(out).split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+class _TextWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's workbook writer with xlsxwriter's string conversions off: its
+    ``write`` turns a string starting with "=" into a formula and "http://..." into a
+    link; here every string is a text cell."""
+
+    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Any:
+        return _text_worksheet(xlsx_file)
+
+
+class _text_worksheet:
+    """Like python-pptx's ``_open_worksheet``: the workbook and its one sheet."""
+
+    def __init__(self, xlsx_file: io.BytesIO) -> None:
+        self.workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
+                                             "strings_to_urls": False,
+                                             "strings_to_numbers": False})
+
+    def __enter__(self) -> tuple[Any, Any]:
+        return self.workbook, self.workbook.add_worksheet()
+
+    def __exit__(self, *exc: object) -> None:
+        self.workbook.close()
+
+
+class _TextChartData(CategoryChartData):
+    """Category chart data whose embedded workbook holds text as text."""
+
+    @property
+    def _workbook_writer(self) -> _TextWorkbookWriter:
+        writer = self.__dict__.get("_text_writer")
+        if writer is None:
+            writer = self.__dict__["_text_writer"] = _TextWorkbookWriter(self)
+        return writer
+
+
+def _category(value: pd.Timestamp | str, *, as_date: bool, date_format: str) -> object:
+    if isinstance(value, pd.Timestamp | dt.date):
+        stamp = pd.Timestamp(value)
+        return stamp.date() if as_date else stamp.strftime(date_format)
+    return plain(value, limit=80)
+
+
+def _date_formats(categories: Sequence[pd.Timestamp | str]) -> tuple[str, str]:
+    """The Excel and strftime formats of date categories: years, months or days,
+    from the spacing of the dates."""
+    dates = pd.DatetimeIndex([pd.Timestamp(c) for c in categories])
+    step = pd.Series(dates).diff().median() if len(dates) > 1 else pd.Timedelta(days=1)
+    if step >= pd.Timedelta(days=360):
+        return "yyyy", "%Y"
+    if step >= pd.Timedelta(days=28):
+        return "mmm yyyy", "%b %Y"
+    return "d mmm yyyy", "%d %b %Y"
+
+
+def _number(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def chart_data(chart: SlideChart) -> CategoryChartData:
+    """The slide chart's categories and series as python-pptx chart data: date
+    categories stay dates on a line chart (a time axis) and become labels on a bar
+    chart; a missing or non-finite value is a missing point."""
+    dates = bool(chart.categories) and all(
+        isinstance(c, pd.Timestamp | dt.date) for c in chart.categories)
+    as_date = dates and chart.kind == "line"
+    excel_format, text_format = _date_formats(chart.categories) if dates else ("General", "")
+    data = _TextChartData(number_format=chart.number_format)
+    data.categories = [_category(c, as_date=as_date, date_format=text_format)
+                       for c in chart.categories]
+    if as_date:
+        data.categories.number_format = excel_format
+    for one in chart.series:
+        data.add_series(plain(one.name, limit=120), [_number(v) for v in one.values])
+    return data
+
+
+def _chart_type(chart: SlideChart) -> Any:
+    if chart.kind == "line":
+        return XL_CHART_TYPE.LINE
+    return XL_CHART_TYPE.COLUMN_STACKED if chart.stacked else XL_CHART_TYPE.COLUMN_CLUSTERED
+
+
+def _style_series(plot_series: Any, spec: ChartSeries, index: int, kind: str) -> None:
+    colour = {"band": BAND_COLOUR, "reference": REFERENCE_COLOUR}.get(
+        spec.role, PALETTE[index % len(PALETTE)])
+    if kind == "line":
+        line = plot_series.format.line
+        line.color.rgb = colour
+        line.width = Pt(3.5 if spec.role == "main" else 2)
+        if spec.role == "band":
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        elif spec.role == "reference":
+            line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
+        plot_series.smooth = False
+        plot_series.marker.style = XL_MARKER_STYLE.NONE
+    else:
+        fill = plot_series.format.fill
+        fill.solid()
+        fill.fore_color.rgb = colour
+
+
+def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
+              height: int) -> Any:
+    """Draw ``chart`` as a native chart in the box; returns the python-pptx chart."""
+    frame = shapes.add_chart(_chart_type(chart), Emu(left), Emu(top), Emu(width), Emu(height),
+                             chart_data(chart))
+    drawn = frame.chart
+    drawn.font.size = Pt(14)
+    drawn.font.color.rgb = INK
+    for index, (plot_series, spec) in enumerate(zip(drawn.plots[0].series, chart.series,
+                                                    strict=True)):
+        _style_series(plot_series, spec, index, chart.kind)
+    if chart.kind == "bar":
+        plot = drawn.plots[0]
+        plot.gap_width = 60
+        if chart.stacked:
+            plot.overlap = 100
+    drawn.has_legend = len(chart.series) > 1
+    if drawn.has_legend:
+        drawn.legend.position = XL_LEGEND_POSITION.BOTTOM
+        drawn.legend.include_in_layout = False
+        drawn.legend.font.size = Pt(13)
+    for axis, title in ((drawn.category_axis, chart.x_title), (drawn.value_axis, chart.y_title)):
+        axis.has_title = True
+        axis.axis_title.text_frame.text = plain(title, limit=120)
+        axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+    value_axis = drawn.value_axis
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xDD, 0xDD, 0xDD)
+    value_axis.tick_labels.number_format = chart.number_format
+    value_axis.tick_labels.number_format_is_linked = False
+    if chart.y_range is not None:
+        value_axis.minimum_scale, value_axis.maximum_scale = chart.y_range
+    return drawn
+
+
+def fitted_size(texts: Sequence[str], width: int, height: int, *, largest: int,
+                smallest: int) -> int:
+    """The largest font size (pt) from ``largest`` down to ``smallest`` at which the
+    paragraphs fit the box, estimating a character at half the font size wide and a
+    line at 1.25 times its height."""
+    width_pt, height_pt = width / 12700, height / 12700
+    for size in range(largest, smallest - 1, -1):
+        per_line = max(1, int(width_pt / (size * 0.5)))
+        lines = sum(max(1, math.ceil(len(text) / per_line)) for text in texts)
+        spacing = 0.35 * size * max(len(texts) - 1, 0)
+        if lines * size * 1.25 + spacing <= height_pt:
+            return size
+    return smallest
+
+
+def _text_box(shapes: Any, texts: Iterable[str], left: int, top: int, width: int, height: int,
+              *, largest: int, smallest: int, bold: bool = False, colour: RGBColor = INK,
+              anchor: Any = MSO_ANCHOR.TOP, align: Any = PP_ALIGN.LEFT) -> Any:
+    lines = [plain(text) for text in texts]
+    size = fitted_size(lines, width, height, largest=largest, smallest=smallest)
+    box = shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        if index:
+            paragraph.space_before = Pt(size * 0.35)
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = colour
+    return box
+
+
+def _title(slide: Any, text: str, *, top: int = MARGIN, height: int = Inches(1.0),
+           largest: int = 36) -> None:
+    shape = slide.shapes.title
+    shape.left, shape.top = MARGIN, top
+    shape.width, shape.height = WIDTH - 2 * MARGIN, height
+    title = plain(text, limit=160)
+    size = fitted_size([title], shape.width, shape.height, largest=largest, smallest=20)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    run = paragraph.add_run()
+    run.text = title
+    run.font.size = Pt(size)
+    run.font.bold = True
+    run.font.color.rgb = INK
+
+
+def _sources(slide: Any, text: str) -> None:
+    if not text:
+        return
+    top = HEIGHT - Inches(0.75)
+    _text_box(slide.shapes, [text], MARGIN, top,
+              WIDTH - 2 * MARGIN, Inches(0.6), largest=11, smallest=8, colour=GREY,
+              anchor=MSO_ANCHOR.BOTTOM)
+
+
+def _notes(slide: Any, notes: Sequence[str]) -> None:
+    if notes:
+        slide.notes_slide.notes_text_frame.text = "\n".join(plain(note) for note in notes)
+
+
+def _content_slide(deck: Any, spec: Slide, fallback_sources: str) -> None:
+    """Title on top, sources at the foot; between them a left column (the figure, its
+    caption, then the lines) and the chart on the right. Without a chart the lines
+    take the right-hand side beside the figure, or the whole width without one."""
+    if spec.chart is not None and not (spec.chart.categories and spec.chart.series):
+        spec = replace(spec, chart=None, lines=(*spec.lines, EMPTY_CHART))
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # "Title Only"
+    _title(slide, spec.title)
+    top, bottom = MARGIN + Inches(1.15), HEIGHT - Inches(0.85)
+    inner, gap = WIDTH - 2 * MARGIN, Inches(0.3)
+    column = Inches(4.3) if spec.chart is not None or spec.figure is not None else inner
+    y = top
+    if spec.figure is not None:
+        _text_box(slide.shapes, [spec.figure], MARGIN, y, column, Inches(1.3),
+                  largest=66, smallest=36, bold=True)
+        y += Inches(1.3)
+        if spec.figure_caption:
+            _text_box(slide.shapes, [spec.figure_caption], MARGIN, y, column, Inches(0.8),
+                      largest=20, smallest=14, colour=GREY)
+            y += Inches(0.85)
+    right = MARGIN + column + gap
+    if spec.lines:
+        if spec.chart is None and spec.figure is not None:
+            _text_box(slide.shapes, spec.lines, right, top, MARGIN + inner - right,
+                      bottom - top, largest=24, smallest=11)
+        else:
+            _text_box(slide.shapes, spec.lines, MARGIN, y, column, bottom - y,
+                      largest=24 if spec.chart is None else 18, smallest=11)
+    if spec.chart is not None:
+        left = right if spec.figure is not None or spec.lines else MARGIN
+        add_chart(slide.shapes, spec.chart, left, top, MARGIN + inner - left, bottom - top)
+    _sources(slide, spec.sources or fallback_sources)
+    _notes(slide, spec.notes)
+
+
+def deck_bytes(slides: Sequence[Slide], *, title: str, sources: str = "",
+               made_on: dt.date | None = None) -> bytes:
+    """The .pptx file: a title slide (``title``, the day it was made, ``sources``),
+    then one slide per :class:`Slide`, each with its own sources note (``sources`` when
+    the slide has none)."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    made_on = made_on or dt.datetime.now(dt.UTC).date()
+    cover = deck.slides.add_slide(deck.slide_layouts[5])
+    _title(cover, title, top=Inches(2.2), height=Inches(1.6), largest=48)
+    _text_box(cover.shapes, [f"TrustLens briefing, made on {made_on:%d %B %Y}"], MARGIN,
+              Inches(3.9), WIDTH - 2 * MARGIN, Inches(0.7), largest=24, smallest=16,
+              colour=GREY)
+    _sources(cover, sources)
+    for spec in slides:
+        _content_slide(deck, spec, sources)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def view_slides(view: View, *, requests_per_month: float | None = None) -> list[Slide]:
+    """The slides of ``view``, the ones the presentation mode shows
+    (:func:`ui.slides.slides`), with the plan at ``requests_per_month`` when given."""
+    return slides_of.slides(view, requests_per_month=requests_per_month)
+
+
+def view_deck(view: View, slides: Sequence[Slide] | None = None, *,
+              requests_per_month: float | None = None, made_on: dt.date | None = None
+              ) -> bytes:
+    """The deck of ``view``: ``slides`` (:func:`view_slides` by default) under the
+    business name, the view's sources note (:func:`ui.slides.sources`) on the title slide
+    and on every slide that has no note of its own."""
+    chosen = (list(slides) if slides is not None
+              else view_slides(view, requests_per_month=requests_per_month))
+    return deck_bytes(chosen, title=view.dataset.business_name,
+                      sources=slides_of.sources(view), made_on=made_on)
