@@ -17,6 +17,7 @@ the slow parts), for the presentation mode and the PowerPoint deck.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
     from ui.controls import View
 
+LOG = logging.getLogger(__name__)
 CACHE_ENTRIES = 32
 JOBS = 8
 """Finished background jobs kept (one per view: dataset, window end, filters, model)."""
@@ -162,6 +164,7 @@ def _result(job: Future[Slow]) -> Slow:
     try:
         return job.result()
     except Exception:  # a failed extra must not take the Overview down
+        LOG.exception("The briefing's slow figures failed; showing the quick sentences only.")
         return Slow(None, None)
 
 
