@@ -2,19 +2,26 @@
 (:mod:`scoring.briefing`), each number in bold with its source in the sentence's tooltip,
 and links to the pages the numbers come from (``st.page_link`` keeps the session).
 
-The fast sentences (score, movement, replies) are drawn at once; the slow ones (themes:
-the text analysis; the goal: a goal seek over thousands of simulated futures) are filled
-into the same place at the end of the page's script (:func:`finish`), so they never
-delay the first screen. Every engine call is cached on the view's reviews key
-(:func:`ui.views.reviews_key`) and its plain arguments (:mod:`ui.cache`).
+The quick sentences (score, movement, replies) are drawn at once, from cached engine
+calls keyed on the view's reviews key (:func:`ui.views.reviews_key`, :mod:`ui.cache`).
+The slow ones (themes: the text analysis, seconds; the goal: an 80% goal seek over
+thousands of simulated futures) never hold the page up: they are computed once per
+view in a background worker (pure engine calls, no streamlit), and until they are ready
+the block shows the quick sentences and checks back every :data:`POLL_SECONDS` in a
+fragment, which reruns the page once they are. A rerun with the same view reads them
+from the finished job.
 
-:func:`of_view` gives the same :class:`scoring.Briefing` without drawing, for the
-presentation mode and the PowerPoint deck.
+:func:`of_view` gives the whole :class:`scoring.Briefing` without drawing (waiting for
+the slow parts), for the presentation mode and the PowerPoint deck.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -23,7 +30,7 @@ import streamlit as st
 import scoring
 from scoring import briefing as engine
 from scoring import replies
-from scoring.projection import GoalSeek, ProjectionInputs
+from scoring.projection import GoalSeek
 from ui import cache, views
 from ui.format import escape_markdown
 from ui.replies import sections as reply_sections
@@ -33,7 +40,11 @@ if TYPE_CHECKING:
 
     from ui.controls import View
 
+LOG = logging.getLogger(__name__)
 CACHE_ENTRIES = 32
+JOBS = 8
+"""Finished background jobs kept (one per view: dataset, window end, filters, model)."""
+POLL_SECONDS = 1.0
 PAGES: dict[str, tuple[str, str, str]] = {
     "why": ("app_pages/why.py", "Why did it move?", ":material/waterfall_chart:"),
     "themes": ("app_pages/themes.py", "Themes", ":material/topic:"),
@@ -51,38 +62,115 @@ def _split(reviews: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
     return scoring.explain_change(reviews, start=start, end=end, params=params)
 
 
-@cache.by_key(max_entries=CACHE_ENTRIES)
-def _goal(reviews: pd.DataFrame, as_of: pd.Timestamp, inputs: ProjectionInputs,
-          target: engine.Target, by: pd.Timestamp) -> GoalSeek:
-    return engine.seek_goal(reviews, inputs, target, by, as_of=as_of)
+@dataclass(frozen=True)
+class Slow:
+    """The briefing's slow figures: the themes table (None: no words to read) and the
+    goal seek with its target and today's requests a month (None: nothing above)."""
+
+    themes: pd.DataFrame | None
+    goal: tuple[GoalSeek, engine.Target, float] | None
 
 
-@cache.by_key(max_entries=CACHE_ENTRIES)
-def _themes_summary(data: tuple[pd.DataFrame, scoring.text.Themes],
-                    start: pd.Timestamp | None) -> pd.DataFrame:
-    reviews, found = data
+def has_words(reviews: pd.DataFrame) -> bool:
+    """Whether any review has a title or a text that is not blank."""
+    from ui.why_story import has_review_text
+
+    return has_review_text(reviews)
+
+
+def themes_table(reviews: pd.DataFrame, start: pd.Timestamp | None,
+                 exclude: tuple[str, ...]) -> pd.DataFrame | None:
+    """The Themes page's table with its defaults (six themes, ``exclude`` left out), of
+    the reviews from ``start`` (the sidebar's window); None without words or themes."""
+    if not has_words(reviews):
+        return None
+    terms = scoring.text.term_matrix(reviews)
+    if terms.terms.empty:
+        return None
+    from ui.themes.data import DEFAULT_THEMES
+
+    found = scoring.text.find_themes(terms, reviews, n_themes=DEFAULT_THEMES, exclude=exclude)
+    if not found.names:
+        return None
     if start is not None:  # the sidebar's window, as the Themes page shows it
         keep = found.index.isin(reviews.index[reviews["created_at"] >= start])
-        found = scoring.text.Themes(found.names, found.terms, found.theme[keep],
-                                    found.strength[keep], found.index[keep])
+        found = replace(found, theme=found.theme[keep], strength=found.strength[keep],
+                        index=found.index[keep])
     return found.summary(reviews)
 
 
-@cache.by_key(max_entries=CACHE_ENTRIES)
-def _rates(reviews: pd.DataFrame, as_of: pd.Timestamp) -> scoring.RecentRates:
-    return scoring.recent_rates(reviews, as_of=as_of)
+def goal_of(reviews: pd.DataFrame, snap: scoring.Snapshot, params: scoring.ScoreParams
+            ) -> tuple[GoalSeek, engine.Target, float] | None:
+    """The goal seek of the next half star or label by the default date at today's pace
+    (:data:`scoring.briefing.GOAL_PROBABILITY` of the simulated futures, spread as the
+    Planner fits them), its target and today's requests a month; None when nothing is
+    above the score or the engine refuses the inputs."""
+    target = engine.next_target(snap.score)
+    if target is None:
+        return None
+    rates = scoring.recent_rates(reviews, as_of=snap.as_of)
+    uncertainty = scoring.fit_uncertainty(reviews, as_of=snap.as_of)
+    inputs = engine.goal_inputs(rates, params, uncertainty=uncertainty)
+    try:
+        found = engine.seek_goal(reviews, inputs, target, engine.default_goal_date(snap.as_of),
+                                 as_of=snap.as_of)
+    except scoring.ParameterError:  # inputs the Planner would refuse: no goal sentence
+        return None
+    return found, target, engine.requests_today(rates)
 
 
-@cache.by_key(max_entries=CACHE_ENTRIES)
-def _has_text(reviews: pd.DataFrame) -> bool:
-    from ui import why_story
+def _slow(reviews: pd.DataFrame, snap: scoring.Snapshot, params: scoring.ScoreParams,
+          start: pd.Timestamp | None, exclude: tuple[str, ...]) -> Slow:
+    return Slow(themes_table(reviews, start, exclude), goal_of(reviews, snap, params))
 
-    return why_story.has_review_text(reviews)
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trustlens-briefing")
+_JOBS: OrderedDict[tuple, Future[Slow]] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _job(view: View, snap: scoring.Snapshot) -> Future[Slow]:
+    """The background job of the view's slow figures: started once, then shared (keyed on
+    the view's reviews key, window start, model and as-of instant; the review table is
+    never hashed)."""
+    from ui.themes.data import company_words
+
+    exclude = tuple(sorted(set(company_words(view))))
+    key = (views.reviews_key(view), view.start, view.model, snap.as_of, exclude)
+    with _LOCK:
+        job = _JOBS.get(key)
+        if job is None:
+            job = _POOL.submit(_slow, view.reviews, snap, view.model.params, view.start,
+                               exclude)
+            _JOBS[key] = job
+            finished = [k for k, j in _JOBS.items() if j.done()]
+            for old in finished[: max(0, len(_JOBS) - JOBS)]:
+                del _JOBS[old]
+        else:
+            _JOBS.move_to_end(key)
+    return job
+
+
+def wait_for_jobs(timeout: float | None = None) -> None:
+    """Wait until every background job has finished (for tests and benchmarks)."""
+    with _LOCK:
+        jobs = list(_JOBS.values())
+    for job in jobs:
+        job.exception(timeout=timeout)
+
+
+def _result(job: Future[Slow]) -> Slow:
+    """The job's figures; a job that failed gives none (the quick sentences stand)."""
+    try:
+        return job.result()
+    except Exception:  # a failed extra must not take the Overview down
+        LOG.exception("The briefing's slow figures failed; showing the quick sentences only.")
+        return Slow(None, None)
 
 
 @dataclass(frozen=True)
 class Pending:
-    """What :func:`draw` left to fill: the place and the view it is of."""
+    """What :func:`draw` left to fill: the place, the view and its snapshot."""
 
     slot: DeltaGenerator
     view: View
@@ -94,7 +182,7 @@ def _snapshot(view: View) -> scoring.Snapshot:
 
 
 def _quick_inputs(view: View, snap: scoring.Snapshot
-                 ) -> tuple[scoring.Attribution, replies.ReplySummary | None]:
+                  ) -> tuple[scoring.Attribution, replies.ReplySummary | None]:
     """The 90-day split of "Why did it move?" and the reply profile (None without
     replies), cached."""
     key = views.reviews_key(view)
@@ -105,59 +193,27 @@ def _quick_inputs(view: View, snap: scoring.Snapshot
     return split, profile
 
 
+def _briefing(view: View, snap: scoring.Snapshot, slow: Slow | None) -> scoring.Briefing:
+    split, profile = _quick_inputs(view, snap)
+    goal = slow.goal if slow is not None else None
+    return engine.build_briefing(
+        view.reviews, params=view.model.params, snap=snap, split=split, replies=profile,
+        themes=slow.themes if slow is not None else None,
+        goal=(goal[0], goal[1]) if goal else None, requests_now=goal[2] if goal else None,
+    )
+
+
 def fast(view: View, snap: scoring.Snapshot | None = None) -> scoring.Briefing:
     """The briefing's quick sentences: the score, the 90-day movement and the replies."""
     snap = snap if snap is not None else _snapshot(view)
-    split, profile = _quick_inputs(view, snap)
-    return engine.build_briefing(view.reviews, params=view.model.params, snap=snap, split=split,
-                           replies=profile)
-
-
-def themes_summary(view: View) -> pd.DataFrame | None:
-    """The Themes page's table of the view's themes (its defaults: six themes, the
-    company's own name left out), or None when the reviews have no words to read."""
-    # Imported here: the text analysis loads only when a page asks for it.
-    from ui.themes import data as text_data
-
-    if not _has_text(views.reviews_key(view), view.reviews):
-        return None
-    found = text_data.themes(view, exclude=text_data.company_words(view))
-    if not found.names:
-        return None
-    return _themes_summary(views.reviews_key(view), (view.reviews, found), view.start)
-
-
-def goal(view: View, snap: scoring.Snapshot) -> tuple[GoalSeek, engine.Target, float] | None:
-    """The goal seek of the next half star or label by the default date at today's pace
-    (:data:`scoring.briefing.GOAL_PROBABILITY` of the simulated futures), its target and
-    today's requests a month; None when nothing is above the score."""
-    from ui.planner.engine import Engine
-
-    target = engine.next_target(snap.score)
-    if target is None:
-        return None
-    rates = _rates(views.reviews_key(view), view.reviews, snap.as_of)
-    uncertainty = Engine.of(view).uncertainty()  # the Planner's fit, cached
-    inputs = engine.goal_inputs(rates, view.model.params, uncertainty=uncertainty)
-    try:
-        found = _goal(views.reviews_key(view), view.reviews, snap.as_of, inputs, target,
-                      engine.default_goal_date(snap.as_of))
-    except scoring.ParameterError:  # inputs the planner would refuse: no goal sentence
-        return None
-    return found, target, engine.requests_today(rates)
+    return _briefing(view, snap, None)
 
 
 def of_view(view: View, snap: scoring.Snapshot | None = None) -> scoring.Briefing:
-    """The whole briefing of the view, every sentence (no drawing; the slow figures are
-    computed, or read from the cache, here)."""
+    """The whole briefing of the view, every sentence (no drawing; waits for the slow
+    figures, computed once per view and shared with the Overview)."""
     snap = snap if snap is not None else _snapshot(view)
-    split, profile = _quick_inputs(view, snap)
-    sought = goal(view, snap)
-    return engine.build_briefing(
-        view.reviews, params=view.model.params, snap=snap, split=split, replies=profile,
-        themes=themes_summary(view), goal=(sought[0], sought[1]) if sought else None,
-        requests_now=sought[2] if sought else None,
-    )
+    return _briefing(view, snap, _result(_job(view, snap)))
 
 
 def markdown(sentence: scoring.Sentence) -> str:
@@ -181,20 +237,23 @@ def _render(found: scoring.Briefing, *, pending: bool) -> None:
     for sentence in found.sentences:
         st.markdown(markdown(sentence), help=tooltip(sentence))
     if pending:
-        st.caption("Themes and what it takes to reach the next step are on their way...")
+        st.caption("What people wrote about and what the next step takes follow in a moment "
+                   "(the reviews' words are read and futures simulated once per view).")
     linked = [page for page in found.pages if page in PAGES]
     if linked:
         columns = st.columns(len(linked))
         for column, page in zip(columns, linked, strict=True):
             path, label, icon = PAGES[page]
             column.page_link(path, label=label, icon=icon,
-                             help=f"Open {label}: where some of the briefing's figures come from.")
+                             help=f"Open {label}: where some of the briefing's figures "
+                             "come from.")
 
 
 def draw(view: View, snap: scoring.Snapshot) -> Pending:
-    """The briefing block: its quick sentences now; :func:`finish` fills in the rest."""
-    box = st.container(border=True, key="briefing")
-    with box:
+    """The briefing block with its quick sentences; :func:`finish` completes it. The slow
+    figures start computing in the background here."""
+    _job(view, snap)
+    with st.container(border=True, key="briefing"):
         st.markdown("**In brief**")
         slot = st.empty()
         with slot.container():
@@ -202,8 +261,19 @@ def draw(view: View, snap: scoring.Snapshot) -> Pending:
     return Pending(slot, view, snap)
 
 
+@st.fragment(run_every=POLL_SECONDS)
+def _wait(pending: Pending) -> None:
+    """Checks back until the slow figures are ready, then reruns the page once."""
+    if _job(pending.view, pending.snap).done():
+        st.rerun(scope="app")
+
+
 def finish(pending: Pending) -> None:
-    """Fill the briefing's slow sentences in (call at the end of the page's script)."""
-    found = of_view(pending.view, pending.snap)
-    with pending.slot.container():
-        _render(found, pending=False)
+    """Complete the briefing (call at the end of the page's script): the whole briefing
+    when the slow figures are ready, else a check back until they are."""
+    job = _job(pending.view, pending.snap)
+    if job.done():
+        with pending.slot.container():
+            _render(_briefing(pending.view, pending.snap, _result(job)), pending=False)
+        return
+    _wait(pending)

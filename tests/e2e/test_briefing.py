@@ -34,8 +34,13 @@ def test_the_demo_briefing_reads_on_top_of_the_overview(page: Page, app_url: str
            ).to_be_visible()
     expect(block.get_by_text(re.compile(r"^It (rose|fell|held)"))).to_be_visible()
     expect(block.get_by_text(re.compile(r"^The team replied to \d+%"))).to_be_visible()
+    # The slow sentences follow without any click: the page reruns once they are ready.
     expect(block.get_by_text(re.compile(r"out of reach at this pace|review requests a month|"
-                                        r"likely without review requests"))).to_be_visible()
+                                        r"likely without review requests"))
+           ).to_be_visible(timeout=SLOW)
+    expect(block.get_by_text(re.compile(r"^People wrote most about "))).to_be_visible()
+    expect(block.get_by_text("follow in a moment", exact=False)).to_have_count(0)
+    wait_idle(page, timeout=SLOW)
     assert block.get_by_test_id("stTooltipIcon").count() >= 4
     # The briefing comes before the headline score on the page.
     top = block.bounding_box()
@@ -65,6 +70,8 @@ def test_a_briefing_link_opens_why_with_the_same_dataset(
     block = page.locator(".st-key-briefing")
     expect(block.get_by_text(re.compile(r"^The TrustScore is .* from 48 reviews\."))
            ).to_be_visible()
+    expect(block.get_by_text("follow in a moment", exact=False)).to_have_count(0, timeout=SLOW)
+    wait_idle(page, timeout=SLOW)
     # This data says nothing about replies: no replies sentence.
     expect(block.get_by_text("The team replied")).to_have_count(0)
     screenshot(page, "home-briefing-upload")

@@ -279,3 +279,13 @@ def test_no_reviews_is_refused() -> None:
                           "rating": pd.Series([], dtype="int64")})
     with pytest.raises(scoring.ParameterError):
         scoring.build_briefing(empty)
+
+
+def test_a_failed_background_job_leaves_the_quick_sentences() -> None:
+    from concurrent.futures import Future
+
+    from ui import briefing as drawn
+
+    job: Future = Future()
+    job.set_exception(RuntimeError("the text analysis ran out of memory"))
+    assert drawn._result(job) == drawn.Slow(None, None)
