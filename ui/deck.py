@@ -27,12 +27,18 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
+from ui import present
 from ui import slides as slides_of
 from ui.slide import ChartSeries, Slide, SlideChart
 
@@ -43,10 +49,13 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 #: The text colours: near-black body, grey notes (contrast above 4.5:1 on white).
 INK, GREY = RGBColor(0x1C, 0x1C, 0x1C), RGBColor(0x55, 0x55, 0x55)
-#: Series colours by role: main series cycle through the palette.
-PALETTE = (RGBColor(0x1F, 0x6F, 0xB5), RGBColor(0x00, 0x8A, 0x5E), RGBColor(0xD9, 0x6C, 0x06),
-           RGBColor(0x7B, 0x3F, 0xA0), RGBColor(0xB8, 0x2E, 0x2E), RGBColor(0x4D, 0x4D, 0x4D))
-BAND_COLOUR, REFERENCE_COLOUR = RGBColor(0x5A, 0x8F, 0xC8), RGBColor(0x80, 0x80, 0x80)
+#: Series colours: the presentation mode's (:mod:`ui.present`), so that the room and the
+#: deck look alike: a dark main line, dashed blue bands, dotted references in turn, bars
+#: in turn.
+MAIN_LINE = RGBColor.from_string(present.MAIN_COLOUR.lstrip("#"))
+BAND_COLOUR = RGBColor.from_string(present.BAND_COLOUR.lstrip("#"))
+REFERENCE_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.REFERENCE_COLOURS)
+BAR_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.BAR_COLOURS)
 #: Longest text kept in one paragraph; longer text ends with an ellipsis.
 MAX_CHARS = 600
 #: Control and format characters kept: the zero-width joiner (emoji sequences).
@@ -157,23 +166,27 @@ def _chart_type(chart: SlideChart) -> Any:
     return XL_CHART_TYPE.COLUMN_STACKED if chart.stacked else XL_CHART_TYPE.COLUMN_CLUSTERED
 
 
-def _style_series(plot_series: Any, spec: ChartSeries, index: int, kind: str) -> None:
-    colour = {"band": BAND_COLOUR, "reference": REFERENCE_COLOUR}.get(
-        spec.role, PALETTE[index % len(PALETTE)])
-    if kind == "line":
-        line = plot_series.format.line
-        line.color.rgb = colour
-        line.width = Pt(3.5 if spec.role == "main" else 2)
-        if spec.role == "band":
-            line.dash_style = MSO_LINE_DASH_STYLE.DASH
-        elif spec.role == "reference":
-            line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
-        plot_series.smooth = False
-        plot_series.marker.style = XL_MARKER_STYLE.NONE
-    else:
+def _style_series(plot_series: Any, spec: ChartSeries, index: int, reference: int,
+                  kind: str) -> None:
+    """Line: main solid and thick, band dashed, reference dotted (the ``reference``-th
+    colour); bar: the ``index``-th bar colour."""
+    if kind != "line":
         fill = plot_series.format.fill
         fill.solid()
-        fill.fore_color.rgb = colour
+        fill.fore_color.rgb = BAR_COLOURS[index % len(BAR_COLOURS)]
+        return
+    line = plot_series.format.line
+    if spec.role == "band":
+        line.color.rgb, line.width = BAND_COLOUR, Pt(2)
+        line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    elif spec.role == "reference":
+        line.color.rgb = REFERENCE_COLOURS[reference % len(REFERENCE_COLOURS)]
+        line.width = Pt(2)
+        line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
+    else:
+        line.color.rgb, line.width = MAIN_LINE, Pt(3)
+    plot_series.smooth = False
+    plot_series.marker.style = XL_MARKER_STYLE.NONE
 
 
 def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
@@ -184,19 +197,25 @@ def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
     drawn = frame.chart
     drawn.font.size = Pt(14)
     drawn.font.color.rgb = INK
+    references = 0
     for index, (plot_series, spec) in enumerate(zip(drawn.plots[0].series, chart.series,
                                                     strict=True)):
-        _style_series(plot_series, spec, index, chart.kind)
+        _style_series(plot_series, spec, index, references, chart.kind)
+        references += spec.role == "reference"
     if chart.kind == "bar":
         plot = drawn.plots[0]
         plot.gap_width = 60
         if chart.stacked:
             plot.overlap = 100
-    drawn.has_legend = len(chart.series) > 1
-    if drawn.has_legend:
-        drawn.legend.position = XL_LEGEND_POSITION.BOTTOM
-        drawn.legend.include_in_layout = False
-        drawn.legend.font.size = Pt(13)
+    # The legend names every series (one too: its name says what the values are); no
+    # chart title, which PowerPoint would otherwise draw from a lone series' name.
+    drawn.has_title = False
+    drawn.has_legend = True
+    drawn.legend.position = XL_LEGEND_POSITION.BOTTOM
+    drawn.legend.include_in_layout = False
+    drawn.legend.font.size = Pt(13)
+    # Category labels at the bottom of the plot, below negative bars too.
+    drawn.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     for axis, title in ((drawn.category_axis, chart.x_title), (drawn.value_axis, chart.y_title)):
         axis.has_title = True
         axis.axis_title.text_frame.text = plain(title, limit=120)
@@ -309,7 +328,7 @@ def _content_slide(deck: Any, spec: Slide, fallback_sources: str) -> None:
                       bottom - top, largest=24, smallest=11)
         else:
             _text_box(slide.shapes, spec.lines, MARGIN, y, column, bottom - y,
-                      largest=24 if spec.chart is None else 18, smallest=11)
+                      largest=24 if spec.chart is None else 20, smallest=11)
     if spec.chart is not None:
         left = right if spec.figure is not None or spec.lines else MARGIN
         add_chart(slide.shapes, spec.chart, left, top, MARGIN + inner - left, bottom - top)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.chart.chart import Chart
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.autoshape import Shape
@@ -21,7 +21,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Inches
 
 import scoring
-from ui import slides, views
+from ui import present, slides, views
 from ui.controls import View
 from ui.data import demo_dataset
 from ui.deck import EMPTY_CHART, deck_bytes, fitted_size, plain, view_deck
@@ -113,6 +113,10 @@ def test_line_chart_is_native_with_series_roles_gaps_and_axes() -> None:
     assert series[0].format.line.dash_style is None
     assert series[1].format.line.dash_style == MSO_LINE_DASH_STYLE.DASH
     assert series[2].format.line.dash_style == MSO_LINE_DASH_STYLE.ROUND_DOT
+    # The presentation's colours: dark main line, blue bands, the first reference colour.
+    assert [str(s.format.line.color.rgb) for s in series] == [
+        present.MAIN_COLOUR[1:].upper(), present.BAND_COLOUR[1:].upper(),
+        present.REFERENCE_COLOURS[0][1:].upper()]
     assert [float(c) for c in chart.plots[0].categories] == [excel_serial(m) for m in MONTHS]
     assert chart.category_axis.axis_title.text_frame.text == "Month"
     assert chart.value_axis.axis_title.text_frame.text == "TrustScore (1-5)"
@@ -131,7 +135,8 @@ def test_bar_chart_is_native_stacked_with_text_categories() -> None:
     (chart,) = charts_of(read(deck_bytes([Slide("k", "t", chart=clustered)],
                                          title="Shop")).slides[1])
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
-    assert not chart.has_legend
+    assert chart.has_legend and not chart.has_title  # the lone series named by the legend
+    assert chart.category_axis.tick_label_position == XL_TICK_LABEL_POSITION.LOW
 
 
 def test_embedded_workbook_holds_formula_like_text_as_text() -> None:
