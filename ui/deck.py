@@ -58,6 +58,8 @@ REFERENCE_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.R
 BAR_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.BAR_COLOURS)
 #: Longest text kept in one paragraph; longer text ends with an ellipsis.
 MAX_CHARS = 600
+#: Longest category, series name or axis title in a chart (longer ones squeeze the plot).
+LABEL_CHARS = 60
 #: Control and format characters kept: the zero-width joiner (emoji sequences).
 KEPT_FORMAT = {"\u200d"}
 #: Written instead of a chart with no categories or no series.
@@ -120,7 +122,7 @@ def _category(value: pd.Timestamp | str, *, as_date: bool, date_format: str) -> 
     if isinstance(value, pd.Timestamp | dt.date):
         stamp = pd.Timestamp(value)
         return stamp.date() if as_date else stamp.strftime(date_format)
-    return plain(value, limit=80)
+    return plain(value, limit=LABEL_CHARS)
 
 
 def _date_formats(categories: Sequence[pd.Timestamp | str]) -> tuple[str, str]:
@@ -156,7 +158,7 @@ def chart_data(chart: SlideChart) -> CategoryChartData:
     if as_date:
         data.categories.number_format = excel_format
     for one in chart.series:
-        data.add_series(plain(one.name, limit=120), [_number(v) for v in one.values])
+        data.add_series(plain(one.name, limit=LABEL_CHARS), [_number(v) for v in one.values])
     return data
 
 
@@ -218,7 +220,7 @@ def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
     drawn.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     for axis, title in ((drawn.category_axis, chart.x_title), (drawn.value_axis, chart.y_title)):
         axis.has_title = True
-        axis.axis_title.text_frame.text = plain(title, limit=120)
+        axis.axis_title.text_frame.text = plain(title, limit=LABEL_CHARS)
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
     value_axis = drawn.value_axis
     value_axis.has_major_gridlines = True
@@ -230,26 +232,84 @@ def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
     return drawn
 
 
+def text_width(text: str, *, bold: bool = False) -> float:
+    """An estimate of ``text``'s width in ems (font sizes), on the wide side: a CJK
+    (wide) character 1, an M or W 0.95, another capital 0.72, anything else 0.55; bold
+    8% wider. Font metrics vary (Calibri in PowerPoint, a substitute elsewhere), so the
+    deck estimates instead of measuring."""
+    total = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            total += 1.0
+        elif unicodedata.normalize("NFD", char)[:1] in ("M", "W"):
+            total += 0.95
+        elif char.isupper():
+            total += 0.72
+        else:
+            total += 0.55
+    return total * (1.08 if bold else 1.0)
+
+
+def _lines_needed(text: str, line_ems: float, bold: bool) -> int:
+    # 10% lost to word wrapping (a word that does not fit starts the next line).
+    return max(1, math.ceil(text_width(text, bold=bold) / (0.9 * line_ems)))
+
+
 def fitted_size(texts: Sequence[str], width: int, height: int, *, largest: int,
-                smallest: int) -> int:
+                smallest: int, bold: bool = False) -> int:
     """The largest font size (pt) from ``largest`` down to ``smallest`` at which the
-    paragraphs fit the box, estimating a character at half the font size wide and a
-    line at 1.25 times its height."""
+    paragraphs fit the box (widths from :func:`text_width`, a line 1.25 times the font
+    size high, 0.35 of it between paragraphs)."""
     width_pt, height_pt = width / 12700, height / 12700
     for size in range(largest, smallest - 1, -1):
-        per_line = max(1, int(width_pt / (size * 0.5)))
-        lines = sum(max(1, math.ceil(len(text) / per_line)) for text in texts)
+        lines = sum(_lines_needed(text, width_pt / size, bold) for text in texts)
         spacing = 0.35 * size * max(len(texts) - 1, 0)
         if lines * size * 1.25 + spacing <= height_pt:
             return size
     return smallest
 
 
+def _cut(text: str, ems: float, bold: bool) -> str:
+    """The longest start of ``text`` within ``ems`` (with room for the ellipsis), and "…"."""
+    kept = ""
+    for char in text:
+        if text_width(kept + char + "…", bold=bold) > ems:
+            break
+        kept += char
+    return kept.rstrip() + "…"
+
+
+def fitted_texts(texts: Sequence[str], width: int, height: int, size: int, *,
+                 bold: bool = False) -> list[str]:
+    """``texts`` cut to what fits the box at ``size`` (same estimate as
+    :func:`fitted_size`): whole paragraphs while they fit, then the next one cut with an
+    ellipsis; the rest left out. Text that fits is returned as it is."""
+    if not texts:
+        return []
+    width_pt, height_pt = width / 12700, height / 12700
+    line_ems, line_pt, gap_pt = width_pt / size, size * 1.25, 0.35 * size
+    kept: list[str] = []
+    room = height_pt
+    for index, text in enumerate(texts):
+        gap = gap_pt if index else 0.0
+        need = _lines_needed(text, line_ems, bold) * line_pt + gap
+        if need <= room:
+            kept.append(text)
+            room -= need
+            continue
+        lines_left = int((room - gap) // line_pt)
+        if lines_left >= 1:
+            kept.append(_cut(text, lines_left * 0.9 * line_ems, bold))
+        break
+    return kept or [_cut(texts[0], 0.9 * line_ems, bold)]
+
+
 def _text_box(shapes: Any, texts: Iterable[str], left: int, top: int, width: int, height: int,
               *, largest: int, smallest: int, bold: bool = False, colour: RGBColor = INK,
               anchor: Any = MSO_ANCHOR.TOP, align: Any = PP_ALIGN.LEFT) -> Any:
     lines = [plain(text) for text in texts]
-    size = fitted_size(lines, width, height, largest=largest, smallest=smallest)
+    size = fitted_size(lines, width, height, largest=largest, smallest=smallest, bold=bold)
+    lines = fitted_texts(lines, width, height, size, bold=bold)
     box = shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     frame = box.text_frame
     frame.word_wrap = True
@@ -274,7 +334,9 @@ def _title(slide: Any, text: str, *, top: int = MARGIN, height: int = Inches(1.0
     shape.left, shape.top = MARGIN, top
     shape.width, shape.height = WIDTH - 2 * MARGIN, height
     title = plain(text, limit=160)
-    size = fitted_size([title], shape.width, shape.height, largest=largest, smallest=20)
+    size = fitted_size([title], shape.width, shape.height, largest=largest, smallest=20,
+                       bold=True)
+    (title,) = fitted_texts([title], shape.width, shape.height, size, bold=True)
     frame = shape.text_frame
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE

@@ -24,7 +24,7 @@ import scoring
 from ui import present, slides, views
 from ui.controls import View
 from ui.data import demo_dataset
-from ui.deck import EMPTY_CHART, deck_bytes, fitted_size, plain, view_deck
+from ui.deck import EMPTY_CHART, deck_bytes, fitted_size, fitted_texts, plain, view_deck
 from ui.settings import ModelSettings
 from ui.slide import ChartSeries, Slide, SlideChart
 
@@ -165,6 +165,15 @@ def test_fitted_size_shrinks_long_text_within_bounds() -> None:
     long = fitted_size(["word " * 120], *box, largest=24, smallest=11)
     assert 11 <= long < 24
     assert fitted_size(["word " * 5000], *box, largest=24, smallest=11) == 11
+
+
+def test_fitted_texts_cut_what_does_not_fit_and_keep_what_does() -> None:
+    box = (Inches(4), Inches(2))
+    assert fitted_texts(["Short.", "Also short."], *box, 20) == ["Short.", "Also short."]
+    cut = fitted_texts(["First.", "word " * 200, "Never shown."], *box, 11)
+    assert cut[0] == "First." and cut[1].endswith("…") and len(cut) == 2
+    assert fitted_size(cut, *box, largest=11, smallest=10) == 11  # it fits at 11 pt
+    assert fitted_texts([], *box, 11) == []
 
 
 @pytest.fixture(scope="module")
