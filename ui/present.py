@@ -91,8 +91,10 @@ def remember(page: Any) -> None:
 def leave() -> None:
     """Back to the page the user came from (the Overview when none), same settings."""
     target = st.session_state.get(RETURN_KEY)
-    st.query_params.pop(SLIDE_PARAM, None)
-    st.switch_page(target if target is not None else "app_pages/home.py")
+    # An empty mapping, not None: switch_page(None) clears the address, which Streamlit
+    # refuses while sidebar widgets are bound to it; the widgets keep their session
+    # values and write them back on the page they return to.
+    st.switch_page(target if target is not None else "app_pages/home.py", query_params={})
 
 
 def slide_number(count: int, query: Mapping[str, Any] | None = None) -> int:
