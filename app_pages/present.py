@@ -12,8 +12,8 @@ import streamlit as st
 
 from ui import controls, downloads, present, slides
 
+present.style()  # first, so the sidebar never shows
 view = controls.sidebar(period=False)
-present.style()
 keys = slides.available(view)
 if not keys:
     st.info("No counted reviews match these filters: nothing to present yet.")

@@ -10,7 +10,7 @@ HTML-escaped chart labels: the only raw HTML here is the constant style sheet.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -31,6 +31,8 @@ MAIN_COLOUR = "#1c1c1c"
 BAND_COLOUR = "#5b8def"
 REFERENCE_COLOURS = ("#00b67a", "#ff8622", "#7b1fa2", "#888888")
 BAR_COLOURS = ("#1f6fb2", "#ff8622", "#00b67a", "#7b1fa2")
+POSITIVE_COLOUR = "#00b67a"
+NEGATIVE_COLOUR = "#ff3722"
 FONT_SIZE = 18
 
 STYLE = """<style>
@@ -50,15 +52,26 @@ STYLE = """<style>
 .st-key-present-frame [data-testid="stMarkdownContainer"] li {
   font-size: clamp(1.05rem, 1.45vw, 2.1rem); line-height: 1.35;
 }
-.st-key-present-frame [data-testid="stMetricValue"] { font-size: clamp(3rem, 7vw, 9rem); }
-.st-key-present-frame [data-testid="stMetricLabel"] p { font-size: clamp(1rem, 1.3vw, 1.8rem); }
+.st-key-present-frame .st-key-present-figure [data-testid="stMarkdownContainer"] p {
+  font-size: clamp(4rem, 9vw, 11rem); font-weight: 700; line-height: 1;
+}
 .st-key-present-frame [data-testid="stCaptionContainer"] {
   font-size: clamp(0.8rem, 0.85vw, 1.2rem);
 }
-.st-key-present-chart { height: max(300px, calc(100vh - 25rem)); }
+.st-key-present-chart {
+  height: max(300px, calc(100vh - 27rem)) !important; flex: 0 0 auto !important;
+}
+.st-key-present-live .st-key-present-chart {
+  height: max(300px, calc(100vh - 33rem)) !important;
+}
+.st-key-present-chart [data-testid="stElementContainer"],
+.st-key-present-chart [data-testid="stFullScreenFrame"],
+.st-key-present-chart [data-testid="stPlotlyChart"],
+.st-key-present-chart .js-plotly-plot { height: 100% !important; }
+.st-key-present-live input { font-size: clamp(1rem, 1.3vw, 1.8rem); }
 @media (max-width: 760px) {
   .st-key-present-frame { aspect-ratio: auto; width: 100%; }
-  .st-key-present-chart { height: 380px; }
+  .st-key-present-chart { height: 380px !important; }
 }
 </style>"""
 
@@ -78,8 +91,10 @@ def remember(page: Any) -> None:
 def leave() -> None:
     """Back to the page the user came from (the Overview when none), same settings."""
     target = st.session_state.get(RETURN_KEY)
-    st.query_params.pop(SLIDE_PARAM, None)
-    st.switch_page(target if target is not None else "app_pages/home.py")
+    # An empty mapping, not None: switch_page(None) clears the address, which Streamlit
+    # refuses while sidebar widgets are bound to it; the widgets keep their session
+    # values and write them back on the page they return to.
+    st.switch_page(target if target is not None else "app_pages/home.py", query_params={})
 
 
 def slide_number(count: int, query: Mapping[str, Any] | None = None) -> int:
@@ -155,11 +170,14 @@ def figure(chart: SlideChart) -> go.Figure:
         x_values = list(chart.categories)
     else:
         x_values = [_label(c) for c in chart.categories]
+        signed = len(chart.series) == 1 and any((v or 0.0) < 0 for v in chart.series[0].values)
         for position, series in enumerate(chart.series):
-            fig.add_trace(go.Bar(
-                x=x_values, y=list(series.values), name=_label(series.name),
-                marker_color=BAR_COLOURS[position % len(BAR_COLOURS)],
-            ))
+            colour: str | list[str] = BAR_COLOURS[position % len(BAR_COLOURS)]
+            if signed:  # a split of a change: gains green, losses red
+                colour = [NEGATIVE_COLOUR if (v or 0.0) < 0 else POSITIVE_COLOUR
+                          for v in series.values]
+            fig.add_trace(go.Bar(x=x_values, y=list(series.values), name=_label(series.name),
+                                 marker_color=colour))
         fig.update_layout(barmode="stack" if chart.stacked else "group")
     fig.update_xaxes(title_text=_label(chart.x_title), automargin=True)
     fig.update_yaxes(title_text=_label(chart.y_title), automargin=True,
@@ -178,33 +196,47 @@ def _lines(one: Slide) -> None:
         st.markdown("\n".join(f"- {fmt.escape_markdown(line)}" for line in one.lines))
 
 
-def render(one: Slide, number: int, count: int, *, live: Any = None) -> None:
-    """Draw ``one`` (slide ``number`` of ``count``) in the 16:9 frame; ``live`` (a
-    callable) draws the slide's live control above the chart."""
-    with st.container(key="present-frame", border=True):
-        head, counter = st.columns([6, 1], vertical_alignment="center")
-        head.title(fmt.escape_markdown(one.title), anchor=False)
-        counter.markdown(f"**{number} / {count}**", text_alignment="right")
-        if one.figure is not None:
-            left, right = st.columns([1, 2], vertical_alignment="center")
-            left.metric(fmt.escape_markdown(one.figure_caption or ""), one.figure)
-            with right:
-                _lines(one)
-        else:
-            _lines(one)
-        if live is not None:
-            live()
-        if one.chart is not None:
-            with st.container(key="present-chart"):
-                st.plotly_chart(figure(one.chart), width="stretch", height="stretch",
-                                theme=None, config={"displaylogo": False,
-                                                    "displayModeBar": False,
-                                                    "responsive": True})
-        st.caption(fmt.escape_markdown(one.sources))
-    previous, _, following, out = st.columns([1, 3, 1, 1])
+def _figure_block(one: Slide) -> None:
+    with st.container(key="present-figure"):
+        st.markdown(fmt.escape_markdown(one.figure or ""))
+    st.markdown(fmt.escape_markdown(one.figure_caption or ""))
+
+
+def _navigation(number: int, count: int) -> None:
+    previous, counter, following, _, out = st.columns([2, 1, 2, 3, 2],
+                                                       vertical_alignment="center")
     previous.button("Previous", icon=":material/chevron_left:", disabled=number <= 1,
                     on_click=_go, args=(number - 1,), key="present_previous", width="stretch")
+    counter.markdown(f"{number} / {count}", text_alignment="center")
     following.button("Next", icon=":material/chevron_right:", disabled=number >= count,
                      on_click=_go, args=(number + 1,), key="present_next", width="stretch")
     if out.button("Leave", icon=":material/close:", key="present_leave", width="stretch"):
         leave()
+
+
+def render(one: Slide, number: int, count: int, *, live: Callable[[], None] | None = None
+           ) -> None:
+    """Draw ``one`` (slide ``number`` of ``count``) in the 16:9 frame, with previous,
+    next, the slide number and leave at its foot; ``live`` draws the slide's live
+    control above the chart."""
+    with st.container(key="present-frame", border=True):
+        st.title(fmt.escape_markdown(one.title), anchor=False)
+        if one.figure is not None:
+            left, right = st.columns([1, 2], vertical_alignment="center")
+            with left:
+                _figure_block(one)
+            with right:
+                _lines(one)
+        else:
+            _lines(one)
+        with st.container(key="present-live" if live is not None else "present-body"):
+            if live is not None:
+                live()
+            if one.chart is not None:
+                with st.container(key="present-chart"):
+                    st.plotly_chart(figure(one.chart), width="stretch", height="stretch",
+                                    theme=None, config={"displaylogo": False,
+                                                        "displayModeBar": False,
+                                                        "responsive": True})
+        st.caption(fmt.escape_markdown(one.sources))
+        _navigation(number, count)
