@@ -56,6 +56,8 @@ MAIN_LINE = RGBColor.from_string(present.MAIN_COLOUR.lstrip("#"))
 BAND_COLOUR = RGBColor.from_string(present.BAND_COLOUR.lstrip("#"))
 REFERENCE_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.REFERENCE_COLOURS)
 BAR_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.BAR_COLOURS)
+POSITIVE = RGBColor.from_string(present.POSITIVE_COLOUR.lstrip("#"))
+NEGATIVE = RGBColor.from_string(present.NEGATIVE_COLOUR.lstrip("#"))
 #: Longest text kept in one paragraph; longer text ends with an ellipsis.
 MAX_CHARS = 600
 #: Longest category, series name or axis title in a chart (longer ones squeeze the plot).
@@ -191,6 +193,20 @@ def _style_series(plot_series: Any, spec: ChartSeries, index: int, reference: in
     plot_series.marker.style = XL_MARKER_STYLE.NONE
 
 
+def _signed(chart: SlideChart) -> bool:
+    """A split of a change: one bar series with a negative value (drawn gains green,
+    losses red, as the presentation draws it)."""
+    return len(chart.series) == 1 and any((v or 0.0) < 0 for v in chart.series[0].values)
+
+
+def _colour_by_sign(plot_series: Any, spec: ChartSeries) -> None:
+    plot_series.invert_if_negative = False
+    for index, value in enumerate(spec.values):
+        fill = plot_series.points[index].format.fill
+        fill.solid()
+        fill.fore_color.rgb = NEGATIVE if (value or 0.0) < 0 else POSITIVE
+
+
 def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
               height: int) -> Any:
     """Draw ``chart`` as a native chart in the box; returns the python-pptx chart."""
@@ -204,6 +220,8 @@ def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
                                                     strict=True)):
         _style_series(plot_series, spec, index, references, chart.kind)
         references += spec.role == "reference"
+    if chart.kind == "bar" and _signed(chart):
+        _colour_by_sign(drawn.plots[0].series[0], chart.series[0])
     if chart.kind == "bar":
         plot = drawn.plots[0]
         plot.gap_width = 60

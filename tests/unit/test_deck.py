@@ -221,6 +221,10 @@ def test_demo_deck_trend_and_why_are_the_engine_numbers(
     assert why.plots[0].series[0].values == tuple(split.by_stars.get(star, 0.0)
                                                   for star in range(1, 6))
     assert sum(why.plots[0].series[0].values) == pytest.approx(split.change, abs=1e-9)
+    colours = [str(point.format.fill.fore_color.rgb) for point in why.plots[0].series[0].points]
+    assert colours == [(present.NEGATIVE_COLOUR if v is not None and v < 0
+                        else present.POSITIVE_COLOUR)[1:].upper()
+                       for v in why.plots[0].series[0].values]
     (plan,) = charts_of(deck.slides[at["plan"]])
     dashes = [s.format.line.dash_style for s in plan.plots[0].series]
     assert dashes == [MSO_LINE_DASH_STYLE.DASH, None, MSO_LINE_DASH_STYLE.DASH,
