@@ -6,7 +6,7 @@ import streamlit as st
 
 import scoring
 from scoring import replies
-from ui import charts, controls, downloads, headline, views, why_text
+from ui import briefing, charts, controls, downloads, headline, views, why_text
 from ui import format as fmt
 from ui.replies import sections as reply_sections
 from ui.replies import text as reply_text
@@ -26,6 +26,7 @@ st.page_link("app_pages/calibration.py", label="Does this match your Trustpilot 
 if not snap.has_reviews:
     st.info("No reviews yet: the score starts once the first review that counts arrives.")
     st.stop()
+brief = briefing.draw(view, snap)  # quick sentences now, the slow ones at the end
 
 hero, figures = st.columns([1, 2], gap="medium")
 with hero, st.container(border=True):
@@ -93,3 +94,4 @@ st.caption(
 )
 downloads.snapshot_button("overview", view, [trend], slug="overview")
 st.page_link("app_pages/present.py", label="Present as slides", icon=":material/slideshow:")
+briefing.finish(brief)
