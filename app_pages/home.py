@@ -41,7 +41,9 @@ with hero, st.container(border=True):
         f"unrounded {snap.score:.3f}</div>"
     )
 with figures:
-    top, bottom = st.columns(2), st.columns(2)
+    # Two metrics a row on every screen (stacked one by one, a phone scrolls past four
+    # tall tiles before the chart).
+    top, bottom = st.columns(2, wrap=False), st.columns(2, wrap=False)
     top[0].metric(
         "Change in 90 days", fmt.signed(snap.change_90d),
         delta=f"{fmt.signed(snap.change_30d)} in 30 days", delta_color="normal", border=True,
