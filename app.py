@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import present, warmup
+from ui import layout, present, warmup
 
 HERE = Path(__file__).parent
 
@@ -19,7 +19,7 @@ st.set_page_config(
     page_title="TrustLens",
     page_icon=":material/star_half:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on wide screens, closed on phones
 )
 
 pages = [
@@ -41,6 +41,7 @@ pages = [
     st.Page(HERE / "app_pages" / "present.py", title="Present", icon=":material/slideshow:",
             url_path="present"),
 ]
+layout.apply_responsive_css()  # constant CSS: phones to projectors
 warmup.start()  # language data for the text analysis, in the background
 page = st.navigation(pages)
 present.remember(page)  # where the presentation's "Leave" returns

@@ -6,7 +6,7 @@ import streamlit as st
 
 import scoring
 from scoring import replies
-from ui import charts, controls, downloads, headline, views, why_text
+from ui import briefing, charts, controls, downloads, headline, views, why_text
 from ui import format as fmt
 from ui.replies import sections as reply_sections
 from ui.replies import text as reply_text
@@ -26,6 +26,7 @@ st.page_link("app_pages/calibration.py", label="Does this match your Trustpilot 
 if not snap.has_reviews:
     st.info("No reviews yet: the score starts once the first review that counts arrives.")
     st.stop()
+brief = briefing.draw(view, snap)  # quick sentences now, the slow ones at the end
 
 hero, figures = st.columns([1, 2], gap="medium")
 with hero, st.container(border=True):
@@ -40,7 +41,9 @@ with hero, st.container(border=True):
         f"unrounded {snap.score:.3f}</div>"
     )
 with figures:
-    top, bottom = st.columns(2), st.columns(2)
+    # Two metrics a row on every screen (stacked one by one, a phone scrolls past four
+    # tall tiles before the chart).
+    top, bottom = st.columns(2, wrap=False), st.columns(2, wrap=False)
     top[0].metric(
         "Change in 90 days", fmt.signed(snap.change_90d),
         delta=f"{fmt.signed(snap.change_30d)} in 30 days", delta_color="normal", border=True,
@@ -94,3 +97,4 @@ st.caption(
 downloads.snapshot_button("overview", view, [trend], slug="overview")
 downloads.deck_button(view, slug="overview")
 st.page_link("app_pages/present.py", label="Present as slides", icon=":material/slideshow:")
+briefing.finish(brief)

@@ -27,7 +27,9 @@ measures, as medians of repeated runs, on this machine:
   the lemma dictionaries and language model loaded in it) and with the term matrix
   cached, ``find_themes``, scikit-learn's ``CountVectorizer`` on the same texts, and the
   peak memory of a term matrix of 1,000,000 reviews (:mod:`benchmarks.bench_themes`,
-  texts from :mod:`benchmarks.texts`).
+  texts from :mod:`benchmarks.texts`);
+- opening each page in a new browser session (Chromium), against a minimal page holding
+  one plotly chart, side by side (:mod:`benchmarks.bench_pages`).
 
 It writes a Markdown report (default ``benchmarks/RESULTS.md``): the results table
 with targets, the machine, the date and how to reproduce. ``--quick`` runs every
@@ -68,6 +70,7 @@ SECTIONS: dict[str, str] = {
     "groups": "Many businesses, and SQL over Parquet",
     "replies": "Reply figures",
     "themes": "Text engine: term tables and themes",
+    "pages": "Page open",
 }
 """Section key -> its heading in the report (every one appears, run or not)."""
 
@@ -111,6 +114,8 @@ class Config:
     backtest_repeats: int = 3
     backtest_paths: int = 500
     backtest_real: bool = True  # the real exports' coverage (skipped when absent)
+    pages_repeats: int = 5  # page-open rounds (floor and every page, interleaved)
+    pages_only: tuple[str, ...] | None = None  # page names to open (None: all)
 
 
 FULL = Config(
@@ -183,6 +188,8 @@ QUICK = Config(
     backtest_repeats=1,
     backtest_paths=20,
     backtest_real=False,
+    pages_repeats=1,
+    pages_only=("Overview",),
 )
 
 
@@ -1252,6 +1259,59 @@ def _timing(data: object) -> Timing:
     return Timing(tuple(data["times_s"]))  # type: ignore[index]
 
 
+def run_pages(config: Config, report: Report) -> None:
+    from benchmarks.bench_pages import RATIO_TARGET, bench_pages, chromium
+
+    if chromium() is None:
+        report.add(Row("pages", "Page open in a new browser session", "-", value="skipped",
+                       note="no Chromium"))
+        report.detail("pages", "Skipped: Chromium is not installed (apt-get install -y "
+                               "chromium).")
+        return
+    result = bench_pages(config.pages_repeats, config.pages_only)
+    floor = float(result["floor_median_s"])  # type: ignore[arg-type]
+    floor_timing = Timing(tuple(result["floor_times_s"]))  # type: ignore[arg-type]
+    report.add(_timing_row(
+        "pages", "Page open, floor: one plotly chart", "minimal page", floor_timing,
+        note="first chart drawn",
+    ))
+    lines = []
+    for entry in result["pages"]:  # type: ignore[attr-defined]
+        timing = Timing(tuple(entry["times_s"]))
+        ratio = float(entry["ratio"])
+        what = "first chart drawn" if entry["chart"] else "no chart at first: main content"
+        report.add(_timing_row(
+            "pages", f"Page open, {entry['page']}", "demo data", timing,
+            target=f"<= {RATIO_TARGET:g}x floor",
+            met=None if config.quick else ratio <= RATIO_TARGET,
+            note=f"{ratio:.2f}x floor; {what}",
+        ))
+        arrived = entry.get("element_median_s")
+        lines.append(
+            f"{entry['page']} (`{entry['path']}`) {seconds_text(float(entry['median_s']))}, "
+            f"{ratio:.2f}x (" + (f"chart sent at {seconds_text(float(arrived))}, "
+                                 if arrived is not None else "")
+            + f"script done at {seconds_text(float(entry['script_median_s']))})"
+        )
+    report.detail("pages", (
+        "Each run opens a URL in a new Chromium context (Playwright, the browser tests' "
+        f"flags, {result['viewport']['width']}x{result['viewport']['height']}: no cache, "  # type: ignore[index]
+        "no cookies, a new Streamlit session) and times, in the page's own clock from the "
+        "start of the navigation, until the first plotly chart has drawn a trace; pages "
+        "with no chart at first open (Check and Import wait for a file) are timed until "
+        "the server's first script run ends, their main content. The floor is "
+        "`benchmarks/floor_page.py` (a title and one line chart of 365 points) on its own "
+        "server beside the app's; after one untimed round (warm server caches), floor and "
+        f"page runs alternate for {result['repeats']} rounds. Ratio: the page's median "
+        f"over the floor's ({seconds_text(floor)}; its chart sent at "
+        f"{seconds_text(float(result['floor_element_median_s']))}, its script done at "  # type: ignore[arg-type]
+        f"{seconds_text(float(result['floor_script_median_s']))}). *Chart sent*: when "  # type: ignore[arg-type]
+        "the first chart's element reached the page; the rest, to the drawn trace, is "
+        "plotly.js loading (on demand, in each new session) and drawing.")
+    )
+    report.detail("pages", "Medians: " + "; ".join(lines) + ".")
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -1348,7 +1408,7 @@ def render(report: Report, machine_info: dict[str, str], load_before: str, load_
         "temporary folder and are removed afterwards. Each section can also run alone: "
         "`python -m benchmarks.bench_import`, `bench_scoring`, `bench_fidelity`, "
         "`bench_projection`, `bench_backtest`, `bench_app`, `bench_groups`, `bench_replies`, "
-        "`bench_themes`. "
+        "`bench_themes`, `bench_pages`. "
         "`tests/unit/test_benchmarks_smoke.py` runs the quick suite on every `make test`, so "
         "the benchmark cannot rot.",
         "",
@@ -1460,6 +1520,7 @@ def run(config: Config, out: Path, only: set[str] | None = None, *,
             "replies": lambda: run_replies(config, report),
             "themes": lambda: run_themes(config, report, workdir if workdir is not None
                                          else scratch_dir),
+            "pages": lambda: run_pages(config, report),
         }
         for key, step in steps.items():
             if only is not None and key not in only:

@@ -10,13 +10,23 @@ Pure Python + numpy/pandas: no streamlit. Start with::
 
 What a notebook needs is listed in ``__all__``: loading exports, the score and its
 series, how it is shown, companion metrics, many businesses at once, why it moved,
-projections and goal seek, and checking against published scores. Internals live in
-the modules (``scoring.model``, ``scoring.periods``, ...). Two modules touch the outside
-world and are imported on their own: ``scoring.store`` (the DuckDB workspace file of
-saved datasets) and ``scoring.sql`` (the score table as SQL over Parquet).
+projections and goal seek, the plain-language briefing, and checking against published
+scores. Internals live in the modules (``scoring.model``, ``scoring.periods``, ...).
+Two modules touch the outside world and are imported on their own: ``scoring.store``
+(the DuckDB workspace file of saved datasets) and ``scoring.sql`` (the score table as
+SQL over Parquet).
 """
 
 from scoring.attribution import Attribution, explain_change, heaviest_reviews, largest_moves
+from scoring.briefing import (
+    Briefing,
+    Figure,
+    Sentence,
+    Target,
+    build_briefing,
+    full_briefing,
+    next_target,
+)
 from scoring.calibration import compare_readings, fit, incompleteness
 from scoring.display import (
     DEFAULT_KPI_BANDS,
@@ -92,9 +102,11 @@ __all__ = [
     "SCORE_MODELS",
     "Attribution",
     "Backtest",
+    "Briefing",
     "Channel",
     "CrossingTimes",
     "DatePrecision",
+    "Figure",
     "FitSummary",
     "GoalSeek",
     "ImportReport",
@@ -109,11 +121,14 @@ __all__ = [
     "RecentRates",
     "ReviewDataError",
     "ScoreParams",
+    "Sentence",
     "Snapshot",
     "Summary",
+    "Target",
     "Uncertainty",
     "WorkspaceError",
     "backtest",
+    "build_briefing",
     "channel_groupings",
     "channel_history",
     "channel_inputs",
@@ -128,6 +143,7 @@ __all__ = [
     "explain_change",
     "fit",
     "fit_uncertainty",
+    "full_briefing",
     "gaps",
     "half_life_sensitivity",
     "heaviest_reviews",
@@ -139,6 +155,7 @@ __all__ = [
     "largest_moves",
     "load_many",
     "load_reviews",
+    "next_target",
     "project",
     "reachability",
     "recent_rates",

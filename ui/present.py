@@ -203,14 +203,19 @@ def _figure_block(one: Slide) -> None:
 
 
 def _navigation(number: int, count: int) -> None:
+    """Previous, the slide number, next and leave; a presenter's clicker (Page Up /
+    Page Down) and Esc work too."""
     previous, counter, following, _, out = st.columns([2, 1, 2, 3, 2],
                                                        vertical_alignment="center")
     previous.button("Previous", icon=":material/chevron_left:", disabled=number <= 1,
-                    on_click=_go, args=(number - 1,), key="present_previous", width="stretch")
+                    on_click=_go, args=(number - 1,), key="present_previous", width="stretch",
+                    shortcut="PageUp")
     counter.markdown(f"{number} / {count}", text_alignment="center")
     following.button("Next", icon=":material/chevron_right:", disabled=number >= count,
-                     on_click=_go, args=(number + 1,), key="present_next", width="stretch")
-    if out.button("Leave", icon=":material/close:", key="present_leave", width="stretch"):
+                     on_click=_go, args=(number + 1,), key="present_next", width="stretch",
+                     shortcut="PageDown")
+    if out.button("Leave", icon=":material/close:", key="present_leave", width="stretch",
+                  shortcut="Esc"):
         leave()
 
 

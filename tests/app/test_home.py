@@ -20,7 +20,7 @@ def test_overview_opens_on_the_demo_dataset() -> None:
     headline = " ".join(str(h.proto.body) for h in at.get("html"))
     assert f">{scoring.display_score(snap.score):.1f}<" in headline
     assert snap.label in headline
-    sentence = at.markdown[0].value
+    sentence = next(m.value for m in at.markdown if f"**{snap.label}** at" in m.value)
     assert f"**{snap.label}** at **{scoring.display_score(snap.score):.1f}**" in sentence
     assert len(at.get("plotly_chart")) == 1
 

@@ -34,6 +34,8 @@ def test_present_opens_on_the_headline_and_steps_through() -> None:
     assert not at.exception
     assert at.title[0].value == "Bramblegate Home Insurance"
     assert _counter(at) == f"1 / {len(DEMO_KEYS)}"
+    text = " ".join(m.value for m in at.markdown)
+    assert "The TrustScore is 4\\.3, Excellent" in text  # the Overview's briefing
     assert at.button(key="present_previous").disabled
     at.button(key="present_next").click().run()
     assert not at.exception

@@ -82,6 +82,12 @@ def test_next_previous_and_the_address(page: Page, app_url: str) -> None:
     page.get_by_role("button", name="Previous").click()
     wait_idle(page, timeout=90_000)
     expect(page.get_by_role("heading", name="Bramblegate Home Insurance")).to_be_visible()
+    page.keyboard.press("PageDown")  # what a presenter's clicker sends
+    wait_idle(page, timeout=90_000)
+    expect(page.get_by_role("heading", name="Score over time")).to_be_visible()
+    page.keyboard.press("PageUp")
+    wait_idle(page, timeout=90_000)
+    expect(page.get_by_role("heading", name="Bramblegate Home Insurance")).to_be_visible()
 
 
 def test_the_room_doubles_the_requests(page: Page, app_url: str) -> None:

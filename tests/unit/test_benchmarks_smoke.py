@@ -14,8 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from benchmarks import bench_pages
 from benchmarks.bench_fidelity import FIDELITY_DIR, available
-from benchmarks.run import QUICK, SECTIONS, Report, render, run_fidelity
+from benchmarks.run import QUICK, SECTIONS, Report, render, run_fidelity, run_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "benchmarks" / "RESULTS.md"
@@ -55,6 +58,8 @@ TABLE_ROWS = (
     "Naive baseline: scikit-learn `CountVectorizer`",
     "`CountVectorizer` / `term_matrix`",
     "Peak memory of the process during the cold `term_matrix`",
+    "Page open, floor: one plotly chart",
+    "Page open, Overview",
 )
 FIDELITY_ROWS = (
     "Read the companies through the importer",
@@ -117,3 +122,16 @@ def test_the_fidelity_section_is_skipped_without_its_data(tmp_path: Path) -> Non
     text = render(report, {"CPU": "test"}, "-", "-", 1.0, "python -m benchmarks.run --quick")
     assert f"Skipped: no fidelity data at `{missing}`" in text
     assert "Failed:" not in text and "Targets missed: none." in text
+
+
+def test_the_page_open_section_is_skipped_without_chromium(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No browser: a 'skipped' row and a note, no error, no target judged."""
+    monkeypatch.setattr(bench_pages, "chromium", lambda: None)
+    report = Report(QUICK, dt.datetime.now(dt.UTC))
+    run_pages(QUICK, report)
+    assert not report.errors
+    assert [(row.section, row.value, row.met) for row in report.rows] == [
+        ("pages", "skipped", None)]
+    text = render(report, {"CPU": "test"}, "-", "-", 1.0, "python -m benchmarks.run --quick")
+    assert "## Page open" in text and "Skipped: Chromium is not installed" in text
