@@ -439,8 +439,10 @@ def deck_bytes(slides: Sequence[Slide], *, title: str, sources: str = "",
 
 def view_slides(view: View, *, requests_per_month: float | None = None) -> list[Slide]:
     """The slides of ``view``, the ones the presentation mode shows
-    (:func:`ui.slides.slides`), with the plan at ``requests_per_month`` when given."""
-    return slides_of.slides(view, requests_per_month=requests_per_month)
+    (:func:`ui.slides.slides`): the headline with the Overview's briefing, the plan at
+    ``requests_per_month`` when given."""
+    return slides_of.slides(view, requests_per_month=requests_per_month,
+                            briefing=slides_of.briefing_lines(view))
 
 
 def view_deck(view: View, slides: Sequence[Slide] | None = None, *,

@@ -178,7 +178,7 @@ def test_fitted_texts_cut_what_does_not_fit_and_keep_what_does() -> None:
 
 @pytest.fixture(scope="module")
 def demo_deck(demo_view: View) -> tuple[list[Slide], Deck]:
-    shown = slides.slides(demo_view)
+    shown = slides.slides(demo_view, briefing=slides.briefing_lines(demo_view))
     return shown, read(view_deck(demo_view, made_on=dt.date(2026, 12, 3)))
 
 
@@ -201,6 +201,10 @@ def test_demo_deck_writes_every_slide_of_the_presentation(
             (s.name, s.values) for s in spec.chart.series]
         assert chart.value_axis.axis_title.text_frame.text == spec.chart.y_title
     assert slides.sources(demo_view) in texts(deck.slides[0])
+    # The headline slide carries the Overview's briefing, as the presentation shows it.
+    briefing = slides.briefing_lines(demo_view)
+    assert 3 <= len(briefing) <= 5
+    assert "\n".join(briefing) in texts(deck.slides[1])
     assert f"half-life {scoring.DEFAULT_HALF_LIFE_DAYS:g} days" in slides.sources(demo_view)
 
 
