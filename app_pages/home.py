@@ -96,5 +96,5 @@ st.caption(
 )
 downloads.snapshot_button("overview", view, [trend], slug="overview")
 downloads.deck_button(view, slug="overview")
-briefing.finish(brief)
 st.page_link("app_pages/present.py", label="Present as slides", icon=":material/slideshow:")
+briefing.finish(brief)

@@ -29,6 +29,10 @@ if key == "plan":
     default = slides.default_requests(view)
     requests = present.requests_start(default, view.dataset.key)
     live = partial(present.requests_control, default)
-shown = slides.slide(key, view, requests_per_month=requests)
+lines = None
+if key == "headline":
+    with st.spinner("Writing the briefing (once per view)..."):
+        lines = slides.briefing_lines(view)
+shown = slides.slide(key, view, requests_per_month=requests, briefing=lines)
 present.render(shown, number, len(keys), live=live)
 downloads.deck_button(view, slug="present", requests_per_month=present.requests_per_month)

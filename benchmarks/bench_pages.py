@@ -9,7 +9,9 @@ session) and a script injected before the page loads records, in the page's own 
 
 - ``chart``: when the first plotly chart has drawn a trace (``.js-plotly-plot g.trace``);
 - ``script``: when the server's first script run ended (``data-test-script-state``
-  going from ``running`` to ``notRunning``), i.e. every element but the charts' drawing.
+  going from ``running`` to ``notRunning``), i.e. every element but the charts' drawing;
+- ``element`` and ``plotly``: when the first chart's element arrived from the server,
+  and when plotly.js (loaded on demand) began drawing it (``.js-plotly-plot``).
 
 A page's time is its ``chart`` time; a page with no chart at first open (Check, Import:
 they wait for a file) is timed to its ``script`` time, its main content, and says so.
@@ -74,11 +76,19 @@ PAGES = (
 # Recorded in the page before any of its own scripts run; read back by the benchmark.
 MARKS_SCRIPT = """
 (() => {
-  const marks = {chart: null, script: null};
+  const marks = {chart: null, script: null, element: null, plotly: null};
   window.__trustlensMarks = marks;
   const check = () => {
+    const now = performance.now();
+    if (marks.element === null
+        && document.querySelector('.stPlotlyChart, [data-testid=stPlotlyChart]')) {
+      marks.element = now;
+    }
+    if (marks.plotly === null && document.querySelector('.js-plotly-plot')) {
+      marks.plotly = now;
+    }
     if (marks.chart === null && document.querySelector('.js-plotly-plot g.trace')) {
-      marks.chart = performance.now();
+      marks.chart = now;
     }
   };
   const observer = new MutationObserver(records => {
@@ -222,15 +232,18 @@ def bench_pages(repeats: int = 5, pages: Sequence[str] | None = None) -> dict[st
         key = "chart" if case.chart else "script"
         times = [run[key] for run in runs]
         scripts = [run["script"] for run in runs]
+        arrived = [run["element"] for run in runs if "element" in run]
         results.append({
             "page": case.name, "path": f"/{case.path}", "chart": case.chart,
             "times_s": times, "median_s": statistics.median(times),
             "script_median_s": statistics.median(scripts),
+            "element_median_s": statistics.median(arrived) if arrived else None,
             "ratio": statistics.median(times) / floor_median,
         })
     return {
         "floor_times_s": floor, "floor_median_s": floor_median,
         "floor_script_median_s": statistics.median(run["script"] for run in floor_runs),
+        "floor_element_median_s": statistics.median(run["element"] for run in floor_runs),
         "repeats": repeats, "pages": results, "viewport": dict(VIEWPORT),
         "target_ratio": RATIO_TARGET,
     }

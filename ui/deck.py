@@ -27,12 +27,18 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
+from ui import present
 from ui import slides as slides_of
 from ui.slide import ChartSeries, Slide, SlideChart
 
@@ -43,12 +49,19 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 #: The text colours: near-black body, grey notes (contrast above 4.5:1 on white).
 INK, GREY = RGBColor(0x1C, 0x1C, 0x1C), RGBColor(0x55, 0x55, 0x55)
-#: Series colours by role: main series cycle through the palette.
-PALETTE = (RGBColor(0x1F, 0x6F, 0xB5), RGBColor(0x00, 0x8A, 0x5E), RGBColor(0xD9, 0x6C, 0x06),
-           RGBColor(0x7B, 0x3F, 0xA0), RGBColor(0xB8, 0x2E, 0x2E), RGBColor(0x4D, 0x4D, 0x4D))
-BAND_COLOUR, REFERENCE_COLOUR = RGBColor(0x5A, 0x8F, 0xC8), RGBColor(0x80, 0x80, 0x80)
+#: Series colours: the presentation mode's (:mod:`ui.present`), so that the room and the
+#: deck look alike: a dark main line, dashed blue bands, dotted references in turn, bars
+#: in turn.
+MAIN_LINE = RGBColor.from_string(present.MAIN_COLOUR.lstrip("#"))
+BAND_COLOUR = RGBColor.from_string(present.BAND_COLOUR.lstrip("#"))
+REFERENCE_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.REFERENCE_COLOURS)
+BAR_COLOURS = tuple(RGBColor.from_string(c.lstrip("#")) for c in present.BAR_COLOURS)
+POSITIVE = RGBColor.from_string(present.POSITIVE_COLOUR.lstrip("#"))
+NEGATIVE = RGBColor.from_string(present.NEGATIVE_COLOUR.lstrip("#"))
 #: Longest text kept in one paragraph; longer text ends with an ellipsis.
 MAX_CHARS = 600
+#: Longest category, series name or axis title in a chart (longer ones squeeze the plot).
+LABEL_CHARS = 60
 #: Control and format characters kept: the zero-width joiner (emoji sequences).
 KEPT_FORMAT = {"\u200d"}
 #: Written instead of a chart with no categories or no series.
@@ -111,7 +124,7 @@ def _category(value: pd.Timestamp | str, *, as_date: bool, date_format: str) -> 
     if isinstance(value, pd.Timestamp | dt.date):
         stamp = pd.Timestamp(value)
         return stamp.date() if as_date else stamp.strftime(date_format)
-    return plain(value, limit=80)
+    return plain(value, limit=LABEL_CHARS)
 
 
 def _date_formats(categories: Sequence[pd.Timestamp | str]) -> tuple[str, str]:
@@ -147,7 +160,7 @@ def chart_data(chart: SlideChart) -> CategoryChartData:
     if as_date:
         data.categories.number_format = excel_format
     for one in chart.series:
-        data.add_series(plain(one.name, limit=120), [_number(v) for v in one.values])
+        data.add_series(plain(one.name, limit=LABEL_CHARS), [_number(v) for v in one.values])
     return data
 
 
@@ -157,23 +170,41 @@ def _chart_type(chart: SlideChart) -> Any:
     return XL_CHART_TYPE.COLUMN_STACKED if chart.stacked else XL_CHART_TYPE.COLUMN_CLUSTERED
 
 
-def _style_series(plot_series: Any, spec: ChartSeries, index: int, kind: str) -> None:
-    colour = {"band": BAND_COLOUR, "reference": REFERENCE_COLOUR}.get(
-        spec.role, PALETTE[index % len(PALETTE)])
-    if kind == "line":
-        line = plot_series.format.line
-        line.color.rgb = colour
-        line.width = Pt(3.5 if spec.role == "main" else 2)
-        if spec.role == "band":
-            line.dash_style = MSO_LINE_DASH_STYLE.DASH
-        elif spec.role == "reference":
-            line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
-        plot_series.smooth = False
-        plot_series.marker.style = XL_MARKER_STYLE.NONE
-    else:
+def _style_series(plot_series: Any, spec: ChartSeries, index: int, reference: int,
+                  kind: str) -> None:
+    """Line: main solid and thick, band dashed, reference dotted (the ``reference``-th
+    colour); bar: the ``index``-th bar colour."""
+    if kind != "line":
         fill = plot_series.format.fill
         fill.solid()
-        fill.fore_color.rgb = colour
+        fill.fore_color.rgb = BAR_COLOURS[index % len(BAR_COLOURS)]
+        return
+    line = plot_series.format.line
+    if spec.role == "band":
+        line.color.rgb, line.width = BAND_COLOUR, Pt(2)
+        line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    elif spec.role == "reference":
+        line.color.rgb = REFERENCE_COLOURS[reference % len(REFERENCE_COLOURS)]
+        line.width = Pt(2)
+        line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
+    else:
+        line.color.rgb, line.width = MAIN_LINE, Pt(3)
+    plot_series.smooth = False
+    plot_series.marker.style = XL_MARKER_STYLE.NONE
+
+
+def _signed(chart: SlideChart) -> bool:
+    """A split of a change: one bar series with a negative value (drawn gains green,
+    losses red, as the presentation draws it)."""
+    return len(chart.series) == 1 and any((v or 0.0) < 0 for v in chart.series[0].values)
+
+
+def _colour_by_sign(plot_series: Any, spec: ChartSeries) -> None:
+    plot_series.invert_if_negative = False
+    for index, value in enumerate(spec.values):
+        fill = plot_series.points[index].format.fill
+        fill.solid()
+        fill.fore_color.rgb = NEGATIVE if (value or 0.0) < 0 else POSITIVE
 
 
 def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
@@ -184,22 +215,30 @@ def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
     drawn = frame.chart
     drawn.font.size = Pt(14)
     drawn.font.color.rgb = INK
+    references = 0
     for index, (plot_series, spec) in enumerate(zip(drawn.plots[0].series, chart.series,
                                                     strict=True)):
-        _style_series(plot_series, spec, index, chart.kind)
+        _style_series(plot_series, spec, index, references, chart.kind)
+        references += spec.role == "reference"
+    if chart.kind == "bar" and _signed(chart):
+        _colour_by_sign(drawn.plots[0].series[0], chart.series[0])
     if chart.kind == "bar":
         plot = drawn.plots[0]
         plot.gap_width = 60
         if chart.stacked:
             plot.overlap = 100
-    drawn.has_legend = len(chart.series) > 1
-    if drawn.has_legend:
-        drawn.legend.position = XL_LEGEND_POSITION.BOTTOM
-        drawn.legend.include_in_layout = False
-        drawn.legend.font.size = Pt(13)
+    # The legend names every series (one too: its name says what the values are); no
+    # chart title, which PowerPoint would otherwise draw from a lone series' name.
+    drawn.has_title = False
+    drawn.has_legend = True
+    drawn.legend.position = XL_LEGEND_POSITION.BOTTOM
+    drawn.legend.include_in_layout = False
+    drawn.legend.font.size = Pt(13)
+    # Category labels at the bottom of the plot, below negative bars too.
+    drawn.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     for axis, title in ((drawn.category_axis, chart.x_title), (drawn.value_axis, chart.y_title)):
         axis.has_title = True
-        axis.axis_title.text_frame.text = plain(title, limit=120)
+        axis.axis_title.text_frame.text = plain(title, limit=LABEL_CHARS)
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
     value_axis = drawn.value_axis
     value_axis.has_major_gridlines = True
@@ -211,26 +250,84 @@ def add_chart(shapes: Any, chart: SlideChart, left: int, top: int, width: int,
     return drawn
 
 
+def text_width(text: str, *, bold: bool = False) -> float:
+    """An estimate of ``text``'s width in ems (font sizes), on the wide side: a CJK
+    (wide) character 1, an M or W 0.95, another capital 0.72, anything else 0.55; bold
+    8% wider. Font metrics vary (Calibri in PowerPoint, a substitute elsewhere), so the
+    deck estimates instead of measuring."""
+    total = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            total += 1.0
+        elif unicodedata.normalize("NFD", char)[:1] in ("M", "W"):
+            total += 0.95
+        elif char.isupper():
+            total += 0.72
+        else:
+            total += 0.55
+    return total * (1.08 if bold else 1.0)
+
+
+def _lines_needed(text: str, line_ems: float, bold: bool) -> int:
+    # 10% lost to word wrapping (a word that does not fit starts the next line).
+    return max(1, math.ceil(text_width(text, bold=bold) / (0.9 * line_ems)))
+
+
 def fitted_size(texts: Sequence[str], width: int, height: int, *, largest: int,
-                smallest: int) -> int:
+                smallest: int, bold: bool = False) -> int:
     """The largest font size (pt) from ``largest`` down to ``smallest`` at which the
-    paragraphs fit the box, estimating a character at half the font size wide and a
-    line at 1.25 times its height."""
+    paragraphs fit the box (widths from :func:`text_width`, a line 1.25 times the font
+    size high, 0.35 of it between paragraphs)."""
     width_pt, height_pt = width / 12700, height / 12700
     for size in range(largest, smallest - 1, -1):
-        per_line = max(1, int(width_pt / (size * 0.5)))
-        lines = sum(max(1, math.ceil(len(text) / per_line)) for text in texts)
+        lines = sum(_lines_needed(text, width_pt / size, bold) for text in texts)
         spacing = 0.35 * size * max(len(texts) - 1, 0)
         if lines * size * 1.25 + spacing <= height_pt:
             return size
     return smallest
 
 
+def _cut(text: str, ems: float, bold: bool) -> str:
+    """The longest start of ``text`` within ``ems`` (with room for the ellipsis), and "…"."""
+    kept = ""
+    for char in text:
+        if text_width(kept + char + "…", bold=bold) > ems:
+            break
+        kept += char
+    return kept.rstrip() + "…"
+
+
+def fitted_texts(texts: Sequence[str], width: int, height: int, size: int, *,
+                 bold: bool = False) -> list[str]:
+    """``texts`` cut to what fits the box at ``size`` (same estimate as
+    :func:`fitted_size`): whole paragraphs while they fit, then the next one cut with an
+    ellipsis; the rest left out. Text that fits is returned as it is."""
+    if not texts:
+        return []
+    width_pt, height_pt = width / 12700, height / 12700
+    line_ems, line_pt, gap_pt = width_pt / size, size * 1.25, 0.35 * size
+    kept: list[str] = []
+    room = height_pt
+    for index, text in enumerate(texts):
+        gap = gap_pt if index else 0.0
+        need = _lines_needed(text, line_ems, bold) * line_pt + gap
+        if need <= room:
+            kept.append(text)
+            room -= need
+            continue
+        lines_left = int((room - gap) // line_pt)
+        if lines_left >= 1:
+            kept.append(_cut(text, lines_left * 0.9 * line_ems, bold))
+        break
+    return kept or [_cut(texts[0], 0.9 * line_ems, bold)]
+
+
 def _text_box(shapes: Any, texts: Iterable[str], left: int, top: int, width: int, height: int,
               *, largest: int, smallest: int, bold: bool = False, colour: RGBColor = INK,
               anchor: Any = MSO_ANCHOR.TOP, align: Any = PP_ALIGN.LEFT) -> Any:
     lines = [plain(text) for text in texts]
-    size = fitted_size(lines, width, height, largest=largest, smallest=smallest)
+    size = fitted_size(lines, width, height, largest=largest, smallest=smallest, bold=bold)
+    lines = fitted_texts(lines, width, height, size, bold=bold)
     box = shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     frame = box.text_frame
     frame.word_wrap = True
@@ -255,7 +352,9 @@ def _title(slide: Any, text: str, *, top: int = MARGIN, height: int = Inches(1.0
     shape.left, shape.top = MARGIN, top
     shape.width, shape.height = WIDTH - 2 * MARGIN, height
     title = plain(text, limit=160)
-    size = fitted_size([title], shape.width, shape.height, largest=largest, smallest=20)
+    size = fitted_size([title], shape.width, shape.height, largest=largest, smallest=20,
+                       bold=True)
+    (title,) = fitted_texts([title], shape.width, shape.height, size, bold=True)
     frame = shape.text_frame
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -309,7 +408,7 @@ def _content_slide(deck: Any, spec: Slide, fallback_sources: str) -> None:
                       bottom - top, largest=24, smallest=11)
         else:
             _text_box(slide.shapes, spec.lines, MARGIN, y, column, bottom - y,
-                      largest=24 if spec.chart is None else 18, smallest=11)
+                      largest=24 if spec.chart is None else 20, smallest=11)
     if spec.chart is not None:
         left = right if spec.figure is not None or spec.lines else MARGIN
         add_chart(slide.shapes, spec.chart, left, top, MARGIN + inner - left, bottom - top)
@@ -340,8 +439,10 @@ def deck_bytes(slides: Sequence[Slide], *, title: str, sources: str = "",
 
 def view_slides(view: View, *, requests_per_month: float | None = None) -> list[Slide]:
     """The slides of ``view``, the ones the presentation mode shows
-    (:func:`ui.slides.slides`), with the plan at ``requests_per_month`` when given."""
-    return slides_of.slides(view, requests_per_month=requests_per_month)
+    (:func:`ui.slides.slides`): the headline with the Overview's briefing, the plan at
+    ``requests_per_month`` when given."""
+    return slides_of.slides(view, requests_per_month=requests_per_month,
+                            briefing=slides_of.briefing_lines(view))
 
 
 def view_deck(view: View, slides: Sequence[Slide] | None = None, *,

@@ -9,10 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import deck, export
+from ui import deck, export, views
 from ui.controls import View
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DECK_STATE = "deck_built"
+"""Session key prefix of the last deck built on a page: (what it shows, its bytes)."""
 
 
 def snapshot_button(page: str, view: View, figures: list[go.Figure], *, slug: str) -> None:
@@ -44,6 +46,11 @@ def export_row(
         snapshot_button(page, view, figures, slug=slug)
 
 
+def _deck_for(view: View, slug: str, requests: float | None) -> str:
+    """What a built deck shows: the data and filters, every setting, the plan's requests."""
+    return f"{slug}|{views.reviews_key(view)}|{view.describe()}|requests={requests!r}"
+
+
 @st.fragment
 def deck_button(view: View, *, slug: str,
                 requests_per_month: Callable[[], float | None] | None = None) -> None:
@@ -52,18 +59,24 @@ def deck_button(view: View, *, slug: str,
     when given, read at the click) and offers it with "Save the PowerPoint deck (.pptx)".
 
     It takes a second or more, so it is built only on click and inside this fragment:
-    the rest of the page does not rerun."""
-    if not st.button("Download as PowerPoint", key=f"deck_build_{slug}",
-                     icon=":material/slideshow:",
-                     help="The slides of the presentation as a 16:9 PowerPoint deck, with "
-                     "native, editable charts and the sources and assumptions on every "
-                     "slide."):
+    the rest of the page does not rerun. The built deck is kept in the session (one per
+    ``slug``) while the view stays the same, so a rerun of the page (the Overview reruns
+    once its briefing is complete) still offers it; a change of data, setting or requests
+    withdraws it."""
+    requests = None if requests_per_month is None else requests_per_month()
+    shows = _deck_for(view, slug, requests)
+    state = f"{DECK_STATE}_{slug}"
+    if st.button("Download as PowerPoint", key=f"deck_build_{slug}",
+                 icon=":material/slideshow:",
+                 help="The slides of the presentation as a 16:9 PowerPoint deck, with "
+                 "native, editable charts and the sources and assumptions on every slide."):
+        with st.spinner("Building the PowerPoint deck…"):
+            st.session_state[state] = (shows, deck.view_deck(view, requests_per_month=requests))
+    built = st.session_state.get(state)
+    if built is None or built[0] != shows:
         return
-    with st.spinner("Building the PowerPoint deck…"):
-        data = deck.view_deck(view, requests_per_month=(
-            None if requests_per_month is None else requests_per_month()))
     st.download_button(
-        "Save the PowerPoint deck (.pptx)", data, file_name=f"trustlens-{slug}.pptx",
+        "Save the PowerPoint deck (.pptx)", built[1], file_name=f"trustlens-{slug}.pptx",
         mime=PPTX_MIME, icon=":material/download:", on_click="ignore", type="primary",
         key=f"deck_save_{slug}",
     )

@@ -91,8 +91,10 @@ def remember(page: Any) -> None:
 def leave() -> None:
     """Back to the page the user came from (the Overview when none), same settings."""
     target = st.session_state.get(RETURN_KEY)
-    st.query_params.pop(SLIDE_PARAM, None)
-    st.switch_page(target if target is not None else "app_pages/home.py")
+    # An empty mapping, not None: switch_page(None) clears the address, which Streamlit
+    # refuses while sidebar widgets are bound to it; the widgets keep their session
+    # values and write them back on the page they return to.
+    st.switch_page(target if target is not None else "app_pages/home.py", query_params={})
 
 
 def slide_number(count: int, query: Mapping[str, Any] | None = None) -> int:
@@ -201,14 +203,19 @@ def _figure_block(one: Slide) -> None:
 
 
 def _navigation(number: int, count: int) -> None:
+    """Previous, the slide number, next and leave; a presenter's clicker (Page Up /
+    Page Down) and Esc work too."""
     previous, counter, following, _, out = st.columns([2, 1, 2, 3, 2],
                                                        vertical_alignment="center")
     previous.button("Previous", icon=":material/chevron_left:", disabled=number <= 1,
-                    on_click=_go, args=(number - 1,), key="present_previous", width="stretch")
+                    on_click=_go, args=(number - 1,), key="present_previous", width="stretch",
+                    shortcut="PageUp")
     counter.markdown(f"{number} / {count}", text_alignment="center")
     following.button("Next", icon=":material/chevron_right:", disabled=number >= count,
-                     on_click=_go, args=(number + 1,), key="present_next", width="stretch")
-    if out.button("Leave", icon=":material/close:", key="present_leave", width="stretch"):
+                     on_click=_go, args=(number + 1,), key="present_next", width="stretch",
+                     shortcut="PageDown")
+    if out.button("Leave", icon=":material/close:", key="present_leave", width="stretch",
+                  shortcut="Esc"):
         leave()
 
 

@@ -21,6 +21,7 @@ import scoring
 from scoring import replies
 from scoring.attribution import Attribution, explain_change
 from scoring.periods import DAYS_PER_MONTH
+from ui import briefing as brief
 from ui import charts, headline, views, why_story
 from ui import format as fmt
 from ui.controls import View
@@ -103,6 +104,13 @@ def _thin_freq(view: View) -> tuple[pd.DataFrame, str]:
 
 def _values(series: pd.Series) -> tuple[float | None, ...]:
     return tuple(None if pd.isna(v) else float(v) for v in series.to_numpy(dtype=float))
+
+
+def briefing_lines(view: View) -> tuple[str, ...]:
+    """The Overview's briefing (:func:`ui.briefing.of_view`) as plain sentences, for the
+    headline slide; waits for its slow figures (themes, the 80% goal seek), which are
+    computed once per view and shared with the Overview."""
+    return tuple(sentence.text() for sentence in brief.of_view(view).sentences)
 
 
 def _headline(view: View, briefing: Sequence[str] | None) -> Slide:

@@ -56,7 +56,19 @@ def test_deck_is_built_on_click_and_offered_as_pptx(monkeypatch: pytest.MonkeyPa
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Save the PowerPoint deck (.pptx)" in labels
     pptx = [(data, name) for data, mime, name in saved if mime == PPTX_MIME]
-    assert [name for _, name in pptx] == ["trustlens-overview.pptx"]
+    assert {name for _, name in pptx} == {"trustlens-overview.pptx"}
+
+    # A rerun of the page (the Overview reruns once its briefing is complete) still
+    # offers the deck, without building it again; a change of setting withdraws it.
+    at.run()
+    assert not at.exception
+    assert builds == [1]
+    assert "Save the PowerPoint deck (.pptx)" in [
+        b.proto.label for b in at.get("download_button")]
+    at.segmented_control(key="model").set_value("decayed-prior").run()
+    assert not at.exception
+    assert "Save the PowerPoint deck (.pptx)" not in [
+        b.proto.label for b in at.get("download_button")]
 
     shown = Presentation(io.BytesIO(pptx[0][0]))
     titles = [slide.shapes.title.text_frame.text for slide in shown.slides]

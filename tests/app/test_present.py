@@ -7,11 +7,11 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, ROOT, TIMEOUT, open_app
+from tests.app.conftest import APP, TIMEOUT, open_app
 from ui import slides
 from ui.present import REQUESTS_KEY
 
-PRESENT = str(ROOT / "app_pages" / "present.py")
+PRESENT = "app_pages/present.py"
 DEMO_KEYS = ("headline", "trend", "why", "replies", "themes", "plan", "kpi")
 
 
@@ -34,6 +34,8 @@ def test_present_opens_on_the_headline_and_steps_through() -> None:
     assert not at.exception
     assert at.title[0].value == "Bramblegate Home Insurance"
     assert _counter(at) == f"1 / {len(DEMO_KEYS)}"
+    text = " ".join(m.value for m in at.markdown)
+    assert "The TrustScore is 4\\.3, Excellent" in text  # the Overview's briefing
     assert at.button(key="present_previous").disabled
     at.button(key="present_next").click().run()
     assert not at.exception
@@ -71,9 +73,15 @@ def test_the_plan_control_moves_the_bands() -> None:
 
 
 def test_leave_returns_to_the_page_the_user_came_from() -> None:
+    """With a sidebar setting bound to the address (which switch_page may not clear),
+    Leave goes back to the KPI view, the setting kept."""
     at = open_app("kpi.py")
+    at.segmented_control(key="model").set_value("decayed-prior").run()
     at.switch_page(PRESENT).run()
+    at.run()  # under AppTest a switched-to page reads persisted widgets from its 2nd run
     assert not at.exception
+    assert "decayed\\-prior model" in " ".join(c.value for c in at.caption)
     at.button(key="present_leave").click().run()
     assert not at.exception
     assert at.title[0].value == "KPI view"
+    assert at.segmented_control(key="model").value == "decayed-prior"

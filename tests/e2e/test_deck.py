@@ -21,7 +21,7 @@ from ui.data import DEMO_NAME
 pytestmark = pytest.mark.e2e
 
 
-def download_deck(page: Page, name: str) -> Deck:
+def download_deck(page: Page, name: str, file_name: str = "trustlens-overview.pptx") -> Deck:
     """Click "Download as PowerPoint", then save the file it offers; the deck read back."""
     page.get_by_role("button", name="Download as PowerPoint").click()
     save = page.get_by_role("button", name="Save the PowerPoint deck (.pptx)")
@@ -30,7 +30,7 @@ def download_deck(page: Page, name: str) -> Deck:
     with page.expect_download(timeout=60_000) as info:
         save.click()
     download = info.value
-    assert download.suggested_filename == "trustlens-overview.pptx"
+    assert download.suggested_filename == file_name
     return Presentation(io.BytesIO(Path(download.path()).read_bytes()))
 
 
@@ -83,3 +83,25 @@ def test_hostile_names_stay_plain_text_in_the_deck(page: Page, app_url: str,
     assert titles(deck)[0] == STEM
     assert all(any(note(t, STEM) for t in texts) for texts in all_text(deck))
     assert_nothing_injected(page, "overview after the deck")
+
+
+def test_present_deck_has_the_plan_the_room_asked_for(page: Page, app_url: str) -> None:
+    """On the plan slide the room doubles the requests; the deck downloaded then shows
+    the plan at that value."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    plan_number = slides.KEYS.index("plan") + 1
+    page.goto(f"{app_url}/present?slide={plan_number}")
+    wait_idle(page, timeout=90_000)
+    field = page.get_by_role("spinbutton", name="Review requests a month")
+    expect(field).to_be_visible()
+    doubled = 2 * int(field.input_value())
+    field.fill(str(doubled))
+    field.press("Enter")
+    wait_idle(page, timeout=90_000)
+    expect(page.get_by_text(f"With {doubled:,} review requests")).to_be_visible()
+    deck = download_deck(page, "deck-present", "trustlens-present.pptx")
+    plan = list(deck.slides)[plan_number]
+    assert plan.shapes.title.text_frame.text == slides.TITLES["plan"]
+    assert any(f"With {doubled:,} review requests a month" in text
+               for text in all_text(deck)[plan_number])
+    expect(page.get_by_role("heading", name=slides.TITLES["plan"])).to_be_visible()

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.chart.chart import Chart
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.autoshape import Shape
@@ -21,10 +21,10 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Inches
 
 import scoring
-from ui import slides, views
+from ui import present, slides, views
 from ui.controls import View
 from ui.data import demo_dataset
-from ui.deck import EMPTY_CHART, deck_bytes, fitted_size, plain, view_deck
+from ui.deck import EMPTY_CHART, deck_bytes, fitted_size, fitted_texts, plain, view_deck
 from ui.settings import ModelSettings
 from ui.slide import ChartSeries, Slide, SlideChart
 
@@ -113,6 +113,10 @@ def test_line_chart_is_native_with_series_roles_gaps_and_axes() -> None:
     assert series[0].format.line.dash_style is None
     assert series[1].format.line.dash_style == MSO_LINE_DASH_STYLE.DASH
     assert series[2].format.line.dash_style == MSO_LINE_DASH_STYLE.ROUND_DOT
+    # The presentation's colours: dark main line, blue bands, the first reference colour.
+    assert [str(s.format.line.color.rgb) for s in series] == [
+        present.MAIN_COLOUR[1:].upper(), present.BAND_COLOUR[1:].upper(),
+        present.REFERENCE_COLOURS[0][1:].upper()]
     assert [float(c) for c in chart.plots[0].categories] == [excel_serial(m) for m in MONTHS]
     assert chart.category_axis.axis_title.text_frame.text == "Month"
     assert chart.value_axis.axis_title.text_frame.text == "TrustScore (1-5)"
@@ -131,7 +135,8 @@ def test_bar_chart_is_native_stacked_with_text_categories() -> None:
     (chart,) = charts_of(read(deck_bytes([Slide("k", "t", chart=clustered)],
                                          title="Shop")).slides[1])
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
-    assert not chart.has_legend
+    assert chart.has_legend and not chart.has_title  # the lone series named by the legend
+    assert chart.category_axis.tick_label_position == XL_TICK_LABEL_POSITION.LOW
 
 
 def test_embedded_workbook_holds_formula_like_text_as_text() -> None:
@@ -162,9 +167,18 @@ def test_fitted_size_shrinks_long_text_within_bounds() -> None:
     assert fitted_size(["word " * 5000], *box, largest=24, smallest=11) == 11
 
 
+def test_fitted_texts_cut_what_does_not_fit_and_keep_what_does() -> None:
+    box = (Inches(4), Inches(2))
+    assert fitted_texts(["Short.", "Also short."], *box, 20) == ["Short.", "Also short."]
+    cut = fitted_texts(["First.", "word " * 200, "Never shown."], *box, 11)
+    assert cut[0] == "First." and cut[1].endswith("…") and len(cut) == 2
+    assert fitted_size(cut, *box, largest=11, smallest=10) == 11  # it fits at 11 pt
+    assert fitted_texts([], *box, 11) == []
+
+
 @pytest.fixture(scope="module")
 def demo_deck(demo_view: View) -> tuple[list[Slide], Deck]:
-    shown = slides.slides(demo_view)
+    shown = slides.slides(demo_view, briefing=slides.briefing_lines(demo_view))
     return shown, read(view_deck(demo_view, made_on=dt.date(2026, 12, 3)))
 
 
@@ -187,6 +201,10 @@ def test_demo_deck_writes_every_slide_of_the_presentation(
             (s.name, s.values) for s in spec.chart.series]
         assert chart.value_axis.axis_title.text_frame.text == spec.chart.y_title
     assert slides.sources(demo_view) in texts(deck.slides[0])
+    # The headline slide carries the Overview's briefing, as the presentation shows it.
+    briefing = slides.briefing_lines(demo_view)
+    assert 3 <= len(briefing) <= 5
+    assert "\n".join(briefing) in texts(deck.slides[1])
     assert f"half-life {scoring.DEFAULT_HALF_LIFE_DAYS:g} days" in slides.sources(demo_view)
 
 
@@ -207,6 +225,10 @@ def test_demo_deck_trend_and_why_are_the_engine_numbers(
     assert why.plots[0].series[0].values == tuple(split.by_stars.get(star, 0.0)
                                                   for star in range(1, 6))
     assert sum(why.plots[0].series[0].values) == pytest.approx(split.change, abs=1e-9)
+    colours = [str(point.format.fill.fore_color.rgb) for point in why.plots[0].series[0].points]
+    assert colours == [(present.NEGATIVE_COLOUR if v is not None and v < 0
+                        else present.POSITIVE_COLOUR)[1:].upper()
+                       for v in why.plots[0].series[0].values]
     (plan,) = charts_of(deck.slides[at["plan"]])
     dashes = [s.format.line.dash_style for s in plan.plots[0].series]
     assert dashes == [MSO_LINE_DASH_STYLE.DASH, None, MSO_LINE_DASH_STYLE.DASH,

@@ -15,10 +15,10 @@ SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")),
 ALLOWED_HTML = {
     # The headline score tile: score, stars and label from scoring.snapshot, no user text.
     "app_pages/home.py": 1,
-    # The responsive style sheet: constant CSS (ui.layout.responsive_css), no data.
-    "ui/layout.py": 1,
     # The presentation's constant style sheet (no sidebar, 16:9 frame, large type).
     "ui/present.py": 1,
+    # The responsive style sheet: constant CSS (ui.layout.responsive_css), no data.
+    "ui/layout.py": 1,
 }
 RAW_HTML_CALLS = {"html", "components", "iframe"}
 

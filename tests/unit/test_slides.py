@@ -156,3 +156,14 @@ def test_data_text_stays_plain_in_slides_and_is_escaped_in_charts(view: View) ->
     assert present.slide_number(7, {"slide": "3"}) == 3
     assert present.slide_number(7, {"slide": "99"}) == 7
     assert present.slide_number(7, {"slide": "x"}) == 1
+
+
+def test_headline_slide_reads_the_overview_briefing(view: View) -> None:
+    from ui import briefing
+
+    lines = slides.briefing_lines(view)
+    assert lines == tuple(s.text() for s in briefing.of_view(view).sentences)
+    assert 3 <= len(lines) <= 5
+    assert lines[0] == ("The TrustScore is 4.3, Excellent, shown as 4.5 stars, from 14,891 "
+                        "reviews.")  # the demo's figures, hand-checked on the Overview
+    assert slides.slide("headline", view, briefing=lines).lines == lines
