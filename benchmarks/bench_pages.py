@@ -10,8 +10,9 @@ session) and a script injected before the page loads records, in the page's own 
 - ``chart``: when the first plotly chart has drawn a trace (``.js-plotly-plot g.trace``);
 - ``script``: when the server's first script run ended (``data-test-script-state``
   going from ``running`` to ``notRunning``), i.e. every element but the charts' drawing;
-- ``element`` and ``plotly``: when the first chart's element arrived from the server,
-  and when plotly.js (loaded on demand) began drawing it (``.js-plotly-plot``).
+- ``element`` and ``plotly``: when the first chart's element appeared (Streamlit
+  renders it once plotly.js, fetched on demand when the first chart arrives, has
+  loaded and run), and when plotly began drawing it (``.js-plotly-plot``).
 
 A page's time is its ``chart`` time; a page with no chart at first open (Check, Import:
 they wait for a file) is timed to its ``script`` time, its main content, and says so.
