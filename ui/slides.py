@@ -187,7 +187,7 @@ def _why(view: View) -> Slide:
     chart = SlideChart(
         kind="bar", categories=tuple(names),
         series=(ChartSeries("Change in score", tuple(float(v) for v in values)),),
-        x_title="Part of the change", y_title="Change in score (points of 1-5)",
+        x_title="Part of the change", y_title="Change in score (points)",
         number_format="+0.000;-0.000;0.000",
     )
     return Slide(key="why", title=TITLES["why"], lines=tuple(lines), chart=chart,

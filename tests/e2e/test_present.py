@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 KEYS = slides.KEYS  # the demo has replies and text: every slide applies
 AXIS_TITLES = {
     "trend": "TrustScore (1-5 stars)",
-    "why": "Change in score (points of 1-5)",
+    "why": "Change in score (points)",
     "replies": "Reviews answered (%)",
     "themes": "Share of reviews (%)",
     "plan": "TrustScore (1-5 stars)",
@@ -57,6 +57,13 @@ def test_every_slide_fits_the_screen(browser: Browser, app_url: str, viewport: V
                 assert box is not None and box["height"] >= 250, (key, box)
                 assert box["x"] >= 0, (key, box)
                 assert box["x"] + box["width"] <= viewport.width + 1, (key, box)
+                for title in (".xtitle", ".ytitle"):  # axis titles inside the chart
+                    inner = chart.locator(title).first.bounding_box()
+                    assert inner is not None, (key, title)
+                    assert inner["y"] >= box["y"] - 1, (key, title, inner, box)
+                    assert inner["y"] + inner["height"] <= box["y"] + box["height"] + 1, (
+                        key, title, inner, box)
+                    assert inner["x"] >= box["x"] - 1, (key, title, inner, box)
             else:
                 expect(page.locator(".st-key-present-figure")).to_have_text(
                     re.compile(r"^[1-5]\.\d$"))
