@@ -77,7 +77,12 @@ def test_every_slide_fits_the_screen(browser: Browser, app_url: str, viewport: V
 def test_the_frame_fills_a_projector(page: Page, app_url: str) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_slide(page, app_url, KEYS.index("trend") + 1)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
     frame = page.locator(".st-key-present-frame")
+    page.wait_for_function(  # the layout settles once the style sheet and chart are in
+        "() => document.querySelector('.st-key-present-frame')"
+        ".getBoundingClientRect().width >= 1800", timeout=30_000)
     box = frame.bounding_box()
     assert box is not None
     assert box["width"] >= 1800, box  # fills the width ...
