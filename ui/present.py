@@ -52,6 +52,11 @@ STYLE = """<style>
 .st-key-present-frame [data-testid="stMarkdownContainer"] li {
   font-size: clamp(1.05rem, 1.45vw, 2.1rem); line-height: 1.35;
 }
+.st-key-present-text [data-testid="stMarkdownContainer"] p,
+.st-key-present-text [data-testid="stMarkdownContainer"] li {
+  font-size: clamp(1.1rem, 1.9vw, 2.8rem);
+}
+.st-key-present-nav button p { font-size: clamp(1rem, 1.2vw, 1.6rem); }
 .st-key-present-frame .st-key-present-figure [data-testid="stMarkdownContainer"] p {
   font-size: clamp(4rem, 9vw, 11rem); font-weight: 700; line-height: 1;
 }
@@ -71,7 +76,9 @@ STYLE = """<style>
 .st-key-present-live input { font-size: clamp(1rem, 1.3vw, 1.8rem); }
 @media (max-width: 760px) {
   .st-key-present-frame { aspect-ratio: auto; width: 100%; }
-  .st-key-present-chart { height: 380px !important; }
+  .st-key-present-chart { height: 460px !important; }
+  /* Laid out for the projector's type; smaller text on a phone keeps titles inside. */
+  .st-key-present-chart .js-plotly-plot .main-svg text { font-size: 14px !important; }
 }
 </style>"""
 
@@ -203,20 +210,18 @@ def _figure_block(one: Slide) -> None:
 
 
 def _navigation(number: int, count: int) -> None:
-    """Previous, the slide number, next and leave; a presenter's clicker (Page Up /
-    Page Down) and Esc work too."""
-    previous, counter, following, _, out = st.columns([2, 1, 2, 3, 2],
-                                                       vertical_alignment="center")
-    previous.button("Previous", icon=":material/chevron_left:", disabled=number <= 1,
-                    on_click=_go, args=(number - 1,), key="present_previous", width="stretch",
-                    shortcut="PageUp")
-    counter.markdown(f"{number} / {count}", text_alignment="center")
-    following.button("Next", icon=":material/chevron_right:", disabled=number >= count,
-                     on_click=_go, args=(number + 1,), key="present_next", width="stretch",
-                     shortcut="PageDown")
-    if out.button("Leave", icon=":material/close:", key="present_leave", width="stretch",
-                  shortcut="Esc"):
-        leave()
+    """Previous, the slide number, next and leave in one row (it wraps on a phone); a
+    presenter's clicker (Page Up / Page Down) and Esc work too."""
+    nav = st.container(horizontal=True, vertical_alignment="center", key="present-nav")
+    with nav:
+        st.button("Previous", icon=":material/chevron_left:", disabled=number <= 1,
+                  on_click=_go, args=(number - 1,), key="present_previous",
+                  shortcut="PageUp")
+        st.markdown(f"{number} / {count}", width="content")
+        st.button("Next", icon=":material/chevron_right:", disabled=number >= count,
+                  on_click=_go, args=(number + 1,), key="present_next", shortcut="PageDown")
+        if st.button("Leave", icon=":material/close:", key="present_leave", shortcut="Esc"):
+            leave()
 
 
 def render(one: Slide, number: int, count: int, *, live: Callable[[], None] | None = None
@@ -226,14 +231,15 @@ def render(one: Slide, number: int, count: int, *, live: Callable[[], None] | No
     control above the chart."""
     with st.container(key="present-frame", border=True):
         st.title(fmt.escape_markdown(one.title), anchor=False)
-        if one.figure is not None:
-            left, right = st.columns([1, 2], vertical_alignment="center")
-            with left:
-                _figure_block(one)
-            with right:
+        with st.container(key="present-text" if one.chart is None else "present-lines"):
+            if one.figure is not None:
+                left, right = st.columns([1, 2], vertical_alignment="center")
+                with left:
+                    _figure_block(one)
+                with right:
+                    _lines(one)
+            else:
                 _lines(one)
-        else:
-            _lines(one)
         with st.container(key="present-live" if live is not None else "present-body"):
             if live is not None:
                 live()

@@ -179,7 +179,7 @@ def _why(view: View) -> Slide:
     lines = [
         f"From {result.start:%d %b %Y} to {result.end:%d %b %Y} the score went from "
         f"{result.start_score:.3f} to {result.end_score:.3f} ({fmt.signed(result.change, 3)}), "
-        f"with {new_count:,} new reviews.",
+        f"with {new_count:,} new review{'' if new_count == 1 else 's'}.",
     ]
     if abs(parts[largest]) > 0:
         lines.append(f"The largest part: {largest.lower()}, {fmt.signed(parts[largest], 3)}.")
@@ -187,7 +187,7 @@ def _why(view: View) -> Slide:
     chart = SlideChart(
         kind="bar", categories=tuple(names),
         series=(ChartSeries("Change in score", tuple(float(v) for v in values)),),
-        x_title="Part of the change", y_title="Change in score (points of 1-5)",
+        x_title="Part of the change", y_title="Change in score (points)",
         number_format="+0.000;-0.000;0.000",
     )
     return Slide(key="why", title=TITLES["why"], lines=tuple(lines), chart=chart,

@@ -85,3 +85,10 @@ def test_leave_returns_to_the_page_the_user_came_from() -> None:
     assert not at.exception
     assert at.title[0].value == "KPI view"
     assert at.segmented_control(key="model").value == "decayed-prior"
+
+
+def test_the_overview_links_to_the_presentation() -> None:
+    at = open_app()
+    assert not at.exception
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Present as slides" in links

@@ -7,18 +7,24 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.viewports import (
+    VIEWPORTS,
+    Viewport,
+    assert_no_horizontal_overflow,
+    new_context,
+    viewport_screenshot,
+)
 from ui import slides
 
 pytestmark = pytest.mark.e2e
 
-SIZES = ((1920, 1080), (1440, 900), (390, 844))
 KEYS = slides.KEYS  # the demo has replies and text: every slide applies
 AXIS_TITLES = {
     "trend": "TrustScore (1-5 stars)",
-    "why": "Change in score (points of 1-5)",
+    "why": "Change in score (points)",
     "replies": "Reviews answered (%)",
     "themes": "Share of reviews (%)",
     "plan": "TrustScore (1-5 stars)",
@@ -26,45 +32,57 @@ AXIS_TITLES = {
 }
 
 
-def overflow(page: Page) -> int:
-    """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
-    return int(page.evaluate(
-        "document.documentElement.scrollWidth - window.innerWidth"
-    ))
-
-
 def open_slide(page: Page, app_url: str, number: int) -> None:
     page.goto(f"{app_url}/present?slide={number}")
     wait_idle(page, timeout=90_000)
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_every_slide_fits_the_screen(page: Page, app_url: str, width: int, height: int
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=[v.label for v in VIEWPORTS])
+def test_every_slide_fits_the_screen(browser: Browser, app_url: str, viewport: Viewport
                                      ) -> None:
-    page.set_viewport_size({"width": width, "height": height})
-    for number, key in enumerate(KEYS, start=1):
-        open_slide(page, app_url, number)
-        expect(page.get_by_text(f"{number} / {len(KEYS)}", exact=True)).to_be_visible()
-        expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-        if key in AXIS_TITLES:
-            chart = page.locator(".js-plotly-plot").first
-            expect(chart).to_be_visible()
-            expect(chart.get_by_text(AXIS_TITLES[key]).first).to_be_visible()
-            box = chart.bounding_box()
-            assert box is not None and box["height"] >= 250, (key, box)
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (key, box)
-        else:
-            expect(page.locator(".st-key-present-figure")).to_have_text(
-                re.compile(r"^[1-5]\.\d$"))
-        screenshot(page, f"present-{key}-{width}x{height}")
-        assert overflow(page) <= 0, (key, width, overflow(page))
-        assert page.locator("[data-testid=stException]").count() == 0
+    """Each slide at a phone's, a laptop's and a projector's size: no sidebar, no
+    sideways scrolling, the chart on screen with its axis title, the slide number."""
+    context = new_context(browser, viewport)
+    page = context.new_page()
+    try:
+        for number, key in enumerate(KEYS, start=1):
+            open_slide(page, app_url, number)
+            expect(page.get_by_text(f"{number} / {len(KEYS)}", exact=True)).to_be_visible()
+            expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+            if key in AXIS_TITLES:
+                chart = page.locator(".js-plotly-plot").first
+                expect(chart).to_be_visible()
+                expect(chart.get_by_text(AXIS_TITLES[key]).first).to_be_visible()
+                box = chart.bounding_box()
+                assert box is not None and box["height"] >= 250, (key, box)
+                assert box["x"] >= 0, (key, box)
+                assert box["x"] + box["width"] <= viewport.width + 1, (key, box)
+                for title in (".xtitle", ".ytitle"):  # axis titles inside the chart
+                    inner = chart.locator(title).first.bounding_box()
+                    assert inner is not None, (key, title)
+                    assert inner["y"] >= box["y"] - 1, (key, title, inner, box)
+                    assert inner["y"] + inner["height"] <= box["y"] + box["height"] + 1, (
+                        key, title, inner, box)
+                    assert inner["x"] >= box["x"] - 1, (key, title, inner, box)
+            else:
+                expect(page.locator(".st-key-present-figure")).to_have_text(
+                    re.compile(r"^[1-5]\.\d$"))
+            assert_no_horizontal_overflow(page)
+            assert page.locator("[data-testid=stException]").count() == 0
+            viewport_screenshot(page, f"present-{key}", viewport)
+    finally:
+        context.close()
 
 
 def test_the_frame_fills_a_projector(page: Page, app_url: str) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_slide(page, app_url, KEYS.index("trend") + 1)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
     frame = page.locator(".st-key-present-frame")
+    page.wait_for_function(  # the layout settles once the style sheet and chart are in
+        "() => document.querySelector('.st-key-present-frame')"
+        ".getBoundingClientRect().width >= 1800", timeout=30_000)
     box = frame.bounding_box()
     assert box is not None
     assert box["width"] >= 1800, box  # fills the width ...

@@ -152,7 +152,7 @@ def test_data_text_stays_plain_in_slides_and_is_escaped_in_charts(view: View) ->
     one = slides.slide("trend", evil)
     assert f"Dataset: {hostile}" in one.sources  # plain data; renderers escape it
     figure = present.figure(slides.slide("why", view).chart)  # type: ignore[arg-type]
-    assert figure.layout.yaxis.title.text == "Change in score (points of 1-5)"
+    assert figure.layout.yaxis.title.text == "Change in score (points)"
     assert present.slide_number(7, {"slide": "3"}) == 3
     assert present.slide_number(7, {"slide": "99"}) == 7
     assert present.slide_number(7, {"slide": "x"}) == 1
