@@ -7,10 +7,12 @@ PORT ?= 8501
 
 .PHONY: run test test-fast lint bench clean
 
-$(VENV)/.runtime: requirements.txt
+# The project itself is installed (editable) for its `trustlens` console script.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
