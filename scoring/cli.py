@@ -322,7 +322,7 @@ def import_exports(
         )
     except ReviewDataError as exc:
         flag = _OPTION_FLAGS.get(exc.option or "")
-        hint = f" (option {flag})" if flag else ""
+        hint = f" On the command line: {flag}." if flag else ""
         raise ReviewDataError(f"{exc}{hint}", option=exc.option) from None
     report = result.report
     for part in report.files or [report]:
@@ -431,10 +431,8 @@ def _read_with_duckdb(files: Sequence[Path], keys: Sequence[str]) -> pd.DataFram
     try:
         present = parquet_columns(paths, con)
         columns = [quote_identifier(c) for c in _needed_columns(keys) if c in present]
-        frame = con.execute(
-            f"SELECT {', '.join(columns)} FROM read_parquet($1, union_by_name = true)",
-            [paths],
-        ).df()
+        query = f"SELECT {', '.join(columns)} FROM read_parquet($1, union_by_name = true)"
+        frame = con.sql(query, params=[paths]).to_arrow_table().to_pandas()
     except duckdb.Error as exc:
         raise ReviewDataError(
             f"{', '.join(paths)}: DuckDB could not read the files ({exc})."

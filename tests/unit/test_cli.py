@@ -223,3 +223,124 @@ def test_python_dash_m_scoring_scores_the_demo(tmp_path: Path,
     assert bad.returncode == 4
     assert "Traceback" not in bad.stderr and "half_life_days" in bad.stderr
     assert math.isfinite(pd.read_parquet(out)["score"].sum())  # the earlier file is intact
+
+
+def test_exports_scored_by_duckdb_equal_pandas(tmp_path: Path,
+                                               demo_reviews: pd.DataFrame) -> None:
+    # Exports reach DuckDB through the importer and a temporary Parquet file.
+    out = tmp_path / "duckdb.parquet"
+    result = invoke("score", str(DEMO), "--by", "location", "--engine", "duckdb",
+                    "--model", "decayed-prior", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    expected = score_table(demo_reviews, "location", model="decayed-prior")
+    assert_same_table(pd.read_parquet(out), expected, ["location"])
+
+
+def test_series_read_by_duckdb_equals_pandas(tmp_path: Path,
+                                             demo_reviews: pd.DataFrame) -> None:
+    folder = write_parquet_folder(demo_reviews, tmp_path / "reviews")
+    frames, messages = {}, {}
+    for engine in ("pandas", "duckdb"):
+        out = tmp_path / f"{engine}.parquet"
+        result = invoke("series", str(folder), "--by", "company,location", "--freq", "M",
+                        "--model", "decayed-prior", "--clock", "displayed",
+                        "--engine", engine, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        frames[engine], messages[engine] = pd.read_parquet(out), result.stderr
+    expected = score_series_by(demo_reviews, ["company", "location"], freq="M",
+                               model="decayed-prior", clock="displayed")
+    for frame in frames.values():
+        assert len(frame) == len(expected)
+        np.testing.assert_allclose(frame["score"], expected["score"], rtol=0, atol=TOLERANCE)
+        assert (frame["new_reviews"] == expected["new_reviews"]).all()
+    assert "Reading 3 Parquet file(s) with DuckDB" in messages["duckdb"]
+    assert "Reading Parquet" in messages["pandas"]  # the progress bar's label
+
+
+def test_import_counts_and_rejected_rows(tmp_path: Path) -> None:
+    export = tmp_path / "acme.csv"
+    export.write_text(
+        "date,rating,title\n"
+        "2025-03-01,5,Great\n"
+        "2025-03-02,4,Good\n"
+        "2025-03-02,4,Good\n"          # a duplicate of the row above
+        "2025-03-03,nine,Odd\n"        # rejected: no rating
+        "2025-03-04,2,Poor\n"
+    )
+    rejected = tmp_path / "rejected.csv"
+    out = tmp_path / "scores.csv"
+    result = invoke("score", str(export), "--rejected", str(rejected), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "5 rows read, 3 kept, 1 duplicate, 1 rejected" in result.stderr
+    rows = pd.read_csv(rejected)
+    assert len(rows) == 1 and rows["row"].tolist() == [5]
+    assert "rating" in rows["reason"].iloc[0].lower()
+    written = pd.read_csv(out)
+    # Without a company column, the file's name is the company.
+    assert written["company"].tolist() == ["acme"] and written["reviews"].tolist() == [3]
+
+
+def test_an_importer_option_is_named_as_the_command_line_flag(tmp_path: Path) -> None:
+    export = tmp_path / "relative.csv"
+    export.write_text("date,rating,company\n2 days ago,5,Acme\na month ago,3,Acme\n")
+    out = tmp_path / "scores.csv"
+    result = invoke("score", str(export), "--out", str(out))
+    assert result.exit_code == 3
+    assert "relative.csv" in result.stderr and "--reference-date" in result.stderr
+    result = invoke("score", str(export), "--reference-date", "2025-06-30", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out)["as_of"].tolist() == ["2025-06-28 00:00:00+00:00"]
+
+
+def test_a_folder_without_parquet_and_an_empty_table_exit_3(
+        tmp_path: Path, demo_reviews: pd.DataFrame) -> None:
+    (tmp_path / "none").mkdir()
+    result = invoke("score", str(tmp_path / "none"), "--out", str(tmp_path / "s.parquet"))
+    assert result.exit_code == 3 and "no .parquet files" in result.stderr
+    empty = tmp_path / "empty.parquet"
+    demo_reviews.loc[:, ["created_at", "rating", "company"]].iloc[:0].to_parquet(empty)
+    for engine in ("pandas", "duckdb"):
+        result = invoke("score", str(empty), "--engine", engine,
+                        "--out", str(tmp_path / "s.parquet"))
+        assert result.exit_code == 3, result.output
+        assert "no reviews" in result.stderr
+
+
+def test_naive_parquet_times_are_utc(tmp_path: Path, demo_reviews: pd.DataFrame) -> None:
+    naive = demo_reviews.loc[:, ["created_at", "rating", "location"]].assign(
+        created_at=lambda f: f["created_at"].dt.tz_localize(None))
+    naive.to_parquet(tmp_path / "naive.parquet", index=False)
+    out = tmp_path / "scores.parquet"
+    result = invoke("score", str(tmp_path / "naive.parquet"), "--by", "location",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert_same_table(pd.read_parquet(out), score_table(demo_reviews, "location"),
+                      ["location"])
+
+
+def test_the_spark_engine_gets_parquet_files_and_the_instant(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_reviews: pd.DataFrame) -> None:
+    # A stand-in for scoring.spark (built separately): the contract the command relies
+    # on is Parquet paths in, score_table's frame out.
+    calls: list[dict[str, object]] = []
+
+    def score_table_spark(files: list[str], **kwargs: object) -> pd.DataFrame:
+        calls.append({"files": files, **kwargs})
+        reviews = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        return score_table(cli.canonical_frame(reviews, "spark"), **kwargs)  # type: ignore[arg-type]
+
+    fake = type(sys)("scoring.spark")
+    fake.score_table_spark = score_table_spark  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "scoring.spark", fake)
+    folder = write_parquet_folder(demo_reviews, tmp_path / "reviews", parts=2)
+    out = tmp_path / "scores.parquet"
+    result = invoke("score", str(folder), str(DEMO), "--by", "location", "--engine", "spark",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+    (call,) = calls
+    files = call["files"]
+    assert isinstance(files, list) and len(files) == 3  # two parts + the imported export
+    assert call["as_of"] == demo_reviews["created_at"].max()
+    assert call["by"] == ["location"] and isinstance(call["params"], ScoreParams)
+    both = pd.concat([demo_reviews, demo_reviews], ignore_index=True)
+    assert_same_table(pd.read_parquet(out), score_table(both, "location"), ["location"])
