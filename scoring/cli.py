@@ -394,6 +394,7 @@ def read_canonical(path: Path, keys: Sequence[str]) -> pd.DataFrame:
 def load_reviews_frame(
     inputs: Inputs, keys: Sequence[str], options: ImportOptions, console: Console,
     rejected_out: Path | None, *, duckdb_reader: bool = False,
+    memory_limit: str | None = None, temp_dir: str | None = None,
 ) -> pd.DataFrame:
     """Every input as one canonical review table in memory (the pandas path).
 
@@ -405,7 +406,7 @@ def load_reviews_frame(
         _check_parquet_columns(inputs.parquet, keys)
         if duckdb_reader:
             console.step(f"Reading {len(inputs.parquet)} Parquet file(s) with DuckDB…")
-            frames.append(_read_with_duckdb(inputs.parquet, keys))
+            frames.append(_read_with_duckdb(inputs.parquet, keys, memory_limit, temp_dir))
         else:
             with console.progress(inputs.parquet, "Reading Parquet") as files:
                 frames.extend(read_canonical(path, keys) for path in files)
@@ -421,13 +422,16 @@ def load_reviews_frame(
     return reviews
 
 
-def _read_with_duckdb(files: Sequence[Path], keys: Sequence[str]) -> pd.DataFrame:
+def _read_with_duckdb(
+    files: Sequence[Path], keys: Sequence[str], memory_limit: str | None = None,
+    temp_dir: str | None = None,
+) -> pd.DataFrame:
     import duckdb
 
     from scoring.sql import parquet_columns, quote_identifier
 
     paths = [str(path) for path in files]
-    con = duckdb.connect()
+    con = _duckdb_connection(memory_limit, temp_dir)
     try:
         present = parquet_columns(paths, con)
         columns = [quote_identifier(c) for c in _needed_columns(keys) if c in present]
@@ -517,6 +521,12 @@ def _duckdb_connection(memory_limit: str | None, temp_directory: str | None) -> 
         con.close()
         raise ParameterError(f"DuckDB refused a setting: {exc}") from None
     return con
+
+
+def _check_duckdb_settings(engine: str, memory_limit: str | None, temp_dir: str | None) -> None:
+    """Refuse DuckDB settings it cannot take before any long import (exit 4)."""
+    if engine == "duckdb" and (memory_limit is not None or temp_dir is not None):
+        _duckdb_connection(memory_limit, temp_dir).close()
 
 
 # ---------------------------------------------------------------------------
@@ -624,9 +634,10 @@ def _input_options(func: F) -> F:
                      help="Ignore Trustpilot's filtered/pending flags in exports (every "
                           "review counts)."),
         click.option("--memory-limit", metavar="SIZE",
-                     help="DuckDB's memory limit, e.g. 4GB (it spills to disk beyond)."),
+                     help="--engine duckdb: its memory limit, e.g. 4GB (it spills to disk "
+                          "beyond)."),
         click.option("--temp-dir", metavar="DIR",
-                     help="Where DuckDB spills (default: its own)."),
+                     help="--engine duckdb: where it spills (default: its own)."),
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress or counts on stderr (errors still print)."),
     ]
@@ -686,7 +697,8 @@ def cli(traceback: bool) -> None:
     """
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
+@cli.command(epilog=EXIT_CODES_HELP,
+             short_help="Every group's score at one instant, one row per group.")
 @_input_options
 @click.option("--as-of", metavar="DATE",
               help="Score every group at this instant (default: the newest counted "
@@ -724,6 +736,7 @@ def score(
                                "prior_count": prior_count, "prior_mean": prior_mean},
                    import_kwargs, quiet)
     console, keys, params = run.console, run.keys, run.params
+    _check_duckdb_settings(engine, memory_limit, temp_dir)
     instant = parse_instant(as_of, "--as-of")
     if engine == "pandas":
         reviews = load_reviews_frame(run.inputs, keys, run.options, console, rejected)
@@ -809,7 +822,8 @@ def _score_duckdb(
     return table, instant
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
+@cli.command(epilog=EXIT_CODES_HELP,
+             short_help="Every group's score at the end of every period (long table).")
 @_input_options
 @click.option("--freq", type=click.Choice(FREQS, case_sensitive=False), default="M",
               show_default=True, help="Period: day, week (from Monday), month, quarter, year.")
@@ -849,6 +863,7 @@ def series(
                                "prior_count": prior_count, "prior_mean": prior_mean},
                    import_kwargs, quiet)
     console, keys, params = run.console, run.keys, run.params
+    _check_duckdb_settings(engine, memory_limit, temp_dir)
     first, last = parse_instant(start, "--start"), parse_instant(end, "--end")
     letter = freq.upper()
     chosen_clock: Clock = "displayed" if clock == "displayed" else "live"
@@ -861,7 +876,8 @@ def series(
                 clock=chosen_clock)
     else:
         reviews = load_reviews_frame(run.inputs, keys, run.options, console, rejected,
-                                     duckdb_reader=engine == "duckdb")
+                                     duckdb_reader=engine == "duckdb",
+                                     memory_limit=memory_limit, temp_dir=temp_dir)
         console.step(f"Series by {letter} ({engine})…")
         table = score_series_by(reviews, keys, freq=letter, start=first, end=last,
                                 params=params, clock=chosen_clock)

@@ -344,3 +344,27 @@ def test_the_spark_engine_gets_parquet_files_and_the_instant(
     assert call["by"] == ["location"] and isinstance(call["params"], ScoreParams)
     both = pd.concat([demo_reviews, demo_reviews], ignore_index=True)
     assert_same_table(pd.read_parquet(out), score_table(both, "location"), ["location"])
+
+
+def test_an_unexpected_error_exits_1_without_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> pd.DataFrame:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(cli, "score_table", broken)
+    args = ["score", str(DEMO), "--out", str(tmp_path / "s.parquet")]
+    result = invoke(*args)
+    assert result.exit_code == cli.EXIT_UNEXPECTED == 1
+    assert "RuntimeError: disk on fire" in result.stderr and "--traceback" in result.stderr
+    assert "Traceback" not in result.output
+    # --traceback (for a bug report) lets the exception through.
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        invoke("--traceback", *args)
+
+
+def test_a_duckdb_setting_it_refuses_exits_4(tmp_path: Path) -> None:
+    result = invoke("score", str(DEMO), "--engine", "duckdb", "--memory-limit", "lots",
+                    "--out", str(tmp_path / "s.parquet"))
+    assert result.exit_code == 4, result.output
+    assert "memory" in result.stderr.lower()
+    assert "Importing" not in result.stderr  # refused before the import
