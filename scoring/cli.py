@@ -340,6 +340,13 @@ def import_exports(
     return result.reviews
 
 
+def _names(paths: Sequence[str | Path], shown: int = 3) -> str:
+    """File names for a message: the first ``shown`` and how many more."""
+    names = [str(path) for path in paths[:shown]]
+    more = len(paths) - len(names)
+    return ", ".join(names) + (f" and {more:,} more" if more > 0 else "")
+
+
 def _needed_columns(keys: Sequence[str]) -> list[str]:
     return ["created_at", "rating", "counts", *keys]
 
@@ -415,8 +422,7 @@ def load_reviews_frame(
     reviews = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if len(reviews) == 0:
         raise ReviewDataError(
-            "The inputs hold no reviews ("
-            + ", ".join(str(p) for p in (*inputs.parquet, *inputs.exports)) + ")."
+            f"The inputs hold no reviews ({_names([*inputs.parquet, *inputs.exports])})."
         )
     console.step(f"{len(reviews):,} reviews loaded.")
     return reviews
@@ -439,11 +445,11 @@ def _read_with_duckdb(
         frame = con.sql(query, params=[paths]).to_arrow_table().to_pandas()
     except duckdb.Error as exc:
         raise ReviewDataError(
-            f"{', '.join(paths)}: DuckDB could not read the files ({exc})."
+            f"{_names(paths)}: DuckDB could not read the files ({exc})."
         ) from None
     finally:
         con.close()
-    return canonical_frame(frame, ", ".join(paths))
+    return canonical_frame(frame, _names(paths))
 
 
 def newest_counted(reviews: pd.DataFrame) -> pd.Timestamp:
@@ -472,7 +478,7 @@ def parquet_for_sql(
             missing = [key for key in keys if key not in reviews.columns]
             if missing:
                 raise ReviewDataError(
-                    f"{', '.join(map(str, inputs.exports))}: no "
+                    f"{_names(inputs.exports)}: no "
                     f"{', '.join(repr(k) for k in missing)} column to group by (columns "
                     f"present: {', '.join(map(str, reviews.columns))})."
                 )
@@ -521,6 +527,28 @@ def _duckdb_connection(memory_limit: str | None, temp_directory: str | None) -> 
         con.close()
         raise ParameterError(f"DuckDB refused a setting: {exc}") from None
     return con
+
+
+@contextlib.contextmanager
+def _duckdb_progress(con: Any, console: Console) -> Iterator[None]:
+    """DuckDB's own progress bar for a query running over 2 s, on stderr, when stderr is
+    a terminal and not ``quiet``. DuckDB prints it on file descriptor 1, which is
+    pointed at stderr's meanwhile, so stdout stays clean."""
+    if console.quiet or not sys.stderr.isatty():
+        yield
+        return
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = true")
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(sys.stderr.fileno(), 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        click.echo("", err=True)
 
 
 def _check_duckdb_settings(engine: str, memory_limit: str | None, temp_dir: str | None) -> None:
@@ -784,7 +812,7 @@ def _newest_in_parquet(files: list[str]) -> pd.Timestamp:
         has_counts = "counts" in parquet_columns(files, con)
         newest = newest_counted_ns(files, con, has_counts=has_counts)
     except duckdb.Error as exc:
-        raise ReviewDataError(f"{', '.join(files)}: DuckDB could not read the files "
+        raise ReviewDataError(f"{_names(files)}: DuckDB could not read the files "
                               f"({exc}).") from None
     finally:
         con.close()
@@ -809,13 +837,14 @@ def _score_duckdb(
     try:
         console.step(f"Scoring at {instant:%Y-%m-%d %H:%M:%S} UTC with DuckDB over "
                      f"{len(files)} Parquet file(s)…")
-        table = score_table_sql(files, by=keys, as_of=instant, params=params,
-                                change_days=change_days, con=con)
+        with _duckdb_progress(con, console):
+            table = score_table_sql(files, by=keys, as_of=instant, params=params,
+                                    change_days=change_days, con=con)
     except duckdb.OutOfMemoryException as exc:
         raise MemoryError(f"DuckDB ran out of memory ({exc}); raise --memory-limit or give "
                           "--temp-dir on a disk with room to spill.") from None
     except duckdb.Error as exc:
-        raise ReviewDataError(f"{', '.join(files)}: DuckDB could not score the files "
+        raise ReviewDataError(f"{_names(files)}: DuckDB could not score the files "
                               f"({exc}).") from None
     finally:
         con.close()
