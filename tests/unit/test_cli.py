@@ -368,3 +368,35 @@ def test_a_duckdb_setting_it_refuses_exits_4(tmp_path: Path) -> None:
     assert result.exit_code == 4, result.output
     assert "memory" in result.stderr.lower()
     assert "Importing" not in result.stderr  # refused before the import
+
+
+def test_a_parquet_export_goes_through_the_importer(tmp_path: Path,
+                                                    demo_reviews: pd.DataFrame) -> None:
+    # Trustpilot's column names and text ratings: not the canonical layout.
+    export = tmp_path / "export.parquet"
+    pd.read_csv(DEMO, dtype=str).to_parquet(export, index=False)
+    assert not cli.is_canonical_parquet(export)
+    canonical = tmp_path / "canonical.parquet"
+    demo_reviews.loc[:, ["created_at", "rating", "location"]].to_parquet(canonical)
+    assert cli.is_canonical_parquet(canonical)
+    out = tmp_path / "scores.parquet"
+    result = invoke("score", str(export), "--by", "location", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "0 canonical Parquet file(s), 1 export(s)" in result.stderr
+    assert "export.parquet: 14,891 rows read, 14,891 kept" in result.stderr
+    assert_same_table(pd.read_parquet(out), score_table(demo_reviews, "location"),
+                      ["location"])
+
+
+def test_importer_options_reach_the_importer(tmp_path: Path) -> None:
+    export = tmp_path / "shop.csv"
+    export.write_text("date,rating\n03/04/2025,5\n05/04/2025,1\n")
+    out = tmp_path / "scores.csv"
+    result = invoke("score", str(export), "--company", "Acme", "--dayfirst", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out)
+    assert written["company"].tolist() == ["Acme"]
+    assert written["last_review_at"].tolist() == ["2025-04-05 00:00:00+00:00"]  # 5 April
+    result = invoke("score", str(export), "--monthfirst", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out)["last_review_at"].tolist() == ["2025-05-04 00:00:00+00:00"]
