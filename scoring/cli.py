@@ -572,6 +572,8 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     try:
         write(tmp)
         os.replace(tmp, path)
+    except ValueError as exc:  # pyarrow's conversion errors: a bug here, not bad input
+        raise RuntimeError(f"{path} could not be written ({exc}).") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -584,10 +586,12 @@ def write_frame(frame: pd.DataFrame, path: Path, metadata: dict[str, Any]) -> No
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    merged = {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(metadata).encode()}
-    table = table.replace_schema_metadata(merged)
-    _write_atomically(path, lambda tmp: pq.write_table(table, tmp))
+    def write(tmp: Path) -> None:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        merged = {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(metadata).encode()}
+        pq.write_table(table.replace_schema_metadata(merged), tmp)
+
+    _write_atomically(path, write)
 
 
 def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
