@@ -73,6 +73,7 @@ SECTIONS: dict[str, str] = {
     "pages": "Page open",
     "briefing": "Overview briefing",
     "deck": "PowerPoint deck",
+    "cli": "Command line",
 }
 """Section key -> its heading in the report (every one appears, run or not)."""
 
@@ -121,6 +122,7 @@ class Config:
     briefing_rows: int = 1_000_000  # the Overview rerun with and without the briefing
     briefing_reruns: int = 7
     deck_repeats: int = 5  # builds of the demo deck
+    cli_repeats: int = 5  # `trustlens score` runs on the demo data
 
 
 FULL = Config(
@@ -198,6 +200,7 @@ QUICK = Config(
     briefing_rows=2_000,
     briefing_reruns=1,
     deck_repeats=1,
+    cli_repeats=1,
 )
 
 
@@ -1393,6 +1396,28 @@ def run_deck(config: Config, report: Report) -> None:
     ))
 
 
+def run_cli(config: Config, report: Report) -> None:
+    from benchmarks.bench_cli import TARGET_S
+    from benchmarks.bench_cli import run as bench_cli
+
+    result = bench_cli(config.cli_repeats)
+    size = f"demo data, {_n(int(str(result['reviews'])))} reviews, {result['groups']} groups"
+    process, inside = _timing(result["new_process"]), _timing(result["in_process"])
+    report.add(_timing_row(
+        "cli", "`trustlens score`, pandas, a new process", size, process,
+        target=f"<= {TARGET_S:g} s", met=None if config.quick else process.median_s <= TARGET_S,
+        note="Python start and imports included",
+    ))
+    report.add(_timing_row("cli", "... the same inside one Python process", size, inside))
+    loads = result["load_average_1min"]
+    report.detail("cli", (
+        f"`{result['command']}`: import the demo export, score every company and location "
+        "at the newest review and write Parquet, as a scheduler would run it. Load average "
+        f"(1 min) before and after: {float(loads['before']):.1f} and "  # type: ignore[index]
+        f"{float(loads['after']):.1f}."  # type: ignore[index]
+    ))
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -1604,6 +1629,7 @@ def run(config: Config, out: Path, only: set[str] | None = None, *,
             "pages": lambda: run_pages(config, report),
             "briefing": lambda: run_briefing(config, report),
             "deck": lambda: run_deck(config, report),
+            "cli": lambda: run_cli(config, report),
         }
         for key, step in steps.items():
             if only is not None and key not in only:

@@ -66,6 +66,7 @@ TABLE_ROWS = (
     "Demo deck, first build after the Overview opened",
     "Demo deck, build again",
     "... of which writing the .pptx",
+    "`trustlens score`, pandas, a new process",
 )
 FIDELITY_ROWS = (
     "Read the companies through the importer",
