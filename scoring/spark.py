@@ -505,7 +505,7 @@ def score_series_frame(
         *[F.col(a).asc_nulls_last() for a in reviews.aliases], F.col("slot")
     ).select(
         *[F.col(a).alias(k) for a, k in zip(reviews.aliases, keys, strict=True)],
-        F.timestamp_micros(F.element_at(starts, F.col("slot") + 1)).alias("period"),
+        F.timestamp_micros(F.element_at(starts, (F.col("slot") + 1).cast("int"))).alias("period"),
         *SERIES_COLUMNS[1:],
     )
 
@@ -557,7 +557,7 @@ def _series_cells(
         F.col("new_stars"),
     )
     bounds = F.array(*[F.lit(int(b)) for b in edges[1:]])
-    drop = _decay(F.element_at(bounds, F.col("slot") + 1) - F.lit(reference), h)
+    drop = _decay(F.element_at(bounds, (F.col("slot") + 1).cast("int")) - F.lit(reference), h)
     a, b, n = F.col("ca") * drop, F.col("cb") * drop, F.col("cn")
     mean = F.when((n > 0) & (F.col("cb") > 0), F.col("ca") / F.col("cb"))
     return summed.select(
@@ -674,6 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from pyspark.sql import SparkSession
 
+    created = SparkSession.getActiveSession() is None  # else the caller's: leave it running
     builder = SparkSession.builder.appName(f"trustlens-{args.command}")
     if args.master:
         builder = builder.master(args.master)
@@ -697,7 +698,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"trustlens spark: {error}", file=sys.stderr)
         return 2
     finally:
-        if not args.master or args.master.startswith("local"):
+        if created:
             spark.stop()
     print(f"trustlens spark: wrote {args.out}", file=sys.stderr)
     return 0
