@@ -15,7 +15,9 @@ Python process of its own, so each peak memory belongs to that engine alone:
 Each engine does one untimed run, then ``repeats`` timed ones (medians reported).
 Peak memory is the kernel's high-water mark (``VmHWM``) of the engine's process;
 for Spark, that of the Python driver plus that of its JVM (two processes; their sum
-bounds the joint peak from above). Every engine's scores are compared with pandas'
+bounds the joint peak from above). For Spark, ``shuffle_write_bytes_per_run`` is
+what its stages wrote to shuffle files (compressed), per run, from the Spark UI's
+REST API. Every engine's scores are compared with pandas'
 where pandas ran (``max_abs_diff_vs_pandas``), or with DuckDB's.
 
 ``run()`` returns a dict; ``python -m benchmarks.bench_spark`` prints it as JSON
@@ -100,7 +102,8 @@ def _engine(engine: str, folder: Path, workdir: Path) -> tuple[Any, Any, float]:
     spark = (
         SparkSession.builder.master(SPARK_MASTER)
         .appName("trustlens-bench")
-        .config("spark.ui.enabled", "false")
+        .config("spark.ui.enabled", "true")  # its REST API reports the shuffle bytes
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", SPARK_DRIVER_MEMORY)
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.local.dir", str(workdir / "spark-local"))
@@ -109,7 +112,25 @@ def _engine(engine: str, folder: Path, workdir: Path) -> tuple[Any, Any, float]:
     )
     spark.sparkContext.setLogLevel("ERROR")
     setup = time.perf_counter() - began
+    _SPARK.append(spark)
     return (lambda: score_table_spark(spark, glob, "company")), spark.stop, setup
+
+
+_SPARK: list[Any] = []
+
+
+def _shuffle_write_bytes() -> int:
+    """The bytes written to shuffle files by every stage of this process's Spark
+    application so far (from its UI's REST API; 0 without Spark)."""
+    if not _SPARK:
+        return 0
+    import urllib.request
+
+    context = _SPARK[0].sparkContext
+    url = f"{context.uiWebUrl}/api/v1/applications/{context.applicationId}/stages"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        stages = json.load(response)
+    return sum(int(stage.get("shuffleWriteBytes", 0)) for stage in stages)
 
 
 def _child(engine: str, folder: Path, repeats: int, scores: Path) -> dict[str, object]:
@@ -125,13 +146,14 @@ def _child(engine: str, folder: Path, repeats: int, scores: Path) -> dict[str, o
                 times.append(time.perf_counter() - began)
             jvm_mb = sum(_vm_hwm_mb(pid) for pid in _descendants(os.getpid()))
             python_mb = _vm_hwm_mb()
+            shuffle = _shuffle_write_bytes() / (1 + repeats)  # per run
         finally:
             if close is not None:
                 close()
     table[["score"]].to_parquet(scores)
     return {"times_s": times, "setup_s": setup, "groups": len(table),
             "python_peak_mb": python_mb, "jvm_peak_mb": jvm_mb,
-            "peak_mb": python_mb + jvm_mb}
+            "peak_mb": python_mb + jvm_mb, "shuffle_write_bytes_per_run": shuffle}
 
 
 def _measure(engine: str, folder: Path, repeats: int, scores: Path) -> dict[str, object]:

@@ -30,4 +30,5 @@ def test_bench_spark_run_measures_every_engine(tmp_path: object) -> None:
         if name != "pandas":
             assert data["max_abs_diff_vs_pandas"] <= 1e-9, name
     assert engines["spark"]["jvm_peak_mb"] > 0  # the JVM's own peak is counted
+    assert engines["spark"]["shuffle_write_bytes_per_run"] > 0
     assert engines["pandas"]["jvm_peak_mb"] == 0
