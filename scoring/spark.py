@@ -623,6 +623,27 @@ def score_series_by_spark(
 # --- spark-submit ----------------------------------------------------------------------
 
 
+def spark_session(master: str | None = None, app_name: str = "trustlens") -> SparkSession:
+    """The running Spark session, or a new one (``master`` e.g. ``"local[4]"``; by default
+    spark-submit's, else ``local[*]``). A ``local`` master given here gets no web UI, and
+    a local session quiet logs."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
+    if master is not None and master.startswith("local"):
+        builder = builder.config("spark.ui.enabled", "false")
+    session = builder.getOrCreate()
+    if str(session.sparkContext.master).startswith("local"):
+        session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scoring/spark.py",
@@ -675,10 +696,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pyspark.sql import SparkSession
 
     created = SparkSession.getActiveSession() is None  # else the caller's: leave it running
-    builder = SparkSession.builder.appName(f"trustlens-{args.command}")
-    if args.master:
-        builder = builder.master(args.master)
-    spark = builder.getOrCreate()
+    spark = spark_session(args.master, f"trustlens-{args.command}")
     try:
         by = [key.strip() for key in str(args.by).split(",") if key.strip()]
         common: dict[str, Any] = {
@@ -711,6 +729,7 @@ __all__ = [
     "score_series_frame",
     "score_table_frame",
     "score_table_spark",
+    "spark_session",
 ]
 
 if __name__ == "__main__":
