@@ -151,7 +151,8 @@ def _load(spark: SparkSession, source: Any, keys: list[str]) -> _Reviews:
     )
     aliases = [f"key_{j}" for j in range(len(keys))]
     rows = frame.select(
-        *[F.col(f"`{key}`").alias(alias) for key, alias in zip(keys, aliases, strict=True)],
+        *[F.col("`" + key.replace("`", "``") + "`").alias(alias)
+          for key, alias in zip(keys, aliases, strict=True)],
         t.cast("long").alias("t"),
         F.col("rating").cast("double").alias("stars"),
         (counted & F.col("created_at").isNotNull()).alias("counted"),
@@ -166,11 +167,11 @@ def _days(ns: Column) -> Column:
 
 
 def _decay(age_ns: Column, half_life_days: float) -> Column:
-    """``2 ** (-age / H)`` (1 when H is inf) with the age in ns."""
+    """``2 ** (-age / H)`` (1 when H is inf) with the age in ns; NULL for a NULL age."""
     from pyspark.sql import functions as F
 
     if math.isinf(half_life_days):
-        return F.lit(1.0)
+        return F.when(age_ns.isNotNull(), F.lit(1.0))
     return F.pow(F.lit(2.0), -_days(age_ns) / F.lit(float(half_life_days)))
 
 
