@@ -712,6 +712,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             frame = score_series_frame(spark, args.paths, by, freq=args.freq,
                                        start=args.start, end=args.end, **common)
+        # Timestamps as UTC instants (TIMESTAMP_MICROS, adjusted to UTC), not legacy INT96,
+        # so pandas reads last_review_at / period back as UTC.
+        spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         frame.write.mode(args.mode).parquet(args.out)
     except (ReviewDataError, ParameterError, ValueError) as error:
         print(f"trustlens spark: {error}", file=sys.stderr)

@@ -235,6 +235,10 @@ def test_main_writes_parquet_for_spark_submit(
         np.testing.assert_allclose(got[column].to_numpy(dtype="float64"),
                                    want[column].to_numpy(dtype="float64"), rtol=0, atol=TOL)
     assert (got["label"].to_numpy() == want["label"].to_numpy()).all()
+    assert str(got["last_review_at"].dt.tz) == "UTC"
+    counted = want["reviews"] > 0
+    assert (got.loc[counted, "last_review_at"] == want.loc[counted, "last_review_at"]).all()
+    assert got.loc[~counted, "last_review_at"].isna().all()
     assert main(["score", parquet, "--by", "shop", "--out", str(tmp_path / "x")]) == 2
 
 
