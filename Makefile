@@ -19,10 +19,16 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The Spark engine and its tests (pyspark; Java 17 from the system): lint and the tests,
+# never `make run`.
+$(VENV)/.spark: $(VENV)/.dev requirements-spark.txt
+	$(PY) -m pip install --quiet -r requirements-spark.txt
+	touch $@
+
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port=$(PORT) --server.address=127.0.0.1
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.spark
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
