@@ -196,10 +196,15 @@ def expected_paths(table: pd.DataFrame, params: ScoreParams, horizon_days: int) 
     return np.where(moving, with_reviews, without)
 
 
-def _label_rank(names: np.ndarray) -> np.ndarray:
-    """0 for "Excellent" .. 4 for "Bad" (a larger rank is a worse label)."""
-    order = {name: rank for rank, name in enumerate(LABELS)}
-    return np.vectorize(order.__getitem__, otypes=["int64"])(names)
+def _label_rank(scores: np.ndarray, bands: LabelBands) -> np.ndarray:
+    """The label of each score as a rank, 0 for "Excellent" .. 4 for "Bad" (a larger rank
+    is a worse label): the number of band lower bounds its displayed score misses, the
+    rule of :func:`scoring.groups.labels` without building strings."""
+    shown = displayed_scores(scores)
+    rank = np.zeros(shown.shape, dtype="int64")
+    for _, lower in bands.thresholds():
+        rank += shown < lower - SCORE_TOLERANCE
+    return rank
 
 
 def _first_true(mask: np.ndarray) -> np.ndarray:
@@ -261,8 +266,8 @@ def _crossings(
         stars_now = star_ratings(start)
         stars_later = star_ratings(later)
         star_first = _first_true(stars_later < stars_now[:, None] - SCORE_TOLERANCE)
-        rank_now = _label_rank(labels(start, bands))
-        rank_later = _label_rank(labels(later.ravel(), bands)).reshape(later.shape)
+        rank_now = _label_rank(start, bands)
+        rank_later = _label_rank(later, bands)
         label_first = _first_true(rank_later > rank_now[:, None])
         candidates.append(("stars", star_first, stars_now.astype(object),
                            _pick(stars_later, star_first).astype(object)))
