@@ -132,6 +132,8 @@ COLUMN_CONFIG = {
                                                     help="Score now minus 30 days ago."),
     "Change 90 days": st.column_config.NumberColumn(format="%+.3f",
                                                     help="Score now minus 90 days ago."),
+    "Change": st.column_config.NumberColumn(format="%+.3f", help="Score at as_of minus "
+                                            "change_days before (the file's columns)."),
     "Last 12 months": st.column_config.LineChartColumn(
         y_min=1, y_max=5, help="The score at the end of each of the last 12 months "
         "(stars, 1-5)."),
@@ -164,6 +166,8 @@ def pace_text(reviews_per_day: float, mean_stars: float) -> str:
 def reason(row: pd.Series) -> str:
     """One sentence: why a group is in the at-risk list."""
     before, after = _side(row["boundary"], row["before"]), _side(row["boundary"], row["after"])
+    if row["boundary"] == "stars":  # "from 4.5 to 4.0 stars"
+        before = before.removesuffix(" stars")
     if row["status"] == "crossed":
         return f"Fell from {before} to {after} in the last {engine.JUST_CROSSED_DAYS} days."
     pace = pace_text(float(row["reviews_per_day"]), float(row["mean_new_stars"]))

@@ -161,3 +161,16 @@ def test_a_scores_file_is_shown_as_the_table(reviews: pd.DataFrame) -> None:
     at.file_uploader(key="portfolio_scores").upload("bad.parquet", b"not parquet")
     at.run()
     assert not at.exception and at.error
+
+
+def test_both_columns_offer_a_choice(reviews: pd.DataFrame) -> None:
+    two = reviews.assign(company=np.where(reviews["location"] < "Store 05", "North Ltd",
+                                          "South Ltd"))
+    at = _open(two)
+    assert at.segmented_control(key="portfolio_by").value == "location"
+    at.segmented_control(key="portfolio_by").set_value("company").run()
+    assert not at.exception
+    table = _table(at, "portfolio_table")
+    expected = scoring.score_table(two, by="company")
+    assert list(table["Company"]) == list(expected.index)
+    assert np.allclose(table["Exact score"], expected["score"], rtol=0, atol=1e-9)

@@ -217,3 +217,31 @@ def test_bad_parameters_are_refused(reviews: pd.DataFrame) -> None:
         portfolio_table(reviews, "location", window_days=0)
     with pytest.raises(ReviewDataError):
         portfolio_table(reviews, "company")
+
+
+def test_reasons_in_words() -> None:
+    from ui.portfolio import group_candidates, reason
+
+    ahead = pd.Series({"status": "ahead", "boundary": "stars", "before": 4.5, "after": 4.0,
+                       "days": 40, "reviews_per_day": 0.3333, "mean_new_stars": 2.1,
+                       "threshold": None})
+    assert reason(ahead) == ("Falls from 4.5 to 4.0 stars in ~40 days at the last 90 days' "
+                             "pace (0.33 reviews a day averaging 2.1 stars).")
+    label_row = ahead.copy()
+    label_row[["boundary", "before", "after", "days"]] = ["label", "Great", "Average", 1]
+    assert reason(label_row).startswith("Falls from Great to Average in ~1 day at")
+    fell = ahead.copy()
+    fell["status"] = "crossed"
+    assert reason(fell) == "Fell from 4.5 to 4.0 stars in the last 30 days."
+    chosen = ahead.copy()
+    chosen[["boundary", "before", "after", "threshold"]] = ["threshold", 4.1, 3.9, 4.0]
+    assert reason(chosen).startswith("Falls below 4.0 (shows 4.1 now) in ~40 days")
+    quiet = ahead.copy()
+    quiet[["reviews_per_day", "mean_new_stars"]] = [0.0, float("nan")]
+    assert "(no reviews in the last 90 days)" in reason(quiet)
+
+    both = pd.DataFrame({"location": ["a", "b", "a"], "company": ["x", "y", "y"]})
+    assert group_candidates(both) == ["location", "company"]
+    assert group_candidates(both.assign(company="x")) == ["location"]
+    assert group_candidates(both.assign(location="a")) == ["company"]
+    assert group_candidates(both.drop(columns=["location", "company"])) == []
