@@ -78,8 +78,7 @@ if watch == "threshold":
         key="portfolio_threshold", bind="query-params", persist_state="session",
         help="Groups whose shown score is at or above this now and falls below it.",
     )
-risk = parts.risk_table(data, by, view.model.params, horizon_days=int(horizon),
-                        threshold=threshold)
+risk = parts.risk_table(view, by, data, horizon_days=int(horizon), threshold=threshold)
 risk = risk[risk[title].isin(table.index.astype(str))]
 soon = int((risk["Status"] == "At risk").sum()) if len(risk) else 0
 fell = len(risk) - soon
@@ -118,7 +117,7 @@ rows = parts.filtered(table, search=search, labels=chosen_labels, min_reviews=in
 shown = parts.display_table(rows, by, replies=data.has_replies)
 event = st.dataframe(
     shown, hide_index=True, width="stretch", key="portfolio_table", on_select="rerun",
-    selection_mode="single-row", column_config=parts.COLUMN_CONFIG,
+    selection_mode="single-row", column_config=parts.table_config(title),
 )
 st.caption(escape_markdown(
     f"{len(rows):,} of {len(table):,} {title.lower()}s, scored at "

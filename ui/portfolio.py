@@ -9,7 +9,9 @@ data reach the screen through ``st.dataframe`` (plain text) or escaped markdown.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -144,6 +146,16 @@ COLUMN_CONFIG = {
 }
 
 
+NAME_WIDTH = 200
+"""The name column's width in pixels (fixed, so the other headers sit where expected)."""
+
+
+def table_config(title: str) -> dict[str, object]:
+    """:data:`COLUMN_CONFIG` with the name column (``title``) pinned at a fixed width."""
+    return {**COLUMN_CONFIG,
+            title: st.column_config.TextColumn(width=NAME_WIDTH, pinned=True)}
+
+
 def _days(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
@@ -163,8 +175,9 @@ def pace_text(reviews_per_day: float, mean_stars: float) -> str:
     return f"{reviews_per_day:.2g} reviews a day averaging {mean_stars:.1f} stars"
 
 
-def reason(row: pd.Series) -> str:
-    """One sentence: why a group is in the at-risk list."""
+def reason(row: Mapping[str, Any]) -> str:
+    """One sentence: why a group is in the at-risk list (``row``: one of
+    :func:`scoring.portfolio.at_risk`, with the ``threshold`` watched or None)."""
     before, after = _side(row["boundary"], row["before"]), _side(row["boundary"], row["after"])
     if row["boundary"] == "stars":  # "from 4.5 to 4.0 stars"
         before = before.removesuffix(" stars")
@@ -178,26 +191,39 @@ def reason(row: pd.Series) -> str:
             f"days' pace ({pace}).")
 
 
-def risk_table(data: PortfolioData, by: str, params: ScoreParams, *, horizon_days: int,
-               threshold: float | None) -> pd.DataFrame:
-    """The at-risk list as shown: the group, the reason in words and its numbers."""
+@cache.by_key(max_entries=CACHE_ENTRIES * 4)
+def _risk_table(data: PortfolioData, by: str, half_life_days: float, prior_count: float,
+                prior_mean: float, model: str, horizon_days: int, threshold: float | None
+                ) -> pd.DataFrame:
+    params = ScoreParams(half_life_days=half_life_days, prior_count=prior_count,
+                         prior_mean=prior_mean, model=model)  # type: ignore[arg-type]
     risk = engine.at_risk(data.table, params, horizon_days=horizon_days, threshold=threshold)
     title = controls.FILTER_COLUMNS[by]
     if risk.empty:
         return pd.DataFrame(columns=[title, "Status", "Why", "Score", "Stars", "Label",
                                      "In days"])
-    risk = risk.assign(threshold=threshold)
     rows = data.table.loc[risk[by]]
+    records = risk.assign(threshold=threshold).to_dict("records")
     return pd.DataFrame({
         title: risk[by].astype(str).to_numpy(),
         "Status": np.where(risk["status"] == "ahead", "At risk", "Just fell"),
-        "Why": [reason(row) for _, row in risk.iterrows()],
+        "Why": [reason(record) for record in records],
         "Score": rows["display_score"].to_numpy(),
         "Stars": rows["stars"].to_numpy(),
         "Label": rows["label"].astype(str).to_numpy(),
         "In days": pd.Series(risk["days"].to_numpy(), dtype="Int64").where(
             risk["status"].to_numpy() == "ahead").array,
     })
+
+
+def risk_table(view: View, by: str, data: PortfolioData, *, horizon_days: int,
+               threshold: float | None) -> pd.DataFrame:
+    """The at-risk list as shown (cached): the group, its status, the reason in words and
+    its shown score, stars, label and the days until it falls."""
+    p = view.model.params
+    key = f"{views.reviews_key(view)}|portfolio|{by}"
+    return _risk_table(key, data, by, p.half_life_days, p.prior_count, p.prior_mean,
+                       p.model, int(horizon_days), threshold)
 
 
 def filter_options(view: View, by: str) -> list[str]:
