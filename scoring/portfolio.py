@@ -64,7 +64,7 @@ SPARKLINE_MONTHS = 12
 
 PORTFOLIO_COLUMNS: tuple[str, ...] = (
     "score", "display_score", "stars", "label", "reviews", "effective_reviews",
-    "change_30", "change_90", "last_review_at",
+    "change_30", "change_90", "reviews_30_days_ago", "last_review_at",
     "decayed_stars", "weighted_mean", "reviews_per_day", "mean_new_stars",
 )
 """The columns of :func:`portfolio_table`."""
@@ -93,7 +93,8 @@ def portfolio_table(
     :func:`scoring.groups.score_table`), in the order of the group values. Columns
     :data:`PORTFOLIO_COLUMNS`: ``score`` ``S_g(T)``, ``display_score``, ``stars``,
     ``label``, ``reviews`` ``n_0``, ``effective_reviews`` ``B_0``, ``change_30`` and
-    ``change_90`` (``S_g(T) - S_g(T - c)``), ``last_review_at``, ``decayed_stars``
+    ``change_90`` (``S_g(T) - S_g(T - c)``), ``reviews_30_days_ago`` (``n`` at
+    ``T - 30 days``), ``last_review_at``, ``decayed_stars``
     ``A_0``, ``weighted_mean`` ``M_0`` (the prior mean for a group without reviews),
     ``reviews_per_day`` ``r`` and ``mean_new_stars`` ``mu_new`` (NaN when ``r = 0``)
     over the window ``(T - window_days, T]``.
@@ -125,12 +126,14 @@ def portfolio_table(
 
     a, b, n, mean, newest = _sums_at(codes, times, stars, as_of_ns, groups, half_life)
     score = score_from_sums(a, b, n, params, weighted_mean=mean)
-    changes = {}
+    changes: dict[str, np.ndarray] = {}
     for days in CHANGE_DAYS:
         a0, b0, n0, mean0, _ = _sums_at(codes, times, stars, as_of_ns - change_offset_ns(days),
                                         groups, half_life)
         changes[f"change_{days}"] = score - score_from_sums(a0, b0, n0, params,
                                                             weighted_mean=mean0)
+        if days == JUST_CROSSED_DAYS:
+            changes["reviews_30_days_ago"] = n0.astype("int64")
     start = as_of_ns - window * NS_PER_DAY  # as recent_rates bounds its window
     inside = (times <= as_of_ns) & (times > start)
     count = np.bincount(codes[inside], minlength=groups).astype("float64")
@@ -234,7 +237,8 @@ def at_risk(
       the displayed score, at or above it today, falls below it.
 
     ``status="crossed"``: the same boundaries crossed downwards between
-    ``T - 30 days`` (``score_then``) and ``T`` (``days`` = 30: within the last 30 days).
+    ``T - 30 days`` (``score_then``) and ``T`` (``days`` = 30: within the last 30 days),
+    for groups that had reviews then (a new group did not fall from the prior).
 
     Columns: the group column(s), then :data:`RISK_COLUMNS`; ``after`` is where the
     path first lands below (a half star lower, the next label down, or the threshold's
@@ -293,6 +297,8 @@ def _crossings(
         before = np.where(better, now, before)
         after = np.where(better, landed, after)
     hit = best >= 0
+    if status == "crossed":
+        hit &= table["reviews_30_days_ago"].to_numpy() > 0
     days = best + 1 if status == "ahead" else np.full(groups, JUST_CROSSED_DAYS)
     keys = table.index.to_frame(index=False)
     score = table["score"].to_numpy(dtype="float64")

@@ -104,8 +104,12 @@ def _naive_risk(reviews: pd.DataFrame, params: ScoreParams, horizon: int,
         then = scoring.trust_score(rows, as_of=END - pd.Timedelta(days=30), params=params)
         path = scoring.status_quo(rows, horizon_days=horizon, params=params,
                                   as_of=END)["score"].to_list()
+        counted = rows[rows["counts"].fillna(True).astype(bool)]
+        had_reviews = bool((counted["created_at"] <= END - pd.Timedelta(days=30)).any())
         for status, start, later in (("ahead", now, path), ("crossed", then, [now])):
             hits: list[tuple[int, int, str, object, object]] = []
+            if status == "crossed" and not had_reviews:
+                continue
             if threshold is None:
                 ranks = list(scoring.display.LABELS)
                 for day, value in enumerate(later, start=1):
@@ -155,10 +159,15 @@ def test_falling_group_is_flagged_with_its_numbers() -> None:
            for d in range(0, 90, 3)]
     steady = [{"location": "B", "rating": 4, "created_at": start + pd.Timedelta(days=d)}
               for d in range(0, 400, 2)]
-    reviews = pd.DataFrame(good + bad + steady)
+    new = [{"location": "C", "rating": 1, "created_at": END - pd.Timedelta(days=d)}
+           for d in range(0, 20, 2)]
+    reviews = pd.DataFrame(good + bad + steady + new)
     table = portfolio_table(reviews, "location", as_of=END)
     risk = at_risk(table, ScoreParams(), horizon_days=365)
-    assert set(risk["location"]) == {"A"}
+    assert set(risk["location"]) <= {"A", "C"}
+    # C scored the prior's 3.5 before its first review: it did not "fall" from there
+    assert table.loc["C", "change_30"] < -1
+    assert "C" not in set(risk.loc[risk["status"] == "crossed", "location"])
     row = risk[risk["status"] == "ahead"].iloc[0]
     assert row["before"] > row["after"]
     assert table.loc["A", "reviews_per_day"] == pytest.approx(30 / 90)
