@@ -55,8 +55,10 @@ def group_candidates(reviews: pd.DataFrame) -> list[str]:
 
 @dataclass(frozen=True)
 class PortfolioData:
-    """The cached numbers of one view: the table (one row per group, indexed by name),
-    the sparklines (12 monthly scores) and whether the data has replies."""
+    """The cached numbers of one view: the table (one row per group, indexed by name:
+    :func:`scoring.portfolio.portfolio_table`'s columns, ``sparkline`` (12 monthly
+    scores) and, with replies, :func:`scoring.portfolio.reply_figures`'), whether the
+    data has replies, and the instant it is scored at."""
 
     table: pd.DataFrame
     has_replies: bool
@@ -100,8 +102,7 @@ def filtered(table: pd.DataFrame, *, search: str, labels: list[str], min_reviews
     return table.loc[mask]
 
 
-def display_table(table: pd.DataFrame, by: str, *, replies: bool,
-                  sparkline: bool = True) -> pd.DataFrame:
+def display_table(table: pd.DataFrame, by: str, *, replies: bool) -> pd.DataFrame:
     """The columns the page shows, named for people, in score order (best first)."""
     title = controls.FILTER_COLUMNS[by]
     table = table.iloc[np.argsort(-table["score"].to_numpy(), kind="stable")]
@@ -115,7 +116,7 @@ def display_table(table: pd.DataFrame, by: str, *, replies: bool,
     if "change_30" in table.columns:
         shown["Change 30 days"] = table["change_30"].to_numpy()
         shown["Change 90 days"] = table["change_90"].to_numpy()
-    if sparkline and "sparkline" in table.columns:
+    if "sparkline" in table.columns:
         shown["Last 12 months"] = table["sparkline"].to_numpy()
     if replies and "negative_reply_rate" in table.columns:
         shown["Negative answered"] = table["negative_reply_rate"].to_numpy() * 100
