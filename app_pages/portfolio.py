@@ -121,7 +121,7 @@ event = st.dataframe(
 )
 st.caption(escape_markdown(
     f"{len(rows):,} of {len(table):,} {title.lower()}s, scored at "
-    f"{data.as_of:%Y-%m-%d %H:%M} UTC with the sidebar's model. Click a column to sort; "
+    f"{data.as_of:%Y-%m-%d %H:%M} UTC with the sidebar's model. Click a column's header to sort; "
     "select a row to open it in the other pages."))
 name = parts.selected_name(event, shown, title)
 if name is not None:

@@ -14,7 +14,7 @@ from ui.portfolio import NAME_WIDTH
 pytestmark = pytest.mark.e2e
 
 ROW = 35  # the grid's row (and header) height, in CSS pixels
-MARKER = 30  # the row-marker column (the selection checkbox), in CSS pixels
+MARKER = 33  # the row-marker column (the selection checkbox), in CSS pixels
 
 
 def column(grid: Locator, index: int, rows: int) -> list[str]:
@@ -31,10 +31,14 @@ def test_sort_select_and_open_a_location(page: Page, app_url: str) -> None:
     expect(grid.get_by_test_id("glide-cell-1-2")).to_have_count(1)
     # Ranked best first: the shown score never rises down the table.
     assert column(grid, 1, 3) == ["Bristol", "Leeds", "Online"]
+    grid.scroll_into_view_if_needed()  # mouse clicks need the grid on screen, drawn
+    page.wait_for_timeout(1500)
     box = grid.bounding_box()
     assert box is not None
     score_header = (box["x"] + MARKER + NAME_WIDTH + 25, box["y"] + ROW / 2)
-    page.mouse.click(*score_header)  # sort by the shown score, lowest first
+    page.mouse.click(*score_header)  # the column's menu opens: sort by the shown score
+    menu = page.get_by_test_id("stDataFrameColumnMenu")
+    menu.get_by_role("menuitem", name="Sort ascending").click()
     page.wait_for_timeout(800)
     expect(grid.get_by_test_id("glide-cell-1-0")).to_have_text("Online")
     scores = [float(text) for text in column(grid, 2, 3)]
