@@ -174,3 +174,35 @@ def test_both_columns_offer_a_choice(reviews: pd.DataFrame) -> None:
     expected = scoring.score_table(two, by="company")
     assert list(table["Company"]) == list(expected.index)
     assert np.allclose(table["Exact score"], expected["score"], rtol=0, atol=1e-9)
+
+
+def _select(at: AppTest, name: str) -> None:
+    table = _table(at, "portfolio_table")
+    row = list(table["Location"]).index(name)
+    at.session_state["portfolio_table"] = {"selection": {"rows": [row], "columns": [],
+                                                         "cells": []}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_hostile_name_is_escaped_where_it_is_written(reviews: pd.DataFrame) -> None:
+    from ui.format import escape_markdown
+
+    at = _open(reviews)
+    _select(at, ODD_NAME)
+    texts = [md.value for md in at.markdown]
+    assert f"**{escape_markdown(ODD_NAME)}**: open it on its own" in texts
+    assert all(ODD_NAME not in text for text in texts)
+    at.button(key="portfolio_open_row_why").click().run()
+    assert not at.exception
+    assert at.multiselect(key="filter_location").value == [ODD_NAME]
+
+
+def test_reviews_without_a_location_form_a_group_that_cannot_be_opened(
+        reviews: pd.DataFrame) -> None:
+    some = reviews.assign(location=reviews["location"].where(reviews.index % 7 != 0))
+    at = _open(some)
+    assert "(none)" in set(_table(at, "portfolio_table")["Location"])
+    _select(at, "(none)")
+    assert any("cannot be opened on its own" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key and b.key.startswith("portfolio_open_row")]
