@@ -31,6 +31,8 @@ pages = [
             url_path="import"),
     st.Page(HERE / "app_pages" / "trends.py", title="Trends", icon=":material/show_chart:"),
     st.Page(HERE / "app_pages" / "compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page(HERE / "app_pages" / "portfolio.py", title="Portfolio", icon=":material/store:",
+            url_path="portfolio"),
     st.Page(HERE / "app_pages" / "why.py", title="Why did it move?",
             icon=":material/waterfall_chart:"),
     st.Page(HERE / "app_pages" / "themes.py", title="Themes", icon=":material/topic:",
