@@ -28,11 +28,9 @@ duckdb``, by DuckDB's SQL directly); a folder stands for the ``.parquet`` files 
 it; anything else is a review export and goes through :func:`scoring.load_many`.
 
 The Spark engine lives in ``scoring.spark`` (optional; it needs pyspark and Java).
-This module calls it as ``scoring.spark.score_table_spark(parquet_files, by=...,
-as_of=..., params=..., change_days=...)`` and ``scoring.spark.score_series_by_spark(
-parquet_files, by=..., freq=..., start=..., end=..., params=..., clock=...)`` (the
-frames of the pandas functions), or the same functions named ``score_table`` and
-``score_series_by``.
+This module calls ``score_table_spark`` and ``score_series_by_spark`` with the running
+Spark session (:func:`scoring.spark.spark_session`: spark-submit's, else a local one) and
+the Parquet files (exports are imported and written to Parquet first).
 """
 
 from __future__ import annotations
@@ -495,23 +493,29 @@ def parquet_for_sql(
 
 
 def spark_engine() -> Any:
-    """The ``scoring.spark`` module, or :class:`EngineUnavailable` saying what is missing."""
+    """The ``scoring.spark`` module once pyspark imports, or :class:`EngineUnavailable`
+    saying what is missing."""
     try:
+        importlib.import_module("pyspark")
         return importlib.import_module("scoring.spark")
     except ImportError as exc:
         raise EngineUnavailable(
-            f"the Spark engine cannot run here ({exc}). It needs the scoring.spark module, "
-            "pyspark (pip install pyspark) and Java 17; or use --engine duckdb, which "
-            "scores hundreds of millions of reviews on one machine."
+            f"the Spark engine cannot run here ({exc}). It needs pyspark "
+            "(pip install -r requirements-spark.txt) and Java 17; or use --engine duckdb, "
+            "which scores hundreds of millions of reviews on one machine."
         ) from None
 
 
-def _spark_function(module: Any, *names: str) -> Callable[..., pd.DataFrame]:
-    for name in names:
-        function = getattr(module, name, None)
-        if callable(function):
-            return function
-    raise EngineUnavailable(f"scoring.spark has none of {', '.join(names)}.")
+def _spark_session(module: Any) -> Any:
+    """The running Spark session or a new one; a JVM that cannot start is an engine that
+    is unavailable (exit 5), not a bug."""
+    try:
+        return module.spark_session()
+    except Exception as exc:  # pyspark raises plain exceptions when Java is missing
+        raise EngineUnavailable(
+            f"Spark could not start ({type(exc).__name__}: {str(exc)[:200]}). It needs "
+            "Java 17 (e.g. apt-get install openjdk-17-jre-headless)."
+        ) from None
 
 
 def _duckdb_connection(memory_limit: str | None, temp_directory: str | None) -> Any:
@@ -783,8 +787,9 @@ def score(
                 instant = instant if instant is not None else _newest_in_parquet(files)
                 console.step(f"Scoring at {instant:%Y-%m-%d %H:%M:%S} UTC with Spark over "
                              f"{len(files)} Parquet file(s)…")
-                table = _spark_function(spark, "score_table_spark", "score_table")(
-                    files, by=keys, as_of=instant, params=params, change_days=change_days)
+                table = spark.score_table_spark(
+                    _spark_session(spark), files, by=keys, as_of=instant, params=params,
+                    change_days=change_days)
             else:
                 table, instant = _score_duckdb(files, keys, instant, params, change_days,
                                                memory_limit, temp_dir, console)
@@ -904,9 +909,9 @@ def series(
         spark = spark_engine()
         with parquet_for_sql(run.inputs, keys, run.options, console, rejected) as files:
             console.step(f"Series of {len(files)} Parquet file(s) with Spark…")
-            table = _spark_function(spark, "score_series_by_spark", "score_series_by")(
-                files, by=keys, freq=letter, start=first, end=last, params=params,
-                clock=chosen_clock)
+            table = spark.score_series_by_spark(
+                _spark_session(spark), files, by=keys, freq=letter, start=first, end=last,
+                params=params, clock=chosen_clock)
     else:
         reviews = load_reviews_frame(run.inputs, keys, run.options, console, rejected,
                                      duckdb_reader=engine == "duckdb",

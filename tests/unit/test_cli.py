@@ -318,34 +318,6 @@ def test_naive_parquet_times_are_utc(tmp_path: Path, demo_reviews: pd.DataFrame)
                       ["location"])
 
 
-def test_the_spark_engine_gets_parquet_files_and_the_instant(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_reviews: pd.DataFrame) -> None:
-    # A stand-in for scoring.spark (built separately): the contract the command relies
-    # on is Parquet paths in, score_table's frame out.
-    calls: list[dict[str, object]] = []
-
-    def score_table_spark(files: list[str], **kwargs: object) -> pd.DataFrame:
-        calls.append({"files": files, **kwargs})
-        reviews = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
-        return score_table(cli.canonical_frame(reviews, "spark"), **kwargs)  # type: ignore[arg-type]
-
-    fake = type(sys)("scoring.spark")
-    fake.score_table_spark = score_table_spark  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "scoring.spark", fake)
-    folder = write_parquet_folder(demo_reviews, tmp_path / "reviews", parts=2)
-    out = tmp_path / "scores.parquet"
-    result = invoke("score", str(folder), str(DEMO), "--by", "location", "--engine", "spark",
-                    "--out", str(out))
-    assert result.exit_code == 0, result.output
-    (call,) = calls
-    files = call["files"]
-    assert isinstance(files, list) and len(files) == 3  # two parts + the imported export
-    assert call["as_of"] == demo_reviews["created_at"].max()
-    assert call["by"] == ["location"] and isinstance(call["params"], ScoreParams)
-    both = pd.concat([demo_reviews, demo_reviews], ignore_index=True)
-    assert_same_table(pd.read_parquet(out), score_table(both, "location"), ["location"])
-
-
 def test_an_unexpected_error_exits_1_without_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> pd.DataFrame:

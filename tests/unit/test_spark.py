@@ -253,3 +253,27 @@ def test_help_and_import_need_no_spark() -> None:
     top = subprocess.run([sys.executable, "-m", "scoring.spark", "--help"], cwd=ROOT,
                          capture_output=True, text=True, check=True)
     assert "spark-submit" in top.stdout
+
+
+def test_the_command_line_scores_with_spark(spark: Any, tmp_path: Path) -> None:
+    """`trustlens score --engine spark` on the demo export (imported, written to Parquet,
+    scored in the running session) equals the pandas path to 1e-9; so does `series`."""
+    import scoring
+    from tests.unit.test_cli import DEMO, assert_same_table, invoke
+
+    demo = scoring.load_reviews(DEMO).reviews
+    out = tmp_path / "scores.parquet"
+    result = invoke("score", str(DEMO), "--by", "location", "--engine", "spark",
+                    "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert_same_table(pd.read_parquet(out), score_table(demo, "location"), ["location"])
+    series_out = tmp_path / "series.parquet"
+    result = invoke("series", str(DEMO), "--by", "location", "--freq", "M", "--engine",
+                    "spark", "--out", str(series_out), "--quiet")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    got = pd.read_parquet(series_out)
+    want = score_series_by(demo, "location", freq="M")
+    assert len(got) == len(want)
+    merged = got.merge(want, on=["location", "period"], suffixes=("", "_pandas"))
+    assert len(merged) == len(want)
+    assert np.allclose(merged["score"], merged["score_pandas"], rtol=0, atol=TOL)
