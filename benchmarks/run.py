@@ -74,6 +74,8 @@ SECTIONS: dict[str, str] = {
     "briefing": "Overview briefing",
     "deck": "PowerPoint deck",
     "cli": "Command line",
+    "engines": "pandas, DuckDB and Spark side by side",
+    "portfolio": "Portfolio page",
 }
 """Section key -> its heading in the report (every one appears, run or not)."""
 
@@ -123,6 +125,11 @@ class Config:
     briefing_reruns: int = 7
     deck_repeats: int = 5  # builds of the demo deck
     cli_repeats: int = 5  # `trustlens score` runs on the demo data
+    engine_rows: tuple[int, ...] = (1_000_000, 10_000_000)  # score table per engine
+    engine_repeats: int = 3
+    portfolio_groups: int = 10_000  # locations x portfolio_per_group reviews
+    portfolio_per_group: int = 100
+    portfolio_reruns: int = 5
 
 
 FULL = Config(
@@ -201,6 +208,11 @@ QUICK = Config(
     briefing_reruns=1,
     deck_repeats=1,
     cli_repeats=1,
+    engine_rows=(5_000,),
+    engine_repeats=1,
+    portfolio_groups=20,
+    portfolio_per_group=20,
+    portfolio_reruns=1,
 )
 
 
@@ -1418,6 +1430,63 @@ def run_cli(config: Config, report: Report) -> None:
     ))
 
 
+def run_engines(config: Config, report: Report, workdir: Path | None) -> None:
+    import importlib.util
+    import shutil
+
+    from benchmarks.bench_spark import run as bench_engines
+
+    missing = ("pyspark is not installed" if importlib.util.find_spec("pyspark") is None
+               else "no Java runtime" if shutil.which("java") is None else None)
+    engines = ("pandas", "duckdb") if missing else ("pandas", "duckdb", "spark")
+    result = bench_engines(config.engine_rows, config.engine_repeats, engines, workdir)
+    for size in result["sizes"]:  # type: ignore[attr-defined]
+        label = f"{_n(int(size['rows']))} reviews, {_n(int(size['companies']))} companies"
+        for engine, data in size["engines"].items():
+            gap = next((v for k, v in data.items() if k.startswith("max_abs_diff_vs_")), None)
+            report.add(_timing_row(
+                "engines", f"`score_table` by {engine}, own process", label,
+                Timing(tuple(data["times_s"])),
+                note=f"{float(data['rows_per_s']):,.0f} rows/s, peak "
+                     f"{_mb(data['peak_mb'])}"
+                     + (f", within {float(gap):.0e} of the reference" if gap is not None
+                        else ""),
+            ))
+    report.detail("engines", (
+        "The same Parquet files scored by each engine in a process of its own (peak memory: "
+        f"the process, plus the JVM for Spark; Spark {result['spark_master']}, its session "
+        f"start not timed; DuckDB with memory_limit {result['duckdb_memory_limit']}); pandas "
+        "is the reference its peers are compared with."
+        + (f" Spark skipped: {missing}." if missing else "")
+    ))
+
+
+def run_portfolio(config: Config, report: Report) -> None:
+    from benchmarks.bench_portfolio import TARGET_S
+    from benchmarks.bench_portfolio import run as bench_portfolio
+
+    result = bench_portfolio(config.portfolio_groups, config.portfolio_per_group,
+                             config.portfolio_reruns)
+    groups = int(str(result["groups"]))
+    size = f"{_n(groups)} locations x {result['per_group']} reviews"
+    targeted = _targeted(config, groups, 10_000)
+    report.add(Row("portfolio", "Portfolio page, first load (AppTest)", size,
+                   value=seconds_text(float(str(result["first_load_s"])))))
+    report.add(_timing_row(
+        "portfolio", "Portfolio page rerun after a search, horizon or label change", size,
+        Timing(tuple(result["rerun_times_s"])),  # type: ignore[arg-type]
+        target=f"<= {TARGET_S:g} s" if targeted else "-",
+        met=(float(str(result["rerun_max_s"])) <= TARGET_S) if targeted else None,
+        note="judged on the slowest rerun",
+    ))
+    report.detail("portfolio", (
+        f"The Portfolio page (AppTest) on {_n(int(str(result['rows'])))} generated reviews: "
+        f"first load, then reruns after each change ({', '.join(result['changes'])}); "  # type: ignore[arg-type]
+        f"groups at risk at the end: {result['at_risk_groups']}. The browser-side timing "
+        "(`benchmarks.bench_portfolio.browser`) is run by hand."
+    ))
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -1630,6 +1699,8 @@ def run(config: Config, out: Path, only: set[str] | None = None, *,
             "briefing": lambda: run_briefing(config, report),
             "deck": lambda: run_deck(config, report),
             "cli": lambda: run_cli(config, report),
+            "engines": lambda: run_engines(config, report, workdir),
+            "portfolio": lambda: run_portfolio(config, report),
         }
         for key, step in steps.items():
             if only is not None and key not in only:

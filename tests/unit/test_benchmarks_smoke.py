@@ -67,6 +67,9 @@ TABLE_ROWS = (
     "Demo deck, build again",
     "... of which writing the .pptx",
     "`trustlens score`, pandas, a new process",
+    "`score_table` by pandas, own process",
+    "`score_table` by duckdb, own process",
+    "Portfolio page rerun after a search, horizon or label change",
 )
 FIDELITY_ROWS = (
     "Read the companies through the importer",
