@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from scoring import briefing
 from scoring.replies import ReplySummary
 
 NOT_IN_SCORE = (
@@ -19,16 +20,7 @@ def duration_text(hours: float | None) -> str:
     'not reached' for None."""
     if hours is None or (isinstance(hours, float) and math.isnan(hours)):
         return "not reached"
-    if hours < 1:
-        minutes = max(1, round(hours * 60))
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    if hours < 36:
-        whole = round(hours)
-        return f"{whole} hour{'s' if whole != 1 else ''}"
-    days = hours / 24
-    if days < 14:
-        return f"{days:.1f} days"
-    return f"{days / 7:.0f} weeks"
+    return briefing.duration_text(hours)
 
 
 def share_text(share: float | None) -> str:
