@@ -4,12 +4,18 @@ and links to the pages the numbers come from (``st.page_link`` keeps the session
 
 The quick sentences (score, movement, replies) are drawn at once, from cached engine
 calls keyed on the view's reviews key (:func:`ui.views.reviews_key`, :mod:`ui.cache`).
-The slow ones (themes: the text analysis, seconds; the goal: an 80% goal seek over
-thousands of simulated futures) never hold the page up: they are computed once per
-view in a background worker (pure engine calls, no streamlit), and until they are ready
-the block shows the quick sentences and checks back every :data:`POLL_SECONDS` in a
-fragment, which reruns the page once they are. A rerun with the same view reads them
-from the finished job.
+The slow ones (themes: the text analysis; the goal: an 80% goal seek over thousands of
+simulated futures) never hold the page up: they start in a background worker (pure
+engine calls, no streamlit) when the block is drawn, while the rest of the page draws,
+and :func:`finish` at the end of the page's script fills them in, showing how long it
+has waited. The themes are computed once per dataset, window and filters; the goal once
+per dataset, filters, model parameters and as-of instant, and shared by every session.
+
+The wait is in the script itself, not a fragment polling the server: a timer rerun
+landing next to a click on another page can win over it (Streamlit keeps the newest
+request's page), and the user would stay on the Overview. A click or a changed control
+during the wait interrupts it like any rerun (the caption's updates are the script's
+interruption points).
 
 :func:`of_view` gives the whole :class:`scoring.Briefing` without drawing (waiting for
 the slow parts), for the presentation mode and the PowerPoint deck.
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -42,9 +49,12 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger(__name__)
 CACHE_ENTRIES = 32
-JOBS = 8
-"""Finished background jobs kept (one per view: dataset, window end, filters, model)."""
-POLL_SECONDS = 1.0
+JOBS = 16
+"""Finished background jobs kept (themes, goal seeks; the newest first)."""
+TICK_SECONDS = 0.25
+"""How often :func:`finish` looks at the jobs and updates its caption while it waits."""
+WAIT_SECONDS = 120.0
+"""The longest :func:`finish` waits; after that the quick sentences stand for this run."""
 PAGES: dict[str, tuple[str, str, str]] = {
     "why": ("app_pages/why.py", "Why did it move?", ":material/waterfall_chart:"),
     "themes": ("app_pages/themes.py", "Themes", ":material/topic:"),
@@ -119,29 +129,18 @@ def goal_of(reviews: pd.DataFrame, snap: scoring.Snapshot, params: scoring.Score
     return found, target, engine.requests_today(rates)
 
 
-def _slow(reviews: pd.DataFrame, snap: scoring.Snapshot, params: scoring.ScoreParams,
-          start: pd.Timestamp | None, exclude: tuple[str, ...]) -> Slow:
-    return Slow(themes_table(reviews, start, exclude), goal_of(reviews, snap, params))
-
-
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trustlens-briefing")
-_JOBS: OrderedDict[tuple, Future[Slow]] = OrderedDict()
+_JOBS: OrderedDict[tuple, Future] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def _job(view: View, snap: scoring.Snapshot) -> Future[Slow]:
-    """The background job of the view's slow figures: started once, then shared (keyed on
-    the view's reviews key, window start, model and as-of instant; the review table is
-    never hashed)."""
-    from ui.themes.data import company_words
-
-    exclude = tuple(sorted(set(company_words(view))))
-    key = (views.reviews_key(view), view.start, view.model, snap.as_of, exclude)
+def _submit(key: tuple, function, *args) -> Future:
+    """The background job under ``key``: started once, then shared; the oldest finished
+    jobs beyond :data:`JOBS` are forgotten."""
     with _LOCK:
         job = _JOBS.get(key)
         if job is None:
-            job = _POOL.submit(_slow, view.reviews, snap, view.model.params, view.start,
-                               exclude)
+            job = _POOL.submit(function, *args)
             _JOBS[key] = job
             finished = [k for k, j in _JOBS.items() if j.done()]
             for old in finished[: max(0, len(_JOBS) - JOBS)]:
@@ -149,6 +148,33 @@ def _job(view: View, snap: scoring.Snapshot) -> Future[Slow]:
         else:
             _JOBS.move_to_end(key)
     return job
+
+
+@dataclass(frozen=True)
+class Jobs:
+    """The view's two background jobs: the themes table and the goal seek."""
+
+    themes: Future
+    goal: Future
+
+    def done(self) -> bool:
+        return self.themes.done() and self.goal.done()
+
+
+def _jobs(view: View, snap: scoring.Snapshot) -> Jobs:
+    """The view's slow figures as background jobs, keyed on what each depends on (the
+    view's reviews key, and the window start and words left out for the themes, the model
+    parameters and as-of instant for the goal; the review table is never hashed)."""
+    from ui.themes.data import company_words
+
+    exclude = tuple(sorted(set(company_words(view))))
+    key = views.reviews_key(view)
+    params = view.model.params
+    return Jobs(
+        themes=_submit(("themes", key, view.start, exclude), themes_table, view.reviews,
+                       view.start, exclude),
+        goal=_submit(("goal", key, params, snap.as_of), goal_of, view.reviews, snap, params),
+    )
 
 
 def wait_for_jobs(timeout: float | None = None) -> None:
@@ -159,22 +185,30 @@ def wait_for_jobs(timeout: float | None = None) -> None:
         job.exception(timeout=timeout)
 
 
-def _result(job: Future[Slow]) -> Slow:
-    """The job's figures; a job that failed gives none (the quick sentences stand)."""
+def _value(job: Future) -> object:
     try:
         return job.result()
     except Exception:  # a failed extra must not take the Overview down
-        LOG.exception("The briefing's slow figures failed; showing the quick sentences only.")
-        return Slow(None, None)
+        LOG.exception("A slow part of the briefing failed; its sentence is left out.")
+        return None
+
+
+def _result(jobs: Jobs) -> Slow:
+    """The jobs' figures (waiting for them); a job that failed gives none, and its
+    sentence is left out (the quick sentences stand)."""
+    return Slow(_value(jobs.themes), _value(jobs.goal))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
 class Pending:
-    """What :func:`draw` left to fill: the place, the view and its snapshot."""
+    """What :func:`draw` left to fill: the place of the sentences and of the waiting note,
+    the view, its snapshot, and whether the briefing is already whole."""
 
     slot: DeltaGenerator
+    note: DeltaGenerator
     view: View
     snap: scoring.Snapshot
+    complete: bool
 
 
 def _snapshot(view: View) -> scoring.Snapshot:
@@ -213,7 +247,7 @@ def of_view(view: View, snap: scoring.Snapshot | None = None) -> scoring.Briefin
     """The whole briefing of the view, every sentence (no drawing; waits for the slow
     figures, computed once per view and shared with the Overview)."""
     snap = snap if snap is not None else _snapshot(view)
-    return _briefing(view, snap, _result(_job(view, snap)))
+    return _briefing(view, snap, _result(_jobs(view, snap)))
 
 
 def markdown(sentence: scoring.Sentence) -> str:
@@ -233,12 +267,13 @@ def tooltip(sentence: scoring.Sentence) -> str:
     )
 
 
-def _render(found: scoring.Briefing, *, pending: bool) -> None:
+PENDING = ("What people wrote about and what the next step takes follow in a moment "
+           "(the reviews' words are read and futures simulated once per view)")
+
+
+def _render(found: scoring.Briefing) -> None:
     for sentence in found.sentences:
         st.markdown(markdown(sentence), help=tooltip(sentence))
-    if pending:
-        st.caption("What people wrote about and what the next step takes follow in a moment "
-                   "(the reviews' words are read and futures simulated once per view).")
     linked = [page for page in found.pages if page in PAGES]
     if linked:
         columns = st.columns(len(linked))
@@ -250,30 +285,39 @@ def _render(found: scoring.Briefing, *, pending: bool) -> None:
 
 
 def draw(view: View, snap: scoring.Snapshot) -> Pending:
-    """The briefing block with its quick sentences; :func:`finish` completes it. The slow
-    figures start computing in the background here."""
-    _job(view, snap)
+    """The briefing block with its quick sentences (the whole briefing when its slow
+    figures are ready); :func:`finish` completes it. The slow figures start computing in
+    the background here."""
+    jobs = _jobs(view, snap)
     with st.container(border=True, key="briefing"):
         st.markdown("**In brief**")
         slot = st.empty()
+        note = st.empty()
+        done = jobs.done()
         with slot.container():
-            _render(fast(view, snap), pending=True)
-    return Pending(slot, view, snap)
-
-
-@st.fragment(run_every=POLL_SECONDS)
-def _wait(pending: Pending) -> None:
-    """Checks back until the slow figures are ready, then reruns the page once."""
-    if _job(pending.view, pending.snap).done():
-        st.rerun(scope="app")
+            _render(_briefing(view, snap, _result(jobs)) if done else fast(view, snap))
+        if not done:
+            note.caption(f"{PENDING}.")
+    return Pending(slot, note, view, snap, complete=done)
 
 
 def finish(pending: Pending) -> None:
-    """Complete the briefing (call at the end of the page's script): the whole briefing
-    when the slow figures are ready, else a check back until they are."""
-    job = _job(pending.view, pending.snap)
-    if job.done():
-        with pending.slot.container():
-            _render(_briefing(pending.view, pending.snap, _result(job)), pending=False)
+    """Complete the briefing (call at the end of the page's script, once the rest of the
+    page is drawn): wait for the slow figures, saying how long it has waited, then draw
+    the whole briefing. After :data:`WAIT_SECONDS` the quick sentences stand."""
+    if pending.complete:
         return
-    _wait(pending)
+    jobs = _jobs(pending.view, pending.snap)
+    started = time.monotonic()
+    while not jobs.done() and time.monotonic() - started <= WAIT_SECONDS:
+        pending.note.caption(f"{PENDING}: {time.monotonic() - started:.0f} s so far.")
+        time.sleep(TICK_SECONDS)
+    slow = Slow(_value(jobs.themes) if jobs.themes.done() else None,  # type: ignore[arg-type]
+                _value(jobs.goal) if jobs.goal.done() else None)  # type: ignore[arg-type]
+    with pending.slot.container():
+        _render(_briefing(pending.view, pending.snap, slow))
+    if jobs.done():
+        pending.note.empty()
+    else:
+        pending.note.caption("What people wrote about and what the next step takes are "
+                             "still being worked out; they appear on the next change.")

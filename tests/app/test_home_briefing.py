@@ -1,8 +1,12 @@
 """The Overview's briefing under AppTest: its sentences for the demo data, their tooltips
-and links, and a dataset without replies."""
+and links, a dataset without replies, and the wait for its slow figures."""
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
@@ -15,9 +19,8 @@ SCORE = ("The TrustScore is **4\\.3**, **Excellent**, shown as **4\\.5 stars**, 
 
 
 def complete(at: AppTest) -> AppTest:
-    """Wait for the briefing's background figures, then rerun: the whole briefing."""
-    briefing.wait_for_jobs(timeout=300)
-    at.run()
+    """The run left no error (the page waits for the briefing's background figures at the
+    end of its script, so one run gives the whole briefing)."""
     assert not at.exception
     return at
 
@@ -29,13 +32,43 @@ def briefing_lines(at: AppTest) -> list:
                                                           "5 stars by "))]
 
 
-def test_the_quick_sentences_come_first_and_the_rest_follows() -> None:
+@pytest.fixture
+def fresh_jobs(monkeypatch: pytest.MonkeyPatch):
+    """No finished background jobs to reuse, and a goal seek that takes ``delay`` seconds
+    (set on the returned dict)."""
+    monkeypatch.setattr(briefing, "_JOBS", OrderedDict())
+    real, slow = briefing.goal_of, {"delay": 0.0}
+
+    def goal_of(*args, **kwargs):
+        time.sleep(slow["delay"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(briefing, "goal_of", goal_of)
+    yield slow
+    briefing.wait_for_jobs(timeout=300)
+
+
+def test_one_run_waits_for_the_slow_sentences_and_clears_its_note(fresh_jobs) -> None:
+    fresh_jobs["delay"] = 1.5
     at = open_app()
     assert not at.exception
     lines = briefing_lines(at)
     assert lines[0].value == SCORE and lines[1].value.startswith("It rose ")
-    complete(at)
-    assert len(briefing_lines(at)) == 5
+    assert len(lines) == 5
+    assert not any("follow in a moment" in c.value for c in at.caption)
+
+
+def test_a_goal_seek_slower_than_the_wait_leaves_the_quick_sentences(
+    fresh_jobs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh_jobs["delay"] = 5.0
+    monkeypatch.setattr(briefing, "WAIT_SECONDS", 0.5)
+    at = open_app()
+    assert not at.exception
+    lines = briefing_lines(at)
+    assert lines[0].value == SCORE
+    assert not any(m.value.startswith(("Reaching ", "5 stars by ")) for m in lines)
+    assert any("still being worked out" in c.value for c in at.caption)
 
 
 def test_the_briefing_sits_on_top_of_the_overview_for_the_demo() -> None:

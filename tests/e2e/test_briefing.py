@@ -34,7 +34,7 @@ def test_the_demo_briefing_reads_on_top_of_the_overview(page: Page, app_url: str
            ).to_be_visible()
     expect(block.get_by_text(re.compile(r"^It (rose|fell|held)"))).to_be_visible()
     expect(block.get_by_text(re.compile(r"^The team replied to \d+%"))).to_be_visible()
-    # The slow sentences follow without any click: the page reruns once they are ready.
+    # The slow sentences follow without any click: the page waits for them at its end.
     expect(block.get_by_text(re.compile(r"out of reach at this pace|review requests a month|"
                                         r"likely without review requests"))
            ).to_be_visible(timeout=SLOW)
