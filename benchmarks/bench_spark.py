@@ -180,13 +180,16 @@ def run(
     repeats: int = 3,
     engines: tuple[str, ...] = ENGINES,
     workdir: str | Path | None = None,
+    pandas_max_rows: int = PANDAS_MAX_ROWS,
 ) -> dict[str, object]:
     """Median seconds, rows/second and peak memory per engine and size (see the module).
 
     Keys: ``sizes``, a list of ``{"rows", "companies", "engines": {engine: {...}}}``
     where each engine has ``median_s``, ``times_s``, ``rows_per_s``, ``peak_mb``
     (``python_peak_mb``, ``jvm_peak_mb``), ``setup_s`` and ``max_abs_diff_vs_pandas``
-    (or ``..._vs_duckdb``); pandas is skipped above :data:`PANDAS_MAX_ROWS`.
+    (or ``..._vs_duckdb``); pandas is skipped above ``pandas_max_rows``. An engine
+    whose process fails (out of memory, say) gets ``failed`` with the end of its
+    message instead of figures, and the others still run. Progress goes to stderr.
     """
     from benchmarks.bench_groups import REVIEWS_PER_COMPANY, write_synthetic_parquet
 
@@ -198,13 +201,21 @@ def run(
     with tempfile.TemporaryDirectory(prefix="bench-spark-", dir=workdir) as work:
         for size in rows:
             folder = Path(work) / f"reviews-{size}"
+            _say(f"writing {size:,} reviews")
             write_synthetic_parquet(folder, size)
             measured: dict[str, dict[str, object]] = {}
+            failed: dict[str, dict[str, object]] = {}
             for engine in engines:
-                if engine == "pandas" and size > PANDAS_MAX_ROWS:
+                if engine == "pandas" and size > pandas_max_rows:
                     continue
                 scores = Path(work) / f"scores-{engine}-{size}.parquet"
-                data = _measure(engine, folder, repeats, scores)
+                _say(f"{engine} on {size:,} reviews")
+                try:
+                    data = _measure(engine, folder, repeats, scores)
+                except RuntimeError as error:
+                    failed[engine] = {"failed": str(error)[-500:]}
+                    _say(f"{engine} failed")
+                    continue
                 median = statistics.median(data["times_s"])  # type: ignore[arg-type]
                 data.update(median_s=median, rows_per_s=size / median, scores=str(scores))
                 measured[engine] = data
@@ -216,9 +227,13 @@ def run(
             for data in measured.values():
                 del data["scores"]
             sizes.append({"rows": size, "companies": max(1, size // REVIEWS_PER_COMPANY),
-                          "engines": measured})
+                          "engines": {**measured, **failed}})
     result["sizes"] = sizes
     return result
+
+
+def _say(text: str) -> None:
+    print(f"[bench_spark {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -229,12 +244,16 @@ def main() -> None:
     parser.add_argument("--child", choices=ENGINES)
     parser.add_argument("--folder")
     parser.add_argument("--scores")
+    parser.add_argument("--pandas-max-rows", type=int, default=PANDAS_MAX_ROWS,
+                        help="skip pandas above this many reviews (it holds them all)")
+    parser.add_argument("--workdir", help="where the Parquet files and spill go")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_child(args.child, Path(args.folder), args.repeats,
                                 Path(args.scores))))
         return
-    print(json.dumps(run(tuple(args.rows), args.repeats, tuple(args.engines)), indent=2))
+    print(json.dumps(run(tuple(args.rows), args.repeats, tuple(args.engines), args.workdir,
+                         args.pandas_max_rows), indent=2))
 
 
 if __name__ == "__main__":

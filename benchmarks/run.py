@@ -1440,9 +1440,13 @@ def run_engines(config: Config, report: Report, workdir: Path | None) -> None:
                else "no Java runtime" if shutil.which("java") is None else None)
     engines = ("pandas", "duckdb") if missing else ("pandas", "duckdb", "spark")
     result = bench_engines(config.engine_rows, config.engine_repeats, engines, workdir)
+    failures = []
     for size in result["sizes"]:  # type: ignore[attr-defined]
         label = f"{_n(int(size['rows']))} reviews, {_n(int(size['companies']))} companies"
         for engine, data in size["engines"].items():
+            if "failed" in data:
+                failures.append(f"{engine} failed at {label}: {data['failed'][-200:]}")
+                continue
             gap = next((v for k, v in data.items() if k.startswith("max_abs_diff_vs_")), None)
             report.add(_timing_row(
                 "engines", f"`score_table` by {engine}, own process", label,
@@ -1458,6 +1462,7 @@ def run_engines(config: Config, report: Report, workdir: Path | None) -> None:
         f"start not timed; DuckDB with memory_limit {result['duckdb_memory_limit']}); pandas "
         "is the reference its peers are compared with."
         + (f" Spark skipped: {missing}." if missing else "")
+        + "".join(f" {failure}." for failure in failures)
     ))
 
 

@@ -198,7 +198,8 @@ def _date_range(reviews: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestam
 
 @cache.by_key(max_entries=16)
 def _filter_options(reviews: pd.DataFrame) -> dict[str, list[str]]:
-    """Per filter column, its most frequent values (at most ``MAX_FILTER_OPTIONS``).
+    """Per filter column, its most frequent values (at most ``MAX_FILTER_OPTIONS``; the
+    sidebar adds any other value a link or a Portfolio row asks for).
 
     Counted once per dataset (keyed on its content hash), not on every rerun.
     """
@@ -210,6 +211,27 @@ def _filter_options(reviews: pd.DataFrame) -> dict[str, list[str]]:
     return options
 
 
+@cache.by_key(max_entries=16)
+def _filter_values(reviews: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """Per filter column, every value it holds (as text), once per dataset."""
+    return {column: frozenset(reviews[column].dropna().astype(str).unique())
+            for column in FILTER_COLUMNS if column in reviews.columns}
+
+
+def filter_values(dataset: Dataset, column: str) -> frozenset[str]:
+    """Every value of ``column`` the sidebar's filter can select (empty: no such column)."""
+    return _filter_values(dataset.content_hash, dataset.reviews).get(column, frozenset())
+
+
+def _asked(key: str) -> list[str]:
+    """The values a filter widget is asked to hold: set in session state (a Portfolio row's
+    button) or named in the URL (a shared link)."""
+    held = st.session_state.get(key)
+    if held:
+        return [str(value) for value in held]
+    return [str(value) for value in st.query_params.get_all(key)]
+
+
 def _filters(dataset: Dataset) -> dict[str, tuple[str, ...]]:
     chosen: dict[str, tuple[str, ...]] = {}
     available = _filter_options(dataset.content_hash, dataset.reviews)
@@ -217,8 +239,14 @@ def _filters(dataset: Dataset) -> dict[str, tuple[str, ...]]:
         options = available.get(column, [])
         if len(options) < 2:
             continue
+        key = f"filter_{column}"
+        # The most frequent values, plus any other value of the dataset asked for by
+        # name (a Portfolio row, a link): a group outside the list still opens.
+        extra = [value for value in _asked(key)
+                 if value not in options and value in filter_values(dataset, column)]
         picked = st.multiselect(
-            title, options=sorted(options), key=f"filter_{column}", bind="query-params",
+            title, options=sorted([*options, *dict.fromkeys(extra)]), key=key,
+            bind="query-params",
             persist_state="session", placeholder=f"All {title.lower()}s",
         )
         if picked:

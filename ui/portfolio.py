@@ -227,13 +227,6 @@ def risk_table(view: View, by: str, data: PortfolioData, *, horizon_days: int,
                        p.model, int(horizon_days), threshold)
 
 
-def filter_options(view: View, by: str) -> list[str]:
-    """The values the sidebar's filter on ``by`` offers (a row opens only if its value
-    is one of them: the sidebar lists the most frequent values)."""
-    options = controls._filter_options(view.dataset.content_hash, view.dataset.reviews)
-    return list(options.get(by, []))
-
-
 def _request_open(by: str, name: str, page: str) -> None:
     """Button callback: set the sidebar's filter on ``by`` to ``name`` and ask for ``page``."""
     st.session_state[f"filter_{by}"] = [name]
@@ -252,11 +245,10 @@ def follow_open() -> None:
 def open_buttons(view: View, by: str, name: str, key: str) -> None:
     """Buttons that open ``name`` in the Overview, Trends and Why pages."""
     title = controls.FILTER_COLUMNS[by].lower()
-    if name == NONE or name not in filter_options(view, by):
+    if name == NONE or name not in controls.filter_values(view.dataset, by):
         st.caption(escape_markdown(
-            f"The sidebar's {title} filter cannot select {name} (it lists the "
-            f"{controls.MAX_FILTER_OPTIONS} {title}s with most reviews, and no empty "
-            "value), so it cannot be opened on its own."))
+            f"The sidebar's {title} filter cannot select {name} (reviews with no "
+            f"{title} have no value to filter on), so it cannot be opened on its own."))
         return
     st.markdown(f"**{escape_markdown(name)}**: open it on its own")
     columns = st.columns(len(OPEN_PAGES))

@@ -206,3 +206,49 @@ def test_reviews_without_a_location_form_a_group_that_cannot_be_opened(
     _select(at, "(none)")
     assert any("cannot be opened on its own" in c.value for c in at.caption)
     assert not [b for b in at.button if b.key and b.key.startswith("portfolio_open_row")]
+
+
+def _many_locations() -> pd.DataFrame:
+    """510 locations: 509 with three reviews each, and "Zz Last" with one, so it is not
+    among the sidebar's 500 most frequent values."""
+    rows = [{"created_at": END - pd.Timedelta(days=d + g % 50), "rating": 1 + (g + d) % 5,
+             "location": f"Store {g:03d}", "company": "Chain Ltd"}
+            for g in range(509) for d in range(3)]
+    rows.append({"created_at": END - pd.Timedelta(days=4), "rating": 2,
+                 "location": "Zz Last", "company": "Chain Ltd"})
+    return pd.DataFrame(rows).sort_values("created_at", ignore_index=True)
+
+
+def _app_on(reviews: pd.DataFrame, page: str) -> AppTest:
+    dataset = Dataset("upload-many", "many.csv", reviews, "many-locations-hash", "upload")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["uploads"] = {dataset.key: dataset}
+    at.session_state["dataset"] = dataset.key
+    at.switch_page(str(ROOT / "app_pages" / page))
+    return at
+
+
+def test_a_location_outside_the_sidebar_list_opens_from_a_row_or_a_link() -> None:
+    from ui import controls
+
+    reviews = _many_locations()
+    assert "Zz Last" not in controls._filter_options("many-locations-hash", reviews)["location"]
+    # A Portfolio row's button sets the filter in session state, then opens the page.
+    at = _app_on(reviews, "why.py")
+    at.session_state["filter_location"] = ["Zz Last"]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="filter_location").value == ["Zz Last"]
+    # A shared link names it in the URL.
+    at = _app_on(reviews, "home.py")
+    at.query_params["filter_location"] = "Zz Last"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="filter_location").value == ["Zz Last"]
+    assert {m.label: m.value for m in at.metric}["Reviews"] == "1"
+    assert "location\\: Zz Last" in at.caption[0].value
+    # A name the data does not hold is not offered.
+    at = _app_on(reviews, "home.py")
+    at.query_params["filter_location"] = "Nowhere"
+    at.run()
+    assert "Nowhere" not in at.multiselect(key="filter_location").options
