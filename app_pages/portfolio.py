@@ -106,23 +106,37 @@ else:
         parts.open_buttons(view, by, name, "portfolio_risk_open")
 
 st.subheader(f"Every {title.lower()}", anchor=False)
-search_col, label_col, min_col = st.columns([2, 2, 1])
+search_col, label_col, min_col, sort_col = st.columns([2, 2, 1, 2])
 search = search_col.text_input("Search by name", key="portfolio_search", max_chars=200,
                                placeholder=f"Part of a {title.lower()} name")
 chosen_labels = label_col.multiselect("Label", options=parts.LABEL_OPTIONS,
                                       key="portfolio_labels", placeholder="All labels")
 min_reviews = min_col.number_input("Min reviews", min_value=0, value=0, step=10,
                                    key="portfolio_min_reviews")
+sort = sort_col.selectbox("Sort by", options=list(parts.SORTS), key="portfolio_sort",
+                          format_func=lambda key: parts.SORTS[key][0],
+                          help="Orders every row, not only this page.")
 rows = parts.filtered(table, search=search, labels=chosen_labels, min_reviews=int(min_reviews))
-shown = parts.display_table(rows, by, replies=data.has_replies)
+rows = parts.sort_rows(rows, sort)
+pages = parts.page_count(len(rows))
+if int(st.session_state.get("portfolio_page", 1)) > pages:  # fewer rows since: back to 1
+    st.session_state["portfolio_page"] = 1
+page = 1
+if pages > 1:
+    page = int(st.number_input(
+        f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1,
+        key="portfolio_page", help=f"{parts.PAGE_ROWS} rows a page."))
+shown = parts.display_table(parts.page_of(rows, page), by, replies=data.has_replies)
 event = st.dataframe(
     shown, hide_index=True, width="stretch", key="portfolio_table", on_select="rerun",
     selection_mode="single-row", column_config=parts.table_config(title),
 )
+first = (page - 1) * parts.PAGE_ROWS + 1
+span = (f" (rows {first:,} to {first + len(shown) - 1:,} on this page)" if pages > 1 else "")
 st.caption(escape_markdown(
-    f"{len(rows):,} of {len(table):,} {title.lower()}s, scored at "
-    f"{data.as_of:%Y-%m-%d %H:%M} UTC with the sidebar's model. Click a column's header to sort; "
-    "select a row to open it in the other pages."))
+    f"{len(rows):,} of {len(table):,} {title.lower()}s{span}, scored at "
+    f"{data.as_of:%Y-%m-%d %H:%M} UTC with the sidebar's model. Sort by orders them all; "
+    "a column's header sorts this page; select a row to open it in the other pages."))
 name = parts.selected_name(event, shown, title)
 if name is not None:
     parts.open_buttons(view, by, name, "portfolio_open_row")

@@ -102,10 +102,49 @@ def filtered(table: pd.DataFrame, *, search: str, labels: list[str], min_reviews
     return table.loc[mask]
 
 
+PAGE_ROWS = 500
+"""Rows the table sends to the browser at once: a page of the sorted, filtered groups
+(10,000 rows with their sparklines take seconds to send and draw on every change)."""
+SORTS: dict[str, tuple[str, str | None, bool]] = {
+    "best": ("Score, best first", "score", False),
+    "worst": ("Score, worst first", "score", True),
+    "fall30": ("Change in 30 days, most fallen first", "change_30", True),
+    "fall90": ("Change in 90 days, most fallen first", "change_90", True),
+    "reviews": ("Most reviews first", "reviews", False),
+    "name": ("Name, A to Z", None, True),
+}
+"""The orders of every group (key: label, column — None for the name —, ascending)."""
+
+
+def sort_rows(table: pd.DataFrame, sort: str) -> pd.DataFrame:
+    """``table`` in the order :data:`SORTS` names (ties keep the table's order; missing
+    values last)."""
+    _, column, ascending = SORTS[sort]
+    if column is None:
+        keys = pd.Series(table.index.astype(str).str.casefold())
+    elif column in table.columns:
+        keys = table[column]
+    else:  # no changes without a history: best first
+        keys, ascending = table["score"], False
+    order = keys.reset_index(drop=True).sort_values(ascending=ascending, kind="stable",
+                                                    na_position="last")
+    return table.iloc[order.index.to_numpy()]
+
+
+def page_count(rows: int, size: int = PAGE_ROWS) -> int:
+    """Pages of ``size`` rows needed for ``rows`` (at least one)."""
+    return max(1, -(-rows // size))
+
+
+def page_of(table: pd.DataFrame, page: int, size: int = PAGE_ROWS) -> pd.DataFrame:
+    """Rows ``(page - 1) * size`` to ``page * size`` of ``table`` (page 1 first)."""
+    start = (max(1, page) - 1) * size
+    return table.iloc[start:start + size]
+
+
 def display_table(table: pd.DataFrame, by: str, *, replies: bool) -> pd.DataFrame:
-    """The columns the page shows, named for people, in score order (best first)."""
+    """The columns the page shows, named for people, in the table's order."""
     title = controls.FILTER_COLUMNS[by]
-    table = table.iloc[np.argsort(-table["score"].to_numpy(), kind="stable")]
     shown = pd.DataFrame({
         title: table.index.astype(str),
         "Score": table["display_score"].to_numpy(),

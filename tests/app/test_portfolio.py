@@ -252,3 +252,48 @@ def test_a_location_outside_the_sidebar_list_opens_from_a_row_or_a_link() -> Non
     at.query_params["filter_location"] = "Nowhere"
     at.run()
     assert "Nowhere" not in at.multiselect(key="filter_location").options
+
+
+def test_many_groups_come_a_page_at_a_time_in_the_chosen_order() -> None:
+    from ui import portfolio as parts
+
+    reviews = _many_locations()
+    at = _app_on(reviews, "portfolio.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    first = _table(at, "portfolio_table")
+    assert len(first) == parts.PAGE_ROWS
+    scores = list(first["Exact score"])
+    assert scores == sorted(scores, reverse=True)
+    assert any("510 of 510 locations (rows 1 to 500 on this page)" in c.value.replace("\\", "")
+               for c in at.caption)
+    at.number_input(key="portfolio_page").set_value(2).run()
+    second = _table(at, "portfolio_table")
+    assert len(second) == 10 and set(second["Location"]).isdisjoint(first["Location"])
+    assert max(second["Exact score"]) <= min(scores)
+    # Name order over every row; a search with fewer rows goes back to page 1.
+    at.selectbox(key="portfolio_sort").set_value("name").run()
+    assert list(_table(at, "portfolio_table")["Location"]) == ["Store 500", "Store 501",
+        "Store 502", "Store 503", "Store 504", "Store 505", "Store 506", "Store 507",
+        "Store 508", "Zz Last"]
+    at.text_input(key="portfolio_search").set_value("Store 00").run()
+    assert not at.exception
+    assert list(_table(at, "portfolio_table")["Location"]) == [f"Store {g:03d}"
+                                                               for g in range(10)]
+    assert not [n for n in at.number_input if n.key == "portfolio_page"]  # one page now
+
+
+def test_sort_orders_with_missing_changes_last() -> None:
+    from ui import portfolio as parts
+
+    table = pd.DataFrame({"score": [4.0, 3.0, 4.5], "change_30": [0.1, np.nan, -0.2],
+                          "reviews": [5, 9, 1]}, index=["b", "C", "a"])
+    assert list(parts.sort_rows(table, "best").index) == ["a", "b", "C"]
+    assert list(parts.sort_rows(table, "worst").index) == ["C", "b", "a"]
+    assert list(parts.sort_rows(table, "fall30").index) == ["a", "b", "C"]
+    assert list(parts.sort_rows(table, "name").index) == ["a", "b", "C"]
+    assert list(parts.sort_rows(table, "reviews").index) == ["C", "b", "a"]
+    assert list(parts.sort_rows(table.drop(columns="change_30"), "fall30").index) == [
+        "a", "b", "C"]
+    assert parts.page_count(0) == 1 and parts.page_count(500) == 1 and parts.page_count(501) == 2
+    assert list(parts.page_of(table, 2, size=2).index) == ["a"]
