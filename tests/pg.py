@@ -76,7 +76,9 @@ def _run_as(user: str | None, args: list[str], **kwargs: object) -> subprocess.C
 def _start() -> str:
     bin_dir = _binaries()
     if bin_dir is None:
-        _unavailable("no initdb under /usr/lib/postgresql/*/bin or on PATH")
+        configured = os.environ.get("TRUSTLENS_PG_BIN", "").strip()
+        _unavailable(f"TRUSTLENS_PG_BIN={configured} has no initdb" if configured
+                     else "no initdb under /usr/lib/postgresql/*/bin or on PATH")
         raise AssertionError("unreachable")
     user: str | None = None
     folder = Path(tempfile.mkdtemp(prefix="trustlens-pg-"))
