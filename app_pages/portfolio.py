@@ -91,17 +91,22 @@ if risk.empty:
                f"{'threshold' if threshold is not None else 'half star or label'} within "
                f"{horizon} days at its recent pace, and none fell in the last 30 days.")
 else:
+    risk_page = parts.pager(len(risk), "portfolio_risk_page", parts.RISK_ROWS)
+    risk_shown = parts.page_of(risk, risk_page, parts.RISK_ROWS)
     risk_event = st.dataframe(
-        risk, hide_index=True, width="stretch", key="portfolio_risk", on_select="rerun",
+        risk_shown, hide_index=True, width="stretch", key="portfolio_risk", on_select="rerun",
         selection_mode="single-row", column_config={
             **parts.COLUMN_CONFIG,
             "Why": st.column_config.TextColumn(width="large"),
             "In days": st.column_config.NumberColumn(format="%d"),
         },
     )
-    st.caption("The expected path of the status quo (scoring.status_quo, per group): the last "
-               "90 days' volume and mean stars continue. Select a row to open it.")
-    name = parts.selected_name(risk_event, risk, title)
+    span = (parts.page_note(risk_page, len(risk_shown), parts.RISK_ROWS)
+            if len(risk) > parts.RISK_ROWS else "")
+    st.caption(f"{len(risk):,} {title.lower()}s{span}, the soonest to fall first. The expected "
+               "path of the status quo (scoring.status_quo, per group): the last 90 days' "
+               "volume and mean stars continue. Select a row to open it.")
+    name = parts.selected_name(risk_event, risk_shown, title)
     if name is not None:
         parts.open_buttons(view, by, name, "portfolio_risk_open")
 
@@ -118,21 +123,13 @@ sort = sort_col.selectbox("Sort by", options=list(parts.SORTS), key="portfolio_s
                           help="Orders every row, not only this page.")
 rows = parts.filtered(table, search=search, labels=chosen_labels, min_reviews=int(min_reviews))
 rows = parts.sort_rows(rows, sort)
-pages = parts.page_count(len(rows))
-if int(st.session_state.get("portfolio_page", 1)) > pages:  # fewer rows since: back to 1
-    st.session_state["portfolio_page"] = 1
-page = 1
-if pages > 1:
-    page = int(st.number_input(
-        f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1,
-        key="portfolio_page", help=f"{parts.PAGE_ROWS} rows a page."))
+page = parts.pager(len(rows), "portfolio_page")
 shown = parts.display_table(parts.page_of(rows, page), by, replies=data.has_replies)
 event = st.dataframe(
     shown, hide_index=True, width="stretch", key="portfolio_table", on_select="rerun",
     selection_mode="single-row", column_config=parts.table_config(title),
 )
-first = (page - 1) * parts.PAGE_ROWS + 1
-span = (f" (rows {first:,} to {first + len(shown) - 1:,} on this page)" if pages > 1 else "")
+span = parts.page_note(page, len(shown)) if len(rows) > parts.PAGE_ROWS else ""
 st.caption(escape_markdown(
     f"{len(rows):,} of {len(table):,} {title.lower()}s{span}, scored at "
     f"{data.as_of:%Y-%m-%d %H:%M} UTC with the sidebar's model. Sort by orders them all; "

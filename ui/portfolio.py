@@ -142,6 +142,29 @@ def page_of(table: pd.DataFrame, page: int, size: int = PAGE_ROWS) -> pd.DataFra
     return table.iloc[start:start + size]
 
 
+RISK_ROWS = 100
+"""Rows of the at-risk list shown at once (most urgent first)."""
+
+
+def pager(rows: int, key: str, size: int = PAGE_ROWS) -> int:
+    """The page of ``rows`` rows to show, ``size`` a page: a page number input under
+    ``key`` when there is more than one page (back to page 1 when a change left fewer
+    pages than the one chosen), else 1."""
+    pages = page_count(rows, size)
+    if int(st.session_state.get(key, 1)) > pages:
+        st.session_state[key] = 1
+    if pages == 1:
+        return 1
+    return int(st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1,
+                               step=1, key=key, help=f"{size:,} rows a page."))
+
+
+def page_note(page: int, shown: int, size: int = PAGE_ROWS) -> str:
+    """Which rows the page holds, e.g. ``" (rows 501 to 1,000 on this page)"``."""
+    first = (page - 1) * size + 1
+    return f" (rows {first:,} to {first + shown - 1:,} on this page)"
+
+
 def display_table(table: pd.DataFrame, by: str, *, replies: bool) -> pd.DataFrame:
     """The columns the page shows, named for people, in the table's order."""
     title = controls.FILTER_COLUMNS[by]

@@ -297,3 +297,4 @@ def test_sort_orders_with_missing_changes_last() -> None:
         "a", "b", "C"]
     assert parts.page_count(0) == 1 and parts.page_count(500) == 1 and parts.page_count(501) == 2
     assert list(parts.page_of(table, 2, size=2).index) == ["a"]
+    assert parts.page_note(2, 10) == " (rows 501 to 510 on this page)"
