@@ -278,9 +278,9 @@ def sidebar_user() -> None:
     if scope == LOCAL_SCOPE and not auth_configured():
         return
     with st.sidebar.container(border=True):
-        team = "all teams" if scope.sees_all_teams() else f"team {scope.team}"
-        st.markdown(escape_markdown(f"{scope.user}"))
-        st.caption(escape_markdown(f"{scope.role.capitalize()} · {team}"))
+        every = " (sees every team)" if scope.sees_all_teams() else ""
+        st.markdown(escape_markdown(scope.user))
+        st.caption(escape_markdown(f"{scope.role.capitalize()} · team {scope.team}{every}"))
         st.button("Sign out", icon=":material/logout:", on_click=st.logout,
                   key="auth_sidebar_sign_out", width="stretch")
 
