@@ -21,6 +21,7 @@ COLUMNS = {
 def table(log: pd.DataFrame) -> pd.DataFrame:
     """The audit rows as shown and exported: readable headings, newest first."""
     shown = log.sort_values("at", ascending=False, kind="stable")
+    shown = shown.assign(at=pd.to_datetime(shown["at"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"))
     return shown.rename(columns=COLUMNS)[list(COLUMNS.values())]
 
 

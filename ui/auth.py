@@ -279,7 +279,7 @@ def sidebar_user() -> None:
         return
     with st.sidebar.container(border=True):
         every = " (sees every team)" if scope.sees_all_teams() else ""
-        st.markdown(escape_markdown(scope.user))
+        st.text(scope.user)  # plain text: an address is not turned into a link
         st.caption(escape_markdown(f"{scope.role.capitalize()} · team {scope.team}{every}"))
         st.button("Sign out", icon=":material/logout:", on_click=st.logout,
                   key="auth_sidebar_sign_out", width="stretch")

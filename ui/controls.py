@@ -324,18 +324,19 @@ def _whom(scope: Scope) -> str:
     return "everyone" if scope == LOCAL_SCOPE else f"everyone in team {scope.team}"
 
 
-def _refuse_unknown_link(names: dict[str, str]) -> None:
-    """A link whose ``?dataset=`` names a dataset this user cannot choose (another
-    team's, a deleted one, another session's upload): say so instead of silently showing
-    the demo. The value is only compared with this user's own choices; nothing is looked
-    up by it. (Streamlit then drops the unknown value from the URL.)"""
+UNKNOWN_LINK = (
+    "The link names a dataset that is not available to you (another team's, a deleted "
+    "one, or an upload in another session), so it is not shown. Showing the demo instead."
+)
+
+
+def _unknown_link(names: dict[str, str]) -> bool:
+    """Whether the link's ``?dataset=`` names a dataset this user cannot choose (another
+    team's, a deleted one, another session's upload). The value is only compared with
+    this user's own choices; nothing is looked up by it (Streamlit then drops it from
+    the URL, so this is said once)."""
     asked = st.query_params.get("dataset")
-    if asked and asked not in names.values():
-        st.warning(
-            "The link names a dataset that is not available to you (another team's, a "
-            "deleted one, or an upload in another session), so it is not shown. Showing "
-            "the demo instead."
-        )
+    return bool(asked) and asked not in names.values()
 
 
 def sidebar(*, period: bool = True, dates: bool = True) -> View:
@@ -343,7 +344,7 @@ def sidebar(*, period: bool = True, dates: bool = True) -> View:
     auth.sidebar_user()
     with st.sidebar:
         names = available_datasets()
-        _refuse_unknown_link(names)
+        refused = _unknown_link(names)
         chosen = st.selectbox(
             "Dataset", options=list(names), format_func=names.get, key="dataset",
             bind="query-params", persist_state="session",
@@ -363,5 +364,7 @@ def sidebar(*, period: bool = True, dates: bool = True) -> View:
         with st.expander("Filters", expanded=False):
             start, end = _date_range(dataset.reviews) if dates else (None, None)
             filters = _filters(dataset)
+    if refused:  # on the page itself, above its title, where it is seen
+        st.warning(UNKNOWN_LINK, icon=":material/block:")
     reviews = apply_filters(dataset.reviews, end, filters)
     return View(dataset, model, freq, start, end, filters, reviews)

@@ -69,7 +69,8 @@ def signed_in(email: str | None, page: str | None = None, **query: str) -> AppTe
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.error,
+    parts = [e.value for e in (*at.markdown, *at.text, *at.caption, *at.info, *at.warning,
+                               *at.error,
                                *at.title, *at.subheader)]
     return "\n".join(str(p) for p in parts).replace("\\", "")  # markdown escapes
 
