@@ -353,10 +353,9 @@ class Workspace:
         cls, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
     ) -> Workspace:
         if cls is Workspace and is_postgres_url(path):
-            raise WorkspaceError(
-                "This TrustLens cannot open a PostgreSQL workspace yet; give the path of a "
-                "DuckDB file."
-            )
+            from scoring.store_pg import PostgresWorkspace
+
+            return super().__new__(PostgresWorkspace)
         return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):

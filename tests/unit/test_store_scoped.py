@@ -47,7 +47,7 @@ def frame(n: int = 5, start: str = "2024-05-01", text: str = "fine") -> pd.DataF
     })
 
 
-@pytest.fixture(params=["duckdb"])
+@pytest.fixture(params=["duckdb", "postgresql"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Workspace]]:
     """A factory of Workspace objects on one fresh workspace of the given backend
     (several calls: several "app servers" on the same workspace)."""
