@@ -43,11 +43,8 @@ DEFAULT_TEAMS_PATH = ROOT / ".streamlit" / "teams.toml"
 SCOPE_KEY = "auth_scope"
 """Session state: the resolved :class:`Scope` (or None for a refused user)."""
 NOTICE_KEY = "auth_local_notice_shown"
-LOCAL_NOTICE = (
-    "Local mode: no sign-in is configured, so everyone who can reach this server sees, "
-    "renames and deletes every saved dataset and scenario. Configure sign-in (README, "
-    "\"Server\") before sharing the server."
-)
+LOCAL_NOTICE = ("No sign-in is set up: everyone who can reach this server sees the "
+                "workspace and can change it.")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 

@@ -204,3 +204,14 @@ def test_teams_see_only_their_datasets_viewer_cannot_write_admin_audits(
     screenshot(admin, "audit")
     for context in (alice_context, carol_context, bob_context, admin_context):
         context.close()
+
+
+def test_local_mode_says_who_sees_the_workspace(page: Page, app_url: str) -> None:
+    """Without [auth] (the usual test server), no sign-in: the dashboard opens at once
+    and a notice says that everyone reaching the server sees the workspace."""
+    page.goto(app_url)
+    notice = page.get_by_test_id("stToast").filter(has_text="everyone who can reach this server")
+    expect(notice).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("combobox", name="Dataset")).to_be_visible()
+    expect(page.get_by_text(SIGN_IN)).to_have_count(0)
+    screenshot(page, "local-mode-notice")
