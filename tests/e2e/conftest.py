@@ -128,7 +128,12 @@ SIGN_IN_TEAMS = """
 "bob@acme.example" = { team = "acme", role = "viewer" }
 "carol@globex.example" = { team = "globex", role = "analyst" }
 "ops@agency.example" = { team = "agency", role = "admin" }
+
+[groups]
+"globex-readers" = { team = "globex", role = "viewer" }
 """
+SIGN_IN_GROUP_USER = "dave@partner.example"
+"""A user the teams file knows only through the provider's ``groups`` claim."""
 
 
 @dataclass(frozen=True)
@@ -146,12 +151,14 @@ def sign_in_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInS
     machine, and an app server whose secrets file (in a temp folder) points at it, with
     a teams file mapping four users of three teams (see ``SIGN_IN_TEAMS``). Users sign
     in by typing their email as the provider's subject (it then is their email claim)."""
-    from oidc_provider_mock import run_server_in_thread
+    from oidc_provider_mock import User, run_server_in_thread
 
     workdir = tmp_path_factory.mktemp("signed-in")
     teams = workdir / "teams.toml"
     teams.write_text(SIGN_IN_TEAMS, encoding="utf-8")
-    with run_server_in_thread(port=free_port()) as provider:
+    users = [User(sub=SIGN_IN_GROUP_USER,
+                  claims={"email": SIGN_IN_GROUP_USER, "groups": ["globex-readers"]})]
+    with run_server_in_thread(port=free_port(), user_claims=users) as provider:
         provider_url = f"http://localhost:{provider.server_port}"
         port = free_port()
         secrets = workdir / "secrets.toml"

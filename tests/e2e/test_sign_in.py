@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import SignInServer, screenshot, wait_idle
+from tests.e2e.conftest import SIGN_IN_GROUP_USER, SignInServer, screenshot, wait_idle
 
 # The mock provider runs on Authlib APIs that Authlib now deprecates: not ours to fix.
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:.*deprecated")]
@@ -215,3 +215,13 @@ def test_local_mode_says_who_sees_the_workspace(page: Page, app_url: str) -> Non
     expect(page.get_by_role("combobox", name="Dataset")).to_be_visible()
     expect(page.get_by_text(SIGN_IN)).to_have_count(0)
     screenshot(page, "local-mode-notice")
+
+
+def test_a_group_claim_maps_a_user_to_a_team(
+    browser: Browser, sign_in_server: SignInServer
+) -> None:
+    """dave is in no [users] or [domains] entry: only the provider's ``groups`` claim
+    (a custom claim, sent with the ID token) makes him a viewer of globex."""
+    context, page = new_user(browser, sign_in_server, SIGN_IN_GROUP_USER)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Viewer · team globex")).to_be_visible()
+    context.close()
