@@ -208,8 +208,12 @@ def current_scope() -> Scope:
     raise AccessDenied("Sign in first: nobody is signed in in this session.")
 
 
+def _email() -> str:
+    return str(st.user.get("email") or "").strip().lower()
+
+
 def _resolve_signed_in() -> Scope | None:
-    email = str(st.user.get("email") or "")
+    email = _email()
     groups = _claim_groups(st.user.get("groups"))
     return scope_for(email, groups, load_teams(teams_path()))
 
@@ -241,9 +245,12 @@ def gate() -> Scope:
     or configuration-error screen and stops the script."""
     found = st.session_state.get(SCOPE_KEY)
     if isinstance(found, Scope):
-        if found is LOCAL_SCOPE or found == LOCAL_SCOPE or st.user.get("is_logged_in"):
+        if found == LOCAL_SCOPE and not auth_configured():
             return found
-        del st.session_state[SCOPE_KEY]  # signed out since: resolve again
+        # Two dictionary reads: still the same signed-in user (never another's scope).
+        if st.user.get("is_logged_in") and _email() == found.user:
+            return found
+        del st.session_state[SCOPE_KEY]  # signed out, or someone else: resolve again
     if not auth_configured():
         st.session_state[SCOPE_KEY] = LOCAL_SCOPE
         if not st.session_state.get(NOTICE_KEY):

@@ -223,3 +223,17 @@ def _audit_page_as_viewer() -> None:
 
     st.session_state[auth.SCOPE_KEY] = Scope("bob@acme.example", "acme", "viewer")
     audit.render()
+
+
+def test_a_session_whose_user_changes_or_signs_out_is_resolved_again() -> None:
+    at = signed_in("alice@acme.example")
+    assert "Analyst · team acme" in texts(at)
+    at.user = {"is_logged_in": True, "email": "carol@globex.example"}
+    at.run()
+    assert not at.exception
+    assert "Analyst · team globex" in texts(at)
+    assert "alice@acme.example" not in texts(at)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert auth.SCOPE_KEY not in at.session_state

@@ -117,3 +117,30 @@ def test_the_secrets_and_teams_files_are_git_ignored() -> None:
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert ".streamlit/secrets.toml" in ignored
     assert ".streamlit/teams.toml" in ignored
+
+
+def test_an_export_is_recorded_when_its_file_is_built(tmp_path: Path) -> None:
+    """The download button's data callable records the export, with the file name; a
+    workspace that cannot record does not stop the download."""
+    import io
+
+    import scoring
+    from scoring.store import Workspace
+    from ui.data import recorded_export
+
+    reviews = scoring.load_reviews(io.BytesIO(b"Date,Stars\n2024-01-05,5\n")).reviews
+    with Workspace(tmp_path / "w.duckdb") as ws:
+        scoped = ws.scoped(Scope(user="ops@x.example", team="ops", role="admin"))
+        saved = scoped.save_dataset("June", reviews, {}).id
+        build = recorded_export(scoped, "dataset", saved, "June", "trustlens-kpi.csv",
+                                lambda: b"a,b\n")
+        assert list(scoped.audit_log()["action"]) == ["save"]  # drawing records nothing
+        assert build() == b"a,b\n"
+        row = scoped.audit_log().iloc[0]
+        assert (row["user"], row["action"], row["kind"], row["item_id"], row["item_name"],
+                row["detail"]) == ("ops@x.example", "export", "dataset", saved, "June",
+                                   "trustlens-kpi.csv")
+    with Workspace(tmp_path / "w.duckdb", read_only=True) as ws:
+        scoped = ws.scoped(Scope(user="ops@x.example", team="ops", role="admin"))
+        assert recorded_export(scoped, "dataset", None, "demo", "f.csv", lambda: b"x")() == b"x"
+    assert recorded_export(None, "dataset", None, "demo", "f.csv", lambda: b"y")() == b"y"
