@@ -372,7 +372,10 @@ def draw_report(result: scoring.ImportResult) -> None:
         st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
         stem = Path(report.file_name.split(",")[0]).stem or "import"
         st.download_button(
-            "Download the rejected rows (CSV)", export.safe_csv(result.rejected, index=False),
+            "Download the rejected rows (CSV)",
+            data.recorded_export(data.workspace(), "upload", None, report.file_name,
+                                 f"{stem}-rejected.csv",
+                                 lambda: export.safe_csv(result.rejected, index=False)),
             file_name=f"{stem}-rejected.csv", mime="text/csv", icon=":material/download:",
             on_click="ignore",
         )
