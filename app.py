@@ -47,7 +47,7 @@ pages = [
     st.Page(HERE / "app_pages" / "present.py", title="Present", icon=":material/slideshow:",
             url_path="present"),
 ]
-if scope.sees_all_teams():
+if scope.sees_all_teams() and auth.auth_configured():  # signed-in admins; local mode as before
     pages.append(st.Page(HERE / "app_pages" / "audit.py", title="Audit",
                          icon=":material/history:", url_path="audit"))
 warmup.start()  # language data for the text analysis, in the background

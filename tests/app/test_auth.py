@@ -237,3 +237,10 @@ def test_a_session_whose_user_changes_or_signs_out_is_resolved_again() -> None:
     at.run()
     assert [b.label for b in at.button] == ["Sign in"]
     assert auth.SCOPE_KEY not in at.session_state
+
+
+def test_local_mode_keeps_its_navigation_without_the_audit_page() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(ROOT / "app_pages" / "audit.py"))
