@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import layout, present, warmup
+from ui import auth, layout, present, warmup
 
 HERE = Path(__file__).parent
 
@@ -21,6 +21,10 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # open on wide screens, closed on phones
 )
+layout.apply_responsive_css()  # constant CSS: phones to projectors
+# Signed-in mode: a signed-out or unmapped user gets the sign-in or refusal screen and
+# nothing else (the script stops here). The scope is resolved once per session.
+scope = auth.gate()
 
 pages = [
     st.Page(HERE / "app_pages" / "home.py", title="Overview", icon=":material/dashboard:",
@@ -43,7 +47,9 @@ pages = [
     st.Page(HERE / "app_pages" / "present.py", title="Present", icon=":material/slideshow:",
             url_path="present"),
 ]
-layout.apply_responsive_css()  # constant CSS: phones to projectors
+if scope.sees_all_teams() and auth.auth_configured():  # signed-in admins; local mode as before
+    pages.append(st.Page(HERE / "app_pages" / "audit.py", title="Audit",
+                         icon=":material/history:", url_path="audit"))
 warmup.start()  # language data for the text analysis, in the background
 page = st.navigation(pages)
 present.remember(page)  # where the presentation's "Leave" returns

@@ -12,6 +12,7 @@ from ui import format as fmt
 
 controls.sidebar(period=False)
 st.title("Import reviews", anchor=False)
+importing.require_upload_rights()  # viewers: one sentence why, and nothing else
 st.caption(
     "Trustpilot exports (CSV, XLSX, JSON) or review pages saved from the browser (HTML), "
     "Google (Takeout ZIP or scrapes), Yelp, Amazon, or any table with a date and a rating. "
@@ -83,7 +84,7 @@ with left, st.container(border=True):
         st.page_link("app_pages/home.py", label="Go to the Overview",
                      icon=":material/arrow_forward:")
 with right, st.container(border=True):
-    st.markdown("**Save to the workspace** (everyone using this app can open it)")
+    st.markdown(importing.save_heading())
     st.text_input("Name", value=default_name, max_chars=80, key="save_name")
     if st.button("Save to workspace", icon=":material/save:"):
         with st.spinner(f"Saving {len(dataset.reviews):,} reviews…", show_time=True):

@@ -18,7 +18,8 @@ the same team scoping and audit trail, and the same guarantees:
   table saved twice in one team is one dataset" holds across servers too; loading a
   dataset reads in one ``REPEATABLE READ`` snapshot;
 * values only reach SQL as bound parameters (``?`` of the shared SQL become
-  psycopg's ``%s``), rows are written with ``COPY``;
+  psycopg's ``%s``); review rows go in with ``COPY ... (FORMAT csv)``, the CSV written
+  by Arrow with every value quoted;
 * errors are :class:`~scoring.errors.WorkspaceError` naming the server (never the
   password) and what to do.
 
@@ -32,6 +33,7 @@ refused with a message naming the column (DuckDB stores it).
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -39,9 +41,11 @@ from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from psycopg import pq
 
 from scoring.errors import WorkspaceError
@@ -66,6 +70,7 @@ _PG_DDL: tuple[str, ...] = (
     'CREATE INDEX IF NOT EXISTS audit_at ON audit ("at")',
 )
 _LOCK_KEY = 0x7472757374  # "trust": the one advisory lock every writer takes
+_COPY_BATCH_ROWS = 50_000
 POOL_SIZE = 8
 """Idle connections kept per workspace object (more are opened when busy)."""
 
@@ -296,7 +301,7 @@ class PostgresWorkspace(Workspace):
 
     @staticmethod
     def _insert_reviews(cur: Any, dataset_id: int, table: pa.Table, column_list: str) -> None:
-        """Bulk insert with ``COPY ... FROM STDIN`` (one round trip per buffer)."""
+        """Bulk insert with ``COPY ... FROM STDIN`` in CSV written by Arrow."""
         for name in table.column_names:
             array = table.column(name)
             if pa.types.is_large_string(array.type) and pc.any(
@@ -306,13 +311,20 @@ class PostgresWorkspace(Workspace):
                     f"Column {name!r} holds a NUL character (\\x00), which a PostgreSQL "
                     "workspace cannot store; remove it from the text before saving."
                 )
-        names = table.column_names  # "row_no" last, after the canonical columns
-        columns = [table.column(name).to_pylist() for name in names]
+        # Arrow writes the CSV in C: every valid value quoted (so an empty text stays
+        # empty; only a missing value is an unquoted empty field, i.e. NULL), timestamps
+        # as ISO 8601 in UTC ("...Z"), booleans as true/false. "row_no" comes last.
+        table = table.add_column(
+            0, "dataset_id", pa.array(np.full(table.num_rows, dataset_id, dtype=np.int64))
+        )
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
         with cur.copy(
-            f"COPY reviews (dataset_id, {column_list}, row_no) FROM STDIN"
+            f"COPY reviews (dataset_id, {column_list}, row_no) FROM STDIN (FORMAT csv)"
         ) as copy:
-            for row in zip(*columns, strict=True):
-                copy.write_row((dataset_id, *row))
+            for batch in table.to_batches(max_chunksize=_COPY_BATCH_ROWS):
+                buffer = io.BytesIO()
+                pa_csv.write_csv(pa.Table.from_batches([batch]), buffer, options)
+                copy.write(buffer.getvalue())
 
     @staticmethod
     def _select_reviews(cur: Any, columns: list[str], dataset_id: int) -> pa.Table:

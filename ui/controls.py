@@ -16,9 +16,16 @@ import streamlit as st
 
 import scoring
 from scoring import validation
+from scoring.access import LOCAL_SCOPE, Scope
 from scoring.errors import ParameterError, WorkspaceError
-from ui import cache
-from ui.data import DEMO_KEY, Dataset, available_datasets, dataset_by_key, workspace
+from ui import auth, cache
+from ui.data import (
+    DEMO_KEY,
+    Dataset,
+    available_datasets,
+    dataset_by_key,
+    workspace,
+)
 from ui.format import escape_markdown
 from ui.settings import MODEL_NAMES, ModelSettings
 
@@ -294,12 +301,17 @@ def _delete(dataset_id: int) -> None:
 
 
 def _manage_saved(dataset: Dataset) -> None:
-    """Rename or delete the saved dataset in view (everyone sees the workspace)."""
+    """Rename or delete the saved dataset in view (for those who may write: analysts in
+    their team, admins); a viewer is told in one sentence why they cannot."""
+    scope = auth.current_scope()
+    if not scope.can_write():
+        st.caption(escape_markdown(auth.read_only_reason(scope, "renaming or deleting")))
+        return
     dataset_id = int(dataset.key[2:])
     with st.popover("Rename or delete", icon=":material/edit:", width="stretch"):
         st.text_input("New name", value=dataset.name, max_chars=80, key="rename_to")
         st.button("Rename", on_click=_rename, args=(dataset_id,), key="rename_button")
-        sure = st.checkbox("Yes, delete it for everyone", key="delete_confirm")
+        sure = st.checkbox(f"Yes, delete it for {_whom(scope)}", key="delete_confirm")
         st.button("Delete", on_click=_delete, args=(dataset_id,), disabled=not sure,
                   key="delete_button", type="primary")
     message = st.session_state.pop("manage_message", None)
@@ -307,10 +319,32 @@ def _manage_saved(dataset: Dataset) -> None:
         st.error(escape_markdown(message))
 
 
+def _whom(scope: Scope) -> str:
+    """Who else loses a deleted dataset: everyone (local mode) or the team."""
+    return "everyone" if scope == LOCAL_SCOPE else f"everyone in team {scope.team}"
+
+
+UNKNOWN_LINK = (
+    "The link names a dataset that is not available to you (another team's, a deleted "
+    "one, or an upload in another session), so it is not shown. Showing the demo instead."
+)
+
+
+def _unknown_link(names: dict[str, str]) -> bool:
+    """Whether the link's ``?dataset=`` names a dataset this user cannot choose (another
+    team's, a deleted one, another session's upload). The value is only compared with
+    this user's own choices; nothing is looked up by it (Streamlit then drops it from
+    the URL, so this is said once)."""
+    asked = st.query_params.get("dataset")
+    return bool(asked) and asked not in names.values()
+
+
 def sidebar(*, period: bool = True, dates: bool = True) -> View:
     """Draw the shared controls in the sidebar and return the user's :class:`View`."""
+    auth.sidebar_user()
     with st.sidebar:
         names = available_datasets()
+        refused = _unknown_link(names)
         chosen = st.selectbox(
             "Dataset", options=list(names), format_func=names.get, key="dataset",
             bind="query-params", persist_state="session",
@@ -330,5 +364,7 @@ def sidebar(*, period: bool = True, dates: bool = True) -> View:
         with st.expander("Filters", expanded=False):
             start, end = _date_range(dataset.reviews) if dates else (None, None)
             filters = _filters(dataset)
+    if refused:  # on the page itself, above its title, where it is seen
+        st.warning(UNKNOWN_LINK, icon=":material/block:")
     reviews = apply_filters(dataset.reviews, end, filters)
     return View(dataset, model, freq, start, end, filters, reviews)

@@ -3,13 +3,16 @@
 Caches are bounded and keyed on content the caller holds (the demo file's sha256,
 a workspace dataset's content hash); uploads live in the uploading session's own
 ``st.session_state`` and never in a shared cache, so one user's upload cannot
-appear in another user's session. Saved workspace datasets are shared on purpose:
-anyone opening the app sees them.
+appear in another user's session. Saved workspace datasets belong to a team: every
+workspace call goes through the session's scope (:func:`ui.auth.current_scope`), so a
+user sees their team's datasets only (an admin, every team's; local mode, all of them).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +23,21 @@ import streamlit as st
 import scoring
 from scoring.errors import WorkspaceError
 from scoring.readings import PublishedReading, readings_from_dicts
-from scoring.store import DatasetInfo, Workspace, default_workspace_path
-from ui import cache
+from scoring.store import (
+    DatasetInfo,
+    ScopedWorkspace,
+    Workspace,
+    default_workspace_location,
+    open_workspace,
+)
+from ui import auth, cache
 
+LOG = logging.getLogger(__name__)
 DEMO_PATH = Path(__file__).resolve().parents[1] / "data" / "demo_reviews.csv"
 DEMO_KEY = "demo"
 DEMO_NAME = "Demo: Bramblegate Home Insurance"
 UPLOADS = "uploads"  # session_state: key -> Dataset, this session's imports
+OPENED = "audit_opened"  # session_state: saved dataset keys whose opening is recorded
 
 
 @dataclass(frozen=True)
@@ -77,18 +88,32 @@ def demo_dataset() -> Dataset:
 
 
 @st.cache_resource(max_entries=4)
-def _workspace(path: str) -> Workspace:
-    return Workspace(path)
+def _workspace(location: str) -> Workspace:
+    return open_workspace(location)
 
 
-def workspace() -> Workspace | None:
-    """The shared workspace, or None (with a warning shown) when it cannot be opened."""
-    path = str(default_workspace_path())
+def workspace() -> ScopedWorkspace | None:
+    """The workspace as this session's user may see it (their team's rows; an admin's,
+    every team's), or None (with a warning shown) when it cannot be opened."""
+    location = str(default_workspace_location())
     try:
-        return _workspace(path)
+        return _workspace(location).scoped(auth.current_scope())
     except WorkspaceError as error:
         st.sidebar.warning(f"The workspace is unavailable: {error} Uploads still work.")
         return None
+
+
+def record(found: ScopedWorkspace | None, action: str, kind: str, item_id: int | None,
+           item_name: str, detail: str = "") -> None:
+    """Add an "open" or "export" row to the audit trail. A workspace that cannot take it
+    (unavailable, read-only) does not stop the user: the failure goes to the log."""
+    if found is None:
+        return
+    try:
+        found.record(action, kind, item_id, item_name, detail)
+    except WorkspaceError as error:
+        LOG.warning("The audit trail did not record %s %s %r: %s", action, kind, item_name,
+                    error)
 
 
 def saved_datasets() -> list[DatasetInfo]:
@@ -103,9 +128,40 @@ def saved_datasets() -> list[DatasetInfo]:
         return []
 
 
+def recorded_export(found: ScopedWorkspace | None, kind: str, item_id: int | None,
+                    item_name: str, file_name: str, build: Callable[[], bytes]
+                    ) -> Callable[[], bytes]:
+    """``build`` for a download button's ``data``, recording an "export" in the audit
+    trail when the file is actually downloaded (the button calls it on the click, without
+    session state: ``found`` is the scoped workspace taken while drawing the button)."""
+
+    def run() -> bytes:
+        content = build()
+        record(found, "export", kind, item_id, item_name, file_name)
+        return content
+
+    return run
+
+
+def dataset_export(dataset: Dataset, file_name: str, build: Callable[[], bytes]
+                   ) -> Callable[[], bytes]:
+    """:func:`recorded_export` for a file made from ``dataset`` (a saved one by its id)."""
+    return recorded_export(workspace(), "dataset", saved_dataset_id(dataset.key),
+                           dataset.name, file_name, build)
+
+
+def record_export(dataset: Dataset, file_name: str) -> None:
+    """Button callback: record that ``file_name``, made from ``dataset``, was downloaded."""
+    record(workspace(), "export", "dataset", saved_dataset_id(dataset.key), dataset.name,
+           file_name)
+
+
 @cache.by_key(max_entries=8, spinner="Opening the saved dataset…")
-def _load_saved(path: str, dataset_id: int) -> tuple[pd.DataFrame, dict]:
-    return _workspace(path).load_dataset(dataset_id)
+def _load_saved(found: ScopedWorkspace, location: str, dataset_id: int
+                ) -> tuple[pd.DataFrame, dict]:
+    """Through the caller's scope, so only a dataset it may see is ever read; cached on
+    the content hash (the caller found it in its own scoped list)."""
+    return found.load_dataset(dataset_id)
 
 
 def session_uploads() -> dict[str, Dataset]:
@@ -134,17 +190,36 @@ def dataset_by_key(key: str | None) -> Dataset:
     uploads = session_uploads()
     if key in uploads:
         return uploads[key]
-    if key and key.startswith("ws") and key[2:].isdigit():
-        dataset_id = int(key[2:])
-        for info in saved_datasets():
-            if info.id == dataset_id:
+    saved_id = saved_dataset_id(key)
+    if key is not None and saved_id is not None:
+        for info in saved_datasets():  # the scope's own list: another team's id is absent
+            if info.id == saved_id:
+                found = workspace()
+                if found is None:
+                    break
                 # Keyed on the content hash: a replaced dataset reloads.
                 reviews, report = _load_saved(
-                    info.content_hash, str(default_workspace_path()), dataset_id
+                    info.content_hash, found, str(default_workspace_location()), saved_id
                 )
+                _record_open(found, key, info)
                 return Dataset(key, info.name, reviews, info.content_hash, "workspace", report,
                                saved_readings(report))
     return demo_dataset()
+
+
+def saved_dataset_id(key: str | None) -> int | None:
+    """The workspace id in a saved dataset's key (``ws12`` -> 12); None for other keys."""
+    if key and key.startswith("ws") and key[2:].isdigit():
+        return int(key[2:])
+    return None
+
+
+def _record_open(found: ScopedWorkspace, key: str, info: DatasetInfo) -> None:
+    """Record the first opening of a saved dataset in this session (not every rerun)."""
+    opened: set[str] = st.session_state.setdefault(OPENED, set())
+    if key not in opened:
+        opened.add(key)
+        record(found, "open", "dataset", info.id, info.name)
 
 
 def saved_readings(report: dict[str, Any]) -> tuple[PublishedReading, ...]:

@@ -1,5 +1,6 @@
 """Download buttons pages share: a formula-safe CSV of the page's table, an HTML
-snapshot of its charts and the PowerPoint deck of the view."""
+snapshot of its charts and the PowerPoint deck of the view. Each records an "export"
+in the workspace's audit trail when the file is downloaded."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import deck, export, views
+from ui import data, deck, export, views
 from ui.controls import View
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -25,7 +26,9 @@ def snapshot_button(page: str, view: View, figures: list[go.Figure], *, slug: st
     title = f"TrustLens {page}: {view.dataset.business_name}"
     assumptions = [*view.describe().split("; "), f"dataset: {view.dataset.name}"]
     st.download_button(
-        "Download an HTML snapshot", lambda: export.html_snapshot(title, assumptions, figures),
+        "Download an HTML snapshot",
+        data.dataset_export(view.dataset, f"trustlens-{slug}.html",
+                            lambda: export.html_snapshot(title, assumptions, figures)),
         file_name=f"trustlens-{slug}.html", mime="text/html", icon=":material/download:",
         on_click="ignore", key=f"snapshot_{slug}",
     )
@@ -39,7 +42,9 @@ def export_row(
     that would start a formula neutralised) and :func:`snapshot_button`."""
     left, right = st.columns(2)
     left.download_button(
-        csv_label, export.safe_csv(table, index=index), file_name=csv_name, mime="text/csv",
+        csv_label,
+        data.dataset_export(view.dataset, csv_name, lambda: export.safe_csv(table, index=index)),
+        file_name=csv_name, mime="text/csv",
         icon=":material/download:", on_click="ignore",
     )
     with right:
@@ -76,7 +81,11 @@ def deck_button(view: View, *, slug: str,
     if built is None or built[0] != shows:
         return
     st.download_button(
-        "Save the PowerPoint deck (.pptx)", built[1], file_name=f"trustlens-{slug}.pptx",
-        mime=PPTX_MIME, icon=":material/download:", on_click="ignore", type="primary",
+        "Save the PowerPoint deck (.pptx)",
+        built[1],
+        file_name=f"trustlens-{slug}.pptx",
+        mime=PPTX_MIME, icon=":material/download:", type="primary",
+        # The deck is already built: the click records the export (a fragment rerun).
+        on_click=data.record_export, args=(view.dataset, f"trustlens-{slug}.pptx"),
         key=f"deck_save_{slug}",
     )

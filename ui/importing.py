@@ -18,11 +18,12 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.access import LOCAL_SCOPE
 from scoring.errors import WorkspaceError
 from scoring.ingest import raw_columns
 from scoring.readings import readings_to_dicts
 from scoring.reviews import CANONICAL_COLUMNS
-from ui import data, export
+from ui import auth, data, export
 from ui import format as fmt
 
 ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "zip",
@@ -371,7 +372,10 @@ def draw_report(result: scoring.ImportResult) -> None:
         st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
         stem = Path(report.file_name.split(",")[0]).stem or "import"
         st.download_button(
-            "Download the rejected rows (CSV)", export.safe_csv(result.rejected, index=False),
+            "Download the rejected rows (CSV)",
+            data.recorded_export(data.workspace(), "upload", None, report.file_name,
+                                 f"{stem}-rejected.csv",
+                                 lambda: export.safe_csv(result.rejected, index=False)),
             file_name=f"{stem}-rejected.csv", mime="text/csv", icon=":material/download:",
             on_click="ignore",
         )
@@ -414,6 +418,24 @@ def as_dataset(result: scoring.ImportResult, key: str, name: str, content_hash: 
 def open_in_dashboard(dataset: data.Dataset) -> None:
     """Button callback: keep the import in this session and select it on every page."""
     data.add_upload(dataset)
+
+
+def require_upload_rights() -> None:
+    """Stop the Import page for a viewer, with one plain sentence why: uploading (and so
+    saving) needs the analyst role."""
+    scope = auth.current_scope()
+    if not scope.can_write():
+        st.info(fmt.escape_markdown(auth.read_only_reason(scope, "importing reviews")))
+        st.stop()
+
+
+def save_heading() -> str:
+    """Who can open a dataset saved from here: everyone (local mode) or the team."""
+    scope = auth.current_scope()
+    if scope == LOCAL_SCOPE:
+        return "**Save to the workspace** (everyone using this app can open it)"
+    team = fmt.escape_markdown(scope.team)
+    return f"**Save to team {team}'s workspace** (everyone in the team can open it)"
 
 
 def save(dataset: data.Dataset) -> None:

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -62,21 +63,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(workspace: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free port with ``workspace`` as its workspace
-    file; return the process and its URL once it answers."""
-    port = free_port()
+def start_server(workspace: Path, log_path: Path, *, port: int | None = None,
+                 extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None,
+                 ) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on a free port (or ``port``) with ``workspace`` as
+    its workspace file (plus ``extra_args`` / ``extra_env``); return the process and its
+    URL once it answers."""
+    port = port or free_port()
     env = {
         **os.environ,
         "TRUSTLENS_WORKSPACE": str(workspace),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **(extra_env or {}),
     }
     with log_path.open("a") as log:
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                 "--server.headless=true", "--server.address=127.0.0.1",
-                f"--server.port={port}", "--server.fileWatcherType=none",
+                f"--server.port={port}", "--server.fileWatcherType=none", *extra_args,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -115,6 +120,71 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 @pytest.fixture(scope="session")
 def app_url(live_server: tuple[str, int]) -> str:
     return live_server[0]
+
+
+SIGN_IN_TEAMS = """
+[users]
+"alice@acme.example" = { team = "acme", role = "analyst" }
+"bob@acme.example" = { team = "acme", role = "viewer" }
+"carol@globex.example" = { team = "globex", role = "analyst" }
+"ops@agency.example" = { team = "agency", role = "admin" }
+
+[groups]
+"globex-readers" = { team = "globex", role = "viewer" }
+"""
+SIGN_IN_GROUP_USER = "dave@partner.example"
+"""A user the teams file knows only through the provider's ``groups`` claim."""
+
+
+@dataclass(frozen=True)
+class SignInServer:
+    """An app server with sign-in on, and the OIDC provider it trusts."""
+
+    url: str  # http://localhost:PORT (the cookie and the redirect URI name localhost)
+    provider: str
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def sign_in_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInServer]:
+    """A real OpenID Connect provider (``oidc-provider-mock``) on a free port of this
+    machine, and an app server whose secrets file (in a temp folder) points at it, with
+    a teams file mapping four users of three teams (see ``SIGN_IN_TEAMS``). Users sign
+    in by typing their email as the provider's subject (it then is their email claim)."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    workdir = tmp_path_factory.mktemp("signed-in")
+    teams = workdir / "teams.toml"
+    teams.write_text(SIGN_IN_TEAMS, encoding="utf-8")
+    users = [User(sub=SIGN_IN_GROUP_USER,
+                  claims={"email": SIGN_IN_GROUP_USER, "groups": ["globex-readers"]})]
+    with run_server_in_thread(port=free_port(), user_claims=users) as provider:
+        provider_url = f"http://localhost:{provider.server_port}"
+        port = free_port()
+        secrets = workdir / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+            f'cookie_secret = "{secrets_token()}"\n'
+            'client_id = "trustlens-tests"\n'
+            'client_secret = "not-a-secret"\n'
+            f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n',
+            encoding="utf-8",
+        )
+        log = workdir / "server.log"
+        process, _ = start_server(
+            workdir / "workspace.duckdb", log, port=port,
+            extra_args=(f"--secrets.files={secrets}",),
+            extra_env={"TRUSTLENS_TEAMS": str(teams)},
+        )
+        yield SignInServer(f"http://localhost:{port}", provider_url, log)
+        stop_server(process)
+
+
+def secrets_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
 
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:

@@ -106,6 +106,21 @@ def test_the_content_hash_is_the_backends_own_business(workspace: Workspace,
     assert count_review_rows(workspace) == 4
 
 
+AWKWARD_TEXTS = ["a\n\\.\nb", "\\.", "\\N", "back\\slash", "", "\r\n", '"', ",", "x\n\\.",
+                 "NULL", " "]
+
+
+def test_copy_keeps_text_that_means_something_to_copy(workspace: Workspace) -> None:
+    """The rows go in as CSV through COPY: text that looks like COPY's end marker, a
+    NULL, an escape or a separator comes back as written; empty text stays empty and
+    only a missing value is missing."""
+    frame = minimal_frame(len(AWKWARD_TEXTS) + 1).assign(
+        text=pd.Series([*AWKWARD_TEXTS, None], dtype="str"))
+    loaded, _ = workspace.load_dataset(workspace.save_dataset("Awkward", frame).id)
+    pd.testing.assert_frame_equal(loaded, frame)
+    assert loaded["text"].tolist()[:-1] == AWKWARD_TEXTS and pd.isna(loaded["text"].iloc[-1])
+
+
 def test_text_with_nul_is_refused_and_nothing_is_written(workspace: Workspace) -> None:
     with pytest.raises(WorkspaceError, match=r"Column 'source' holds a NUL character"):
         workspace.save_dataset("With NUL", full_frame())

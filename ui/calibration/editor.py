@@ -61,6 +61,10 @@ def save_row(dataset: Dataset, parsed: ParsedReadings) -> None:
         st.caption("Readings are kept for this session. Save the dataset to the workspace "
                    "(Import page) to keep them with it.")
         return
+    refused = store.read_only_reason()
+    if refused is not None:  # a viewer: the button is not offered
+        st.caption(escape_markdown(refused))
+        return
     changed = store.entry(dataset)["saved"] != parsed.readings
     left, right = st.columns([1, 3], vertical_alignment="center")
     left.button(

@@ -13,6 +13,7 @@ import streamlit as st
 
 from scoring.errors import WorkspaceError
 from scoring.readings import PublishedReading
+from ui import auth
 from ui.calibration.keys import SAVED_MESSAGE, TABLES
 from ui.calibration.readings import readings_table
 from ui.data import Dataset, workspace
@@ -49,6 +50,12 @@ def entry(dataset: Dataset) -> dict[str, Any]:
         found_entry = {"base": table, "current": table, "version": 0, "saved": saved}
         tables[dataset.key] = found_entry
     return found_entry
+
+
+def read_only_reason() -> str | None:
+    """Why this user may not save readings (one sentence), or None when they may."""
+    scope = auth.current_scope()
+    return None if scope.can_write() else auth.read_only_reason(scope, "saving readings")
 
 
 def save(dataset_id: int, readings: tuple[PublishedReading, ...], dataset_key: str) -> None:

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from scoring.errors import WorkspaceError
-from scoring.store import Workspace
-from ui import data, export
+from scoring.store import ScopedWorkspace as Workspace
+from ui import auth, data, export
 from ui import format as fmt
 from ui.planner import channel_editor, charts, flash, keys, text
 from ui.planner.defaults import Defaults
@@ -46,6 +46,7 @@ def _load(workspace: Workspace, defaults: Defaults, scenario_id: int | None) -> 
     except (WorkspaceError, StopIteration) as error:
         flash.leave("error", str(error) or "That scenario no longer exists.", "scenarios")
         return
+    data.record(workspace, "open", "scenario", scenario_id, name)
     state, notes = scenario_state(params, defaults)
     channel_editor.apply_state(state)
     st.session_state[keys.SCENARIO_NAME] = name
@@ -84,27 +85,35 @@ def _delete(workspace: Workspace, _defaults: Defaults, scenario_id: int | None) 
 
 
 def _manage(workspace: Workspace, defaults: Defaults, saved: dict[int, str]) -> None:
-    """Save the inputs under a name; pick a saved scenario to load, update or delete."""
+    """Save the inputs under a name; pick a saved scenario to load, update or delete
+    (a viewer: load only, told why in one sentence)."""
+    scope = auth.current_scope()
+    writes = scope.can_write()
     save_col, saved_col = st.columns(2, gap="medium")
     with save_col.container(border=True):
-        st.text_input("Scenario name", key=keys.SCENARIO_NAME, max_chars=80,
-                      placeholder="e.g. Double invitations from January")
-        st.button("Save as a new scenario", key="plan_save", on_click=_save,
-                  args=(workspace, defaults), icon=":material/save:", type="primary")
+        if writes:
+            st.text_input("Scenario name", key=keys.SCENARIO_NAME, max_chars=80,
+                          placeholder="e.g. Double invitations from January")
+            st.button("Save as a new scenario", key="plan_save", on_click=_save,
+                      args=(workspace, defaults), icon=":material/save:", type="primary")
+        else:
+            st.caption(fmt.escape_markdown(
+                auth.read_only_reason(scope, "saving, updating or deleting scenarios")))
     with saved_col.container(border=True):
         if st.session_state.get(keys.SCENARIO_PICK, None) not in (None, *saved):
             st.session_state[keys.SCENARIO_PICK] = None
         picked = st.selectbox("Saved scenarios", options=list(saved), format_func=saved.get,
                               index=None, key=keys.SCENARIO_PICK,
-                              placeholder="Pick a scenario to load, update or delete")
+                              placeholder="Pick a scenario to load, update or delete"
+                              if writes else "Pick a scenario to load")
+        actions = [("Load", _load, ":material/upload:",
+                    "Put the scenario's inputs into the planner above.")]
+        if writes:
+            actions += [("Update", _update, ":material/edit:",
+                         "Replace the saved inputs (and name) with the current ones."),
+                        ("Delete", _delete, ":material/delete:", None)]
         buttons = st.columns(3)
-        for col, (label, action, icon, help_text) in zip(buttons, (
-            ("Load", _load, ":material/upload:",
-             "Put the scenario's inputs into the planner above."),
-            ("Update", _update, ":material/edit:",
-             "Replace the saved inputs (and name) with the current ones."),
-            ("Delete", _delete, ":material/delete:", None),
-        ), strict=True):
+        for col, (label, action, icon, help_text) in zip(buttons, actions, strict=False):
             col.button(label, key=f"plan_{label.lower()}", on_click=action,
                        args=(workspace, defaults, picked), disabled=picked is None, icon=icon,
                        width="stretch", help=help_text)
@@ -179,7 +188,9 @@ def _compare(engine: Engine, plan: Plan, defaults: Defaults, outlook: Outlook,
                "only the channels, volumes and star mixes differ. Requests and new reviews "
                "are every channel together (new reviews include organic ones).")
     st.download_button(
-        "Download the comparison (CSV)", export.safe_csv(table, index=False),
+        "Download the comparison (CSV)", data.recorded_export(
+            data.workspace(), "scenario", None, "scenario comparison",
+            "trustlens-scenarios.csv", lambda: export.safe_csv(table, index=False)),
         file_name="trustlens-scenarios.csv", mime="text/csv", icon=":material/download:",
         on_click="ignore",
     )
