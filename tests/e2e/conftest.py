@@ -127,6 +127,8 @@ SIGN_IN_TEAMS = """
 "alice@acme.example" = { team = "acme", role = "analyst" }
 "bob@acme.example" = { team = "acme", role = "viewer" }
 "carol@globex.example" = { team = "globex", role = "analyst" }
+"erin@acme.example" = { team = "acme", role = "analyst" }
+"frank@globex.example" = { team = "globex", role = "analyst" }
 "ops@agency.example" = { team = "agency", role = "admin" }
 
 [groups]
