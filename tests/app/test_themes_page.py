@@ -240,6 +240,11 @@ def csv_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
         return out
 
     monkeypatch.setattr(export, "safe_csv", record)
+    # The files are built when their button is clicked; build them when drawn instead, so
+    # the test reads what a click would download.
+    from ui import data as datasets
+
+    monkeypatch.setattr(datasets, "dataset_export", lambda dataset, name, build: build())
     yield made
 
 

@@ -28,6 +28,7 @@ from scoring.text import contrast
 from scoring.text.terms import TermMatrix
 from scoring.text.themes import Themes
 from ui import cache, charts, downloads, export, views
+from ui import data as datasets
 from ui.controls import View
 from ui.format import escape_markdown
 from ui.themes import charts as theme_charts
@@ -409,7 +410,9 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
 def csv_button(label: str, table: pd.DataFrame, file_name: str) -> None:
     """A download of ``table`` as CSV, every text cell that could start a formula
     neutralised (:func:`ui.export.safe_csv`)."""
-    st.download_button(label, export.safe_csv(table, index=False), file_name=file_name,
+    st.download_button(label, datasets.dataset_export(datasets.current_dataset(), file_name,
+                                                  lambda: export.safe_csv(table, index=False)),
+                       file_name=file_name,
                        mime="text/csv", icon=":material/download:", on_click="ignore")
 
 
