@@ -286,6 +286,10 @@ def test_a_failed_background_job_leaves_the_quick_sentences() -> None:
 
     from ui import briefing as drawn
 
-    job: Future = Future()
-    job.set_exception(RuntimeError("the text analysis ran out of memory"))
-    assert drawn._result(job) == drawn.Slow(None, None)
+    failed: Future = Future()
+    failed.set_exception(RuntimeError("the text analysis ran out of memory"))
+    assert drawn._result(drawn.Jobs(failed, failed)) == drawn.Slow(None, None)
+    # One failed part leaves the other's sentence.
+    found: Future = Future()
+    found.set_result("goal")
+    assert drawn._result(drawn.Jobs(failed, found)) == drawn.Slow(None, "goal")
