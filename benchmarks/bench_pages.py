@@ -22,6 +22,11 @@ and page (floor, Overview, floor, Check, ...) for ``repeats`` rounds, so a chang
 machine load hits both. The ratio is the page's median over the floor's median.
 Target: at most 1.5x the floor for every page.
 
+Beside the floor, two floors with shared parts (:data:`FLOOR_PARTS`: the sidebar's kinds
+of widget; the sidebar and a table below the chart) open in the same rounds: what those
+parts alone cost on this stack, with no data behind them, which is how much of a page's
+ratio its content leaves.
+
 Run alone with ``python -m benchmarks.bench_pages [--repeats N] [--pages Overview,Why]``
 (prints JSON).
 """
@@ -40,7 +45,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +55,7 @@ FLOOR = ROOT / "benchmarks" / "floor_page.py"
 RATIO_TARGET = 1.5
 VIEWPORT = {"width": 1440, "height": 900}
 TIMEOUT_MS = 120_000
+PARTS_VARIABLE = "TRUSTLENS_FLOOR_PARTS"  # read by benchmarks/floor_page.py
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,16 @@ PAGES = (
     PageCase("Replies", "replies"),
     PageCase("Planner", "planner"),
     PageCase("KPI", "kpi"),
+    PageCase("Portfolio", "portfolio", chart=False),
+    PageCase("Present", "present?slide=2"),
 )
+
+FLOOR_PARTS = (
+    ("sidebar", "floor + the sidebar's widgets"),
+    ("sidebar,table", "floor + the sidebar's widgets + a table"),
+)
+"""Variants of the floor (``TRUSTLENS_FLOOR_PARTS`` of :mod:`benchmarks.floor_page`)
+and what each is called in the results."""
 
 # Recorded in the page before any of its own scripts run; read back by the benchmark.
 MARKS_SCRIPT = """
@@ -121,11 +136,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path, workdir: Path, name: str) -> Iterator[str]:
-    """Run ``streamlit run script`` on a free port (a temporary workspace); yield its URL."""
+def streamlit_server(script: Path, workdir: Path, name: str,
+                     environment: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run script`` on a free port (a temporary workspace, ``environment``
+    added to this process's); yield its URL."""
     port = _free_port()
     env = {**os.environ, "TRUSTLENS_WORKSPACE": str(workdir / f"{name}.duckdb"),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(environment or {})}
     log_path = workdir / f"{name}.log"
     with log_path.open("a") as log:
         process = subprocess.Popen(
@@ -208,17 +225,28 @@ def bench_pages(repeats: int = 5, pages: Sequence[str] | None = None) -> dict[st
         raise ValueError(f"no such page among {[case.name for case in PAGES]}: {pages}")
     floor_runs: list[dict[str, float]] = []
     page_runs: dict[str, list[dict[str, float]]] = {case.name: [] for case in cases}
+    part_runs: dict[str, list[float]] = {parts: [] for parts, _ in FLOOR_PARTS}
     with tempfile.TemporaryDirectory(prefix="trustlens-bench-pages-") as folder, \
-            streamlit_server(APP, Path(folder), "app") as app_url, \
-            streamlit_server(FLOOR, Path(folder), "floor") as floor_url, \
-            sync_playwright() as playwright:
+            ExitStack() as servers, sync_playwright() as playwright:
+        app_url = servers.enter_context(streamlit_server(APP, Path(folder), "app"))
+        floor_url = servers.enter_context(streamlit_server(FLOOR, Path(folder), "floor"))
+        part_urls = {
+            parts: servers.enter_context(streamlit_server(
+                FLOOR, Path(folder), f"floor-{index}", {PARTS_VARIABLE: parts}))
+            for index, (parts, _) in enumerate(FLOOR_PARTS)
+        }
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
                                              headless=True)
         try:
             open_once(browser, floor_url, chart=True)  # warm-up, untimed
+            for url in part_urls.values():
+                open_once(browser, url, chart=True)
             for case in cases:
                 open_once(browser, f"{app_url}/{case.path}", case.chart)
             for _ in range(repeats):
+                for parts, url in part_urls.items():  # once a round, beside the floor
+                    floor_runs.append(open_once(browser, floor_url, chart=True))
+                    part_runs[parts].append(open_once(browser, url, chart=True)["chart"])
                 for case in cases:
                     floor_runs.append(open_once(browser, floor_url, chart=True))
                     page_runs[case.name].append(
@@ -241,8 +269,14 @@ def bench_pages(repeats: int = 5, pages: Sequence[str] | None = None) -> dict[st
             "element_median_s": statistics.median(arrived) if arrived else None,
             "ratio": statistics.median(times) / floor_median,
         })
+    floor_parts = [
+        {"parts": parts, "name": name, "times_s": part_runs[parts],
+         "median_s": statistics.median(part_runs[parts]),
+         "ratio": statistics.median(part_runs[parts]) / floor_median}
+        for parts, name in FLOOR_PARTS
+    ]
     return {
-        "floor_times_s": floor, "floor_median_s": floor_median,
+        "floor_times_s": floor, "floor_median_s": floor_median, "floor_parts": floor_parts,
         "floor_script_median_s": statistics.median(run["script"] for run in floor_runs),
         "floor_element_median_s": statistics.median(run["element"] for run in floor_runs),
         "repeats": repeats, "pages": results, "viewport": dict(VIEWPORT),

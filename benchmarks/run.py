@@ -1298,6 +1298,11 @@ def run_pages(config: Config, report: Report) -> None:
         "pages", "Page open, floor: one plotly chart", "minimal page", floor_timing,
         note="first chart drawn",
     ))
+    for part in result["floor_parts"]:  # type: ignore[attr-defined]
+        report.add(_timing_row(
+            "pages", f"Page open, {part['name']}", "no data", Timing(tuple(part["times_s"])),
+            note=f"{float(part['ratio']):.2f}x floor; what these parts alone cost",
+        ))
     lines = []
     for entry in result["pages"]:  # type: ignore[attr-defined]
         timing = Timing(tuple(entry["times_s"]))
@@ -1321,8 +1326,9 @@ def run_pages(config: Config, report: Report) -> None:
         f"flags, {result['viewport']['width']}x{result['viewport']['height']}: no cache, "  # type: ignore[index]
         "no cookies, a new Streamlit session) and times, in the page's own clock from the "
         "start of the navigation, until the first plotly chart has drawn a trace; pages "
-        "with no chart at first open (Check and Import wait for a file) are timed until "
-        "the server's first script run ends, their main content. The floor is "
+        "with no chart at first open (Check and Import wait for a file, Portfolio opens on "
+        "its table) are timed until the server's first script run ends, their main "
+        "content. The floor is "
         "`benchmarks/floor_page.py` (a title and one line chart of 365 points) on its own "
         "server beside the app's; after one untimed round (warm server caches), floor and "
         f"page runs alternate for {result['repeats']} rounds. Ratio: the page's median "
@@ -1331,7 +1337,11 @@ def run_pages(config: Config, report: Report) -> None:
         f"{seconds_text(float(result['floor_script_median_s']))}). *plotly.js ready*: when "  # type: ignore[arg-type]
         "the first chart's element appeared in the page, which Streamlit does once it has "
         "loaded and run plotly.js (a 4.7 MB script fetched on demand, in each new "
-        "session, when the first chart arrives); the rest, to the drawn trace, is drawing.")
+        "session, when the first chart arrives); the rest, to the drawn trace, is drawing. "
+        "The floor's variants (`TRUSTLENS_FLOOR_PARTS`) add, with no data behind them, the "
+        "kinds of widget of the app's sidebar, and that plus a 20-row table below the "
+        "chart: what a page pays for those parts alone, opened once a round beside the "
+        "floor.")
     )
     report.detail("pages", "Medians: " + "; ".join(lines) + ".")
 
