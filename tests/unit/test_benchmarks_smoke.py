@@ -59,6 +59,8 @@ TABLE_ROWS = (
     "`CountVectorizer` / `term_matrix`",
     "Peak memory of the process during the cold `term_matrix`",
     "Page open, floor: one plotly chart",
+    "Page open, floor + the sidebar's widgets",
+    "Page open, floor + the sidebar's widgets + a table",
     "Page open, Overview",
     "Overview rerun with the briefing",
     "What the briefing adds to an Overview rerun",
