@@ -10,6 +10,21 @@ import pandas as pd
 from scoring.ingest import ImportResult
 from scoring.reviews import CANONICAL_COLUMNS, validate_reviews
 
+TEAMS_TOML = """
+[users]
+"alice@acme.example" = { team = "acme", role = "analyst" }
+"bob@acme.example" = { team = "acme", role = "viewer" }
+"carol@globex.example" = { team = "globex", role = "analyst" }
+"erin@acme.example" = { team = "acme", role = "analyst" }
+"frank@globex.example" = { team = "globex", role = "analyst" }
+"ops@agency.example" = { team = "agency", role = "admin" }
+
+[groups]
+"globex-readers" = { team = "globex", role = "viewer" }
+"""
+"""The sign-in tests' teams file (AppTest and browser): two analysts and a viewer of
+acme, two analysts of globex, an admin, and a group of globex readers."""
+
 
 def named(data: str | bytes, name: str) -> io.BytesIO:
     """An in-memory file with a name, as an upload or a path would give the importer."""

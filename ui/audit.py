@@ -19,9 +19,13 @@ COLUMNS = {
 
 
 def table(log: pd.DataFrame) -> pd.DataFrame:
-    """The audit rows as shown and exported: readable headings, newest first."""
+    """The audit rows as shown and exported: readable headings, newest first; a row with
+    no id, name or detail (an export of the trail itself) shows an empty cell there."""
     shown = log.sort_values("at", ascending=False, kind="stable")
-    shown = shown.assign(at=pd.to_datetime(shown["at"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"))
+    texts = {column: shown[column].astype("string").fillna("")
+             for column in COLUMNS if column != "at"}
+    shown = shown.assign(
+        at=pd.to_datetime(shown["at"], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"), **texts)
     return shown.rename(columns=COLUMNS)[list(COLUMNS.values())]
 
 

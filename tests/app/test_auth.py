@@ -15,6 +15,7 @@ import scoring
 from scoring.access import Scope
 from scoring.store import Workspace, default_workspace_path
 from tests.app.conftest import APP, ROOT, TIMEOUT
+from tests.helpers import TEAMS_TOML
 from ui import auth
 
 AUTH = {
@@ -24,20 +25,13 @@ AUTH = {
     "client_secret": "secret",
     "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
 }
-TEAMS = """
-[users]
-"alice@acme.example" = { team = "acme", role = "analyst" }
-"bob@acme.example" = { team = "acme", role = "viewer" }
-"carol@globex.example" = { team = "globex", role = "analyst" }
-"ops@agency.example" = { team = "agency", role = "admin" }
-"""
 CSV = b"Date,Stars,Comment\n2024-01-05,5,Great\n2024-02-10,4,Fine\n2024-03-20,1,Awful\n"
 
 
 @pytest.fixture(autouse=True)
 def teams_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "teams.toml"
-    path.write_text(TEAMS, encoding="utf-8")
+    path.write_text(TEAMS_TOML, encoding="utf-8")
     monkeypatch.setenv("TRUSTLENS_TEAMS", str(path))
     return path
 
@@ -198,6 +192,9 @@ def test_the_audit_page_is_for_admins_and_lists_newest_first() -> None:
     assert frame.iloc[0]["User"] == "bob@acme.example"
     assert frame.iloc[0]["Action"] == "open"
     assert {"seed@acme.example", "seed@globex.example"} <= set(frame["User"])
+    opened = frame[frame["Action"] == "open"].iloc[0]
+    assert opened["Id"].isdigit() and opened["Name"] == "Acme June"
+    assert not frame.isna().any().any()  # no cell reads "None"
     assert [b.proto.label for b in at.get("download_button")] == [
         "Download the audit trail (CSV)"]
 
@@ -244,3 +241,21 @@ def test_local_mode_keeps_its_navigation_without_the_audit_page() -> None:
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(str(ROOT / "app_pages" / "audit.py"))
+
+
+def test_the_audit_table_leaves_missing_ids_and_details_empty() -> None:
+    """The trail's own export has no id: its cells are empty in the table and the CSV,
+    never the text "None" or "<NA>"."""
+    from ui import audit
+
+    log = pd.DataFrame({
+        "at": [pd.Timestamp("2026-12-01 10:00", tz="UTC"), pd.Timestamp("2026-12-01 11:00",
+                                                                          tz="UTC")],
+        "user": ["ops@agency.example"] * 2, "team": ["agency"] * 2,
+        "action": ["save", "export"], "kind": ["dataset", "audit"],
+        "item_id": pd.array([7, None], dtype="Int64"),
+        "item_name": ["Acme June", "audit trail"], "detail": [None, "3 rows as CSV"],
+    })
+    shown = audit.table(log)
+    assert list(shown["Id"]) == ["", "7"] and list(shown["Detail"]) == ["3 rows as CSV", ""]
+    assert list(shown["When (UTC)"]) == ["2026-12-01 11:00:00", "2026-12-01 10:00:00"]

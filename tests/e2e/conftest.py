@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.helpers import TEAMS_TOML
+
 # Charts draw after the script finishes; on a loaded 2-core machine that can take seconds.
 expect.set_options(timeout=20_000)
 
@@ -122,18 +124,6 @@ def app_url(live_server: tuple[str, int]) -> str:
     return live_server[0]
 
 
-SIGN_IN_TEAMS = """
-[users]
-"alice@acme.example" = { team = "acme", role = "analyst" }
-"bob@acme.example" = { team = "acme", role = "viewer" }
-"carol@globex.example" = { team = "globex", role = "analyst" }
-"erin@acme.example" = { team = "acme", role = "analyst" }
-"frank@globex.example" = { team = "globex", role = "analyst" }
-"ops@agency.example" = { team = "agency", role = "admin" }
-
-[groups]
-"globex-readers" = { team = "globex", role = "viewer" }
-"""
 SIGN_IN_GROUP_USER = "dave@partner.example"
 """A user the teams file knows only through the provider's ``groups`` claim."""
 
@@ -151,13 +141,13 @@ class SignInServer:
 def sign_in_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInServer]:
     """A real OpenID Connect provider (``oidc-provider-mock``) on a free port of this
     machine, and an app server whose secrets file (in a temp folder) points at it, with
-    a teams file mapping four users of three teams (see ``SIGN_IN_TEAMS``). Users sign
+    a teams file mapping four users of three teams (see ``tests.helpers.TEAMS_TOML``). Users sign
     in by typing their email as the provider's subject (it then is their email claim)."""
     from oidc_provider_mock import User, run_server_in_thread
 
     workdir = tmp_path_factory.mktemp("signed-in")
     teams = workdir / "teams.toml"
-    teams.write_text(SIGN_IN_TEAMS, encoding="utf-8")
+    teams.write_text(TEAMS_TOML, encoding="utf-8")
     users = [User(sub=SIGN_IN_GROUP_USER,
                   claims={"email": SIGN_IN_GROUP_USER, "groups": ["globex-readers"]})]
     with run_server_in_thread(port=free_port(), user_claims=users) as provider:
