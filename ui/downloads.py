@@ -34,6 +34,18 @@ def snapshot_button(page: str, view: View, figures: list[go.Figure], *, slug: st
     )
 
 
+def csv_button(label: str, table: pd.DataFrame, file_name: str, dataset: data.Dataset, *,
+               index: bool = False) -> None:
+    """A download of ``table`` as CSV, every text cell that could start a formula
+    neutralised (:func:`ui.export.safe_csv`), built on the click and recorded as an export
+    of ``dataset``."""
+    st.download_button(
+        label,
+        data.dataset_export(dataset, file_name, lambda: export.safe_csv(table, index=index)),
+        file_name=file_name, mime="text/csv", icon=":material/download:", on_click="ignore",
+    )
+
+
 def export_row(
     csv_label: str, table: pd.DataFrame, csv_name: str, page: str, view: View,
     figures: list[go.Figure], *, slug: str, index: bool = False,
@@ -41,12 +53,8 @@ def export_row(
     """The two exports of an analysis page, side by side: its table as a CSV (cells
     that would start a formula neutralised) and :func:`snapshot_button`."""
     left, right = st.columns(2)
-    left.download_button(
-        csv_label,
-        data.dataset_export(view.dataset, csv_name, lambda: export.safe_csv(table, index=index)),
-        file_name=csv_name, mime="text/csv",
-        icon=":material/download:", on_click="ignore",
-    )
+    with left:
+        csv_button(csv_label, table, csv_name, view.dataset, index=index)
     with right:
         snapshot_button(page, view, figures, slug=slug)
 

@@ -186,22 +186,33 @@ async def dataset_options(page: Page) -> list[str]:
     return [option.strip() for option in options]
 
 
+async def upload(page: Page, url: str, tenant: Tenant, folder: Path) -> str:
+    """Write ``tenant``'s export to ``folder``, upload it on the Import page (timed);
+    the import report's line."""
+    path = folder / f"{tenant.file_stem}.csv"
+    path.write_text(tenant.csv(), encoding="utf-8")
+    await page.goto(f"{url}/import")
+    await wait_idle(page)
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    report = page.get_by_text("rows read,").first
+    await timed(page, tenant, "upload", lambda: uploader.set_input_files(str(path)), report)
+    return await report.inner_text()
+
+
+async def open_in_dashboard(page: Page, tenant: Tenant) -> None:
+    """Click the Import page's "Open in the dashboard" (timed) until it says so."""
+    button = page.get_by_role("button", name="Open in the dashboard")
+    selected = page.get_by_text("Selected: every page now shows this dataset.")
+    await timed(page, tenant, "open in the dashboard", button.click, selected)
+
+
 async def user(browser, url: str, tenant: Tenant, folder: Path) -> None:
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        path = folder / f"{tenant.file_stem}.csv"
-        path.write_text(tenant.csv(), encoding="utf-8")
-        await page.goto(f"{url}/import")
-        await wait_idle(page)
-        uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
-        report = page.get_by_text("rows read,").first
-        await timed(page, tenant, "upload", lambda: uploader.set_input_files(str(path)), report)
-        tenant.seen["report"] = await report.inner_text()
-        button = page.get_by_role("button", name="Open in the dashboard")
-        selected = page.get_by_text("Selected: every page now shows this dataset.")
-        await timed(page, tenant, "open in the dashboard", button.click, selected)
+        tenant.seen["report"] = await upload(page, url, tenant, folder)
+        await open_in_dashboard(page, tenant)
 
         title = page.locator("h1").first
         await nav(page, tenant, "Overview", title.filter(has_text=tenant.company))

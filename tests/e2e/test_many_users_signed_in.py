@@ -23,7 +23,9 @@ from tests.e2e.test_many_users import (
     Tenant,
     dataset_options,
     in_thread,
+    open_in_dashboard,
     timed,
+    upload,
     wait_idle,
 )
 
@@ -59,20 +61,12 @@ async def session(browser, server: SignInServer, tenant: Tenant, email: str,
     page.set_default_timeout(TIMEOUT_MS)
     try:
         await sign_in(page, server, email)
-        path = folder / f"{tenant.file_stem}.csv"
-        path.write_text(tenant.csv(), encoding="utf-8")
-        await page.goto(f"{server.url}/import")
-        await wait_idle(page)
-        uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
-        report = page.get_by_text("rows read,").first
-        await timed(page, tenant, "upload", lambda: uploader.set_input_files(str(path)), report)
+        await upload(page, server.url, tenant, folder)
         await page.get_by_label("Name", exact=True).fill(saved_name(tenant))
         done = page.get_by_text(re.compile(r"Saved as .*\(\d+ reviews\)"))
         await timed(page, tenant, "save",
                     page.get_by_role("button", name="Save to workspace").click, done)
-        button = page.get_by_role("button", name="Open in the dashboard")
-        selected = page.get_by_text("Selected: every page now shows this dataset.")
-        await timed(page, tenant, "open in the dashboard", button.click, selected)
+        await open_in_dashboard(page, tenant)
         link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview",
                                                                 exact=True)
         title = page.locator("h1").first.filter(has_text=tenant.company)

@@ -15,7 +15,7 @@ import streamlit as st
 
 import scoring
 from scoring.model import ScoreParams
-from ui import cache, data, export
+from ui import cache, data, downloads
 from ui.planner import backtest_text, text
 from ui.planner.backtest_chart import backtest_figure
 from ui.planner.engine import Engine
@@ -133,13 +133,8 @@ def _results(engine: Engine, result: scoring.Backtest) -> None:
     )
     st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG)
     st.caption(backtest_text.origin_caption(forecasts[forecasts["origin"] == origin]))
-    st.download_button(
-        "Download the past forecasts (CSV)",
-        data.dataset_export(data.current_dataset(), "trustlens-backtest.csv",
-                            lambda: export.safe_csv(forecasts, index=False)),
-        file_name="trustlens-backtest.csv", mime="text/csv", icon=":material/download:",
-        on_click="ignore",
-    )
+    downloads.csv_button("Download the past forecasts (CSV)", forecasts,
+                         "trustlens-backtest.csv", data.current_dataset())
 
 
 def _ask(run_key: str) -> None:

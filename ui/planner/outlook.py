@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from ui import data, export
+from ui import data, downloads
 from ui import format as fmt
 from ui.planner import charts, text
 from ui.planner.defaults import Defaults
@@ -125,11 +125,6 @@ def render(engine: Engine, plan: Plan, defaults: Defaults) -> Outlook:
     )
     st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG)
     st.caption(_chart_caption(engine, plan, outlook, days))
-    st.download_button(
-        "Download the projection (CSV)",
-        data.dataset_export(data.current_dataset(), "trustlens-projection.csv",
-                            lambda: export.safe_csv(_table(outlook, context))),
-        file_name="trustlens-projection.csv", mime="text/csv", icon=":material/download:",
-        on_click="ignore",
-    )
+    downloads.csv_button("Download the projection (CSV)", _table(outlook, context),
+                         "trustlens-projection.csv", data.current_dataset(), index=True)
     return outlook

@@ -27,8 +27,7 @@ from scoring import text as engine
 from scoring.text import contrast
 from scoring.text.terms import TermMatrix
 from scoring.text.themes import Themes
-from ui import cache, charts, downloads, export, views
-from ui import data as datasets
+from ui import cache, charts, downloads, views
 from ui.controls import View
 from ui.format import escape_markdown
 from ui.themes import charts as theme_charts
@@ -270,7 +269,8 @@ def low_vs_high(view: View, terms: TermMatrix, excluded: Exclusions, shown: Show
     shown.add_terms(high["term"])
     shown.figures.append(figure)
     table = words.export_table([(f"typical of {a}", low), (f"typical of {b}", high)], a, b)
-    csv_button("Download the term table (CSV)", table, "trustlens-terms-low-high.csv")
+    downloads.csv_button("Download the term table (CSV)", table, "trustlens-terms-low-high.csv",
+                         view.dataset)
 
 
 def themes(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) -> None:
@@ -324,7 +324,8 @@ def themes(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     if picked is not None:
         labels = windowed.examples(picked, EXAMPLES)
         _reviews_frame(view.reviews.loc[labels], height=None)
-    csv_button("Download the themes (CSV)", table, "trustlens-themes.csv")
+    downloads.csv_button("Download the themes (CSV)", table, "trustlens-themes.csv",
+                         view.dataset)
 
 
 def _group_columns(view: View) -> dict[str, list[str]]:
@@ -404,16 +405,8 @@ def rising(view: View, terms: TermMatrix, excluded: Exclusions, shown: Shown) ->
     shown.add_terms(rows["term"])
     shown.figures.append(figure)
     table = words.export_table([(f"more used in {a}", rows)], a, b)
-    csv_button("Download the rising terms (CSV)", table, "trustlens-terms-rising.csv")
-
-
-def csv_button(label: str, table: pd.DataFrame, file_name: str) -> None:
-    """A download of ``table`` as CSV, every text cell that could start a formula
-    neutralised (:func:`ui.export.safe_csv`)."""
-    st.download_button(label, datasets.dataset_export(datasets.current_dataset(), file_name,
-                                                  lambda: export.safe_csv(table, index=False)),
-                       file_name=file_name,
-                       mime="text/csv", icon=":material/download:", on_click="ignore")
+    downloads.csv_button("Download the rising terms (CSV)", table, "trustlens-terms-rising.csv",
+                         view.dataset)
 
 
 def snapshot(view: View, shown: Shown) -> None:
@@ -459,4 +452,5 @@ def term_reviews(view: View, terms: TermMatrix, shown: Shown) -> None:
     if len(found) > REVIEWS_SHOWN:
         columns = [c for c in REVIEW_COLUMNS if c in found.columns]
         table = found[columns].rename(columns=REVIEW_COLUMNS)
-    csv_button("Download these reviews (CSV)", table, "trustlens-term-reviews.csv")
+    downloads.csv_button("Download these reviews (CSV)", table, "trustlens-term-reviews.csv",
+                         view.dataset)
